@@ -1,0 +1,119 @@
+"""Shared pieces of the benchmark scripts: instances in temporary folders, servers, statistics."""
+
+import contextlib
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+PYTHON = sys.executable
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))
+    return ordered[index]
+
+
+def summary(latencies_ms: list[float], errors: int, seconds: float) -> dict[str, float | int]:
+    return {
+        "requests": len(latencies_ms) + errors,
+        "errors": errors,
+        "p50_ms": round(statistics.median(latencies_ms), 1) if latencies_ms else 0.0,
+        "p99_ms": round(percentile(latencies_ms, 0.99), 1),
+        "rps": round((len(latencies_ms) + errors) / seconds, 1) if seconds else 0.0,
+    }
+
+
+@contextlib.contextmanager
+def database(kind: str) -> Iterator[dict[str, str]]:
+    """Environment for a fresh instance on SQLite or on a throw-away PostgreSQL database."""
+    home = tempfile.mkdtemp(prefix="sessiondesk-bench-")
+    env = {**os.environ, "SESSIONDESK_HOME": home, "DJANGO_SETTINGS_MODULE": "sessiondesk.settings"}
+    env.pop("DATABASE_URL", None)
+    if kind == "sqlite":
+        yield env
+        return
+    import psycopg
+
+    name = f"sessiondesk_bench_{os.getpid()}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    env["DATABASE_URL"] = PG_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        yield env
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def django_run(env: dict[str, str], code: str) -> dict:
+    """Run ``code`` in a configured Django process; it prints one JSON object last."""
+    prelude = "import django, json; django.setup()\n"
+    done = subprocess.run(
+        [PYTHON, "-c", prelude + code], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"setup failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "sessiondesk.wsgi:application",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/login/", timeout=2).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise SystemExit("the web server did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, "-m", "sessiondesk", "migrate", "-v", "0"], env=env, check=True)
+    subprocess.run(
+        [PYTHON, "-m", "sessiondesk", "collectstatic", "--noinput", "-v", "0"], env=env, check=True
+    )

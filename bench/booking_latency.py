@@ -1,0 +1,141 @@
+"""Booking latency: N concurrent clients create sessions through the API and the public booking page.
+
+Serves the app with gunicorn (several processes) on SQLite and on PostgreSQL; prints per-backend
+figures, then one JSON object last: p50/p99 latency in ms, requests per second, errors.
+
+    .venv/bin/python bench/booking_latency.py [--clients 16] [--requests 20] [--workers 4] [--backends sqlite,postgresql]
+"""
+
+import argparse
+import datetime as dt
+import json
+import sys
+import threading
+import time
+
+import httpx
+from _common import database, django_run, gunicorn, migrate, summary
+
+SEED = """
+import datetime as dt
+from sessiondesk.accounts.actions import add_member, create_organization
+from sessiondesk.accounts.tokens import create_token
+from sessiondesk.scheduling.models import AvailabilityRule, Calendar, SessionType
+N = {clients}
+owner = create_organization(name="Bench", slug="bench", owner_email="owner@bench.test", owner_name="Owner",
+                            password="bench-password", timezone="UTC")
+org = owner.org
+lesson = SessionType.objects.get(org=org, name="Lesson")
+consultants = []
+for i in range(2 * N):
+    m = add_member(org, email=f"c{{i}}@bench.test", name=f"Consultant {{i}}", role="consultant",
+                   password=None, timezone="UTC")
+    AvailabilityRule.objects.bulk_create(
+        AvailabilityRule(member=m, weekday=d, start_time=dt.time(0), end_time=dt.time(23, 59)) for d in range(7))
+    consultants.append(m.pk)
+    if i >= N:
+        cal = Calendar.objects.create(org=org, name=f"Cal {{i}}", slug=f"cal-{{i}}", session_type=lesson,
+                                      min_notice_minutes=0, max_days_ahead=365, slot_interval_minutes=60)
+        cal.members.set([m])
+_, token = create_token(owner, "bench")
+print(json.dumps({{"token": token, "consultants": consultants, "lesson": lesson.pk}}))
+"""
+
+
+def slot(day: int, hour: int) -> dt.datetime:
+    base = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return base + dt.timedelta(days=2 + day, hours=hour)
+
+
+def api_booking(client: httpx.Client, seed: dict, index: int, k: int) -> int:
+    start = slot(k // 20, k % 20)
+    body = {
+        "title": f"Bench {index}-{k}",
+        "session_type": seed["lesson"],
+        "consultant": seed["consultants"][index],
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=1)).isoformat(),
+        "is_online": False,
+    }
+    response = client.post(
+        "/api/v1/sessions/", json=body, headers={"Authorization": f"Bearer {seed['token']}"}
+    )
+    return response.status_code
+
+
+def public_booking(client: httpx.Client, n: int, index: int, k: int) -> int:
+    start = slot(k // 20, k % 20).strftime("%Y-%m-%dT%H:%M:%SZ")
+    path = f"/book/bench/cal-{n + index}/details/"
+    form = {
+        "start": start,
+        "tz": "UTC",
+        "name": f"Client {index}",
+        "email": f"client{index}-{k}@bench.test",
+        "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
+    }
+    response = client.post(path, data=form, headers={"Referer": str(client.base_url) + path})
+    return response.status_code
+
+
+def drive(url: str, seed: dict, clients: int, requests: int) -> dict:
+    latencies: list[float] = []
+    errors: list[int] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients)
+
+    def run(index: int) -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            # Warm-up, not measured: every web process imports, compiles templates and builds the
+            # API schema on its first requests.
+            for _ in range(3):
+                client.get(f"/book/bench/cal-{clients + index}/")
+                client.get("/api/v1/me", headers={"Authorization": f"Bearer {seed['token']}"})
+            barrier.wait()
+            for k in range(requests):
+                began = time.perf_counter()
+                if k % 2 == 0:
+                    status = api_booking(client, seed, index, k)
+                    ok = status == 201
+                else:
+                    status = public_booking(client, clients, index, k)
+                    ok = status == 303
+                elapsed = (time.perf_counter() - began) * 1000
+                with lock:
+                    (latencies.append(elapsed) if ok else errors.append(status))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = summary(latencies, len(errors), time.perf_counter() - began)
+    if errors:
+        result["error_statuses"] = sorted(set(errors))
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    results: dict = {
+        "clients": args.clients,
+        "requests_per_client": args.requests,
+        "web_processes": args.workers,
+    }
+    for backend in args.backends.split(","):
+        with database(backend) as env:
+            migrate(env)
+            seed = django_run(env, SEED.format(clients=args.clients))
+            with gunicorn(env, args.workers) as url:
+                results[backend] = drive(url, seed, args.clients, args.requests)
+        print(f"{backend}: {results[backend]}", file=sys.stderr)
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from sessiondesk.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""Lookups for the API. What a member may see follows ``scheduling.visibility``, as on the pages: their organisation only; consultants only
+the sessions they take part in, the calendars they belong to, and the clients of their sessions or
+that they added.
+
+Objects a member may not see are reported as not found, never as forbidden.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Model, QuerySet
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.api.errors import NotFound
+from sessiondesk.scheduling.errors import InvalidBooking
+from sessiondesk.scheduling.models import Calendar, Client, SessionType
+from sessiondesk.scheduling.visibility import calendars_for
+
+
+def get_or_404[M: Model](queryset: QuerySet[M], pk: int, what: str) -> M:
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(what)
+    return found
+
+
+# Ids named in a request body: unknown ones (or another organisation's) are the caller's mistake.
+
+
+def org_member(member: Member, pk: int, field: str) -> Member:
+    found = Member.objects.select_related("user").filter(org_id=member.org_id, pk=pk, is_active=True).first()
+    if found is None:
+        raise InvalidBooking(f"No member with id {pk} in this organisation.", field)
+    return found
+
+
+def org_members(member: Member, ids: Iterable[int], field: str) -> list[Member]:
+    return [org_member(member, pk, field) for pk in dict.fromkeys(ids)]
+
+
+def org_clients(member: Member, ids: Iterable[int]) -> list[Client]:
+    wanted = list(dict.fromkeys(ids))
+    found = {c.pk: c for c in Client.objects.filter(org_id=member.org_id, pk__in=wanted)}
+    for pk in wanted:
+        if pk not in found:
+            raise InvalidBooking(f"No client with id {pk} in this organisation.", "clients")
+    return [found[pk] for pk in wanted]
+
+
+def org_session_type(member: Member, pk: int) -> SessionType:
+    found = SessionType.objects.filter(org_id=member.org_id, pk=pk).first()
+    if found is None:
+        raise InvalidBooking(f"No session type with id {pk} in this organisation.", "session_type")
+    return found
+
+
+def org_calendar(member: Member, pk: int) -> Calendar:
+    found = calendars_for(member).filter(pk=pk).first()
+    if found is None:
+        raise InvalidBooking(f"No calendar with id {pk} in this organisation.", "calendar")
+    return found

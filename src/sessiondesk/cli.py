@@ -1,0 +1,34 @@
+"""The ``sessiondesk`` console script: Django's management commands plus ``up``, ``worker`` and ``emulator``."""
+
+import os
+import sys
+
+
+def _take_home_option(argv: list[str]) -> list[str]:
+    """``--home DIR`` picks the instance folder; it must be known before settings load."""
+    rest: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--home":
+            os.environ["SESSIONDESK_HOME"] = os.path.abspath(next(args, "instance"))
+        elif arg.startswith("--home="):
+            os.environ["SESSIONDESK_HOME"] = os.path.abspath(arg.split("=", 1)[1])
+        else:
+            rest.append(arg)
+    return rest
+
+
+def main() -> None:
+    argv = _take_home_option(sys.argv[1:])
+    if argv[:1] == ["emulator"]:
+        from zoom_emulator.__main__ import main as emulator_main
+
+        sys.exit(emulator_main(argv[1:]))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sessiondesk.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["sessiondesk", *argv])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,368 @@
+"""Typed calls to Zoom over one HTTP seam. Base URLs come from settings, so the emulator swaps in.
+
+Every call is recorded as a ``meetings.CallAttempt`` (provider "zoom") without any token text.
+Interface: ``exchange_code``, ``refresh_tokens(refresh_token, kind=connection.kind)``, ``revoke``,
+``get_me``, ``data_compliance``; each raises ``errors.ZoomError`` (``permanent``, ``remedy``,
+``retry_after``, ``invalid_grant``). Tests inject the emulator in-process with ``use_transport(httpx.WSGITransport(app=emulator_app))``.
+"""
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+from sessiondesk.integrations.zoom import conf
+from sessiondesk.integrations.zoom.errors import ZoomError, from_response, from_transport
+from sessiondesk.integrations.zoom.models import ConnectionKind
+from sessiondesk.meetings import attempts
+
+_transport: httpx.BaseTransport | None = None
+
+
+@contextmanager
+def use_transport(transport: httpx.BaseTransport | None) -> Iterator[None]:
+    global _transport
+    previous, _transport = _transport, transport
+    try:
+        yield
+    finally:
+        _transport = previous
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    scopes: frozenset[str]
+    api_url: str = ""
+
+    @property
+    def scope(self) -> str:
+        """Space-separated, as Zoom sends it (stored in ``ZoomConnection.granted_scopes``)."""
+        return " ".join(sorted(self.scopes))
+
+    def __repr__(self) -> str:
+        # Never let a token reach a log line or a traceback.
+        return f"TokenSet(scopes={sorted(self.scopes)}, expires_in={self.expires_in})"
+
+
+@dataclass(frozen=True)
+class ZoomUser:
+    id: str
+    account_id: str
+    email: str
+    first_name: str
+    last_name: str
+    role_name: str
+    role_id: str
+    type: int | None
+    status: str
+
+    @property
+    def is_account_admin(self) -> bool:
+        # Zoom's built-in roles: "0" Owner, "1" Admin, "2" Member (GET /users/me role_id / role_name).
+        return self.role_id in ("0", "1") or self.role_name.lower() in ("owner", "admin")
+
+    @property
+    def role_label(self) -> str:
+        return self.role_name or {"0": "Owner", "1": "Admin", "2": "Member"}.get(self.role_id, "")
+
+
+def _send(operation: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One HTTP call, logged; raises ZoomError for anything but 2xx."""
+    started = time.perf_counter()
+    try:
+        with httpx.Client(transport=_transport, timeout=settings.ZOOM_HTTP_TIMEOUT) as http:
+            response = http.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        error = from_transport(exc)
+        _record(operation, started, None, error)
+        raise error from exc
+    if response.is_success:
+        _record(operation, started, response.status_code, None)
+        return response
+    error = from_response(response)
+    _record(operation, started, response.status_code, error, excerpt=response.text)
+    raise error
+
+
+def _record(
+    operation: str, started: float, status: int | None, error: ZoomError | None, excerpt: str = ""
+) -> None:
+    outcome = "ok" if error is None else ("permanent" if error.permanent else "transient")
+    attempts.record(
+        None,
+        provider="zoom",
+        operation=operation,
+        outcome=outcome,
+        status=status,
+        code=error.code if error else "",
+        duration_ms=round((time.perf_counter() - started) * 1000),
+        # Error bodies from Zoom name codes and reasons, never tokens; success bodies are not kept.
+        excerpt=excerpt[:500],
+    )
+
+
+def _basic(kind: str) -> httpx.BasicAuth:
+    app = conf.app_for(kind)
+    return httpx.BasicAuth(app.client_id, app.client_secret)
+
+
+def _token_set(response: httpx.Response) -> TokenSet:
+    # {"access_token": "eyJ…", "token_type": "bearer", "refresh_token": "eyJ…", "expires_in": 3599,
+    #  "scope": "meeting:write:meeting user:read:user", "api_url": "https://api.zoom.us"}
+    body = response.json()
+    return TokenSet(
+        access_token=body["access_token"],
+        refresh_token=body.get("refresh_token", ""),
+        expires_in=int(body.get("expires_in", 3599)),
+        scopes=frozenset(str(body.get("scope", "")).split()),
+        api_url=body.get("api_url", ""),
+    )
+
+
+def exchange_code(code: str, *, code_verifier: str, redirect_uri: str, kind: str) -> TokenSet:
+    # Reference: https://developers.zoom.us/docs/integrations/oauth/#step-2-request-access-token
+    response = _send(
+        "oauth.token.authorization_code",
+        "POST",
+        conf.oauth_url("/oauth/token"),
+        auth=_basic(kind),
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        },
+    )
+    return _token_set(response)
+
+
+def refresh_tokens(refresh_token: str, *, kind: str = ConnectionKind.PERSONAL) -> TokenSet:
+    """Spend a refresh token. Zoom rotates it: the answer's refresh token is the only valid one now.
+
+    A spent, revoked or expired token raises ZoomError with ``invalid_grant`` True. Pass
+    ``kind=connection.kind``: the organisation account is authorised through its own Zoom app.
+    """
+    # Reference: https://developers.zoom.us/docs/integrations/oauth/#refreshing-an-access-token
+    response = _send(
+        "oauth.token.refresh",
+        "POST",
+        conf.oauth_url("/oauth/token"),
+        auth=_basic(kind),
+        data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+    )
+    return _token_set(response)
+
+
+def revoke(token: str, *, kind: str) -> None:
+    """Revoke a token; at Zoom this uninstalls the app for that user (and fires app_deauthorized)."""
+    # Reference: https://developers.zoom.us/docs/integrations/oauth/#revoking-an-access-token
+    # 200 {"status": "success"}
+    _send("oauth.revoke", "POST", conf.oauth_url("/oauth/revoke"), auth=_basic(kind), data={"token": token})
+
+
+def get_me(access_token: str) -> ZoomUser:
+    # Reference: https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
+    response = _send(
+        "users.me", "GET", conf.api_url("/users/me"), headers={"Authorization": f"Bearer {access_token}"}
+    )
+    # {"id": "KDcuGIm1QgePTO8WbOqwIQ", "email": "jchill@example.com", "first_name": "Jill",
+    #  "last_name": "Chill", "role_name": "Owner", "role_id": "0", "account_id": "q6gBJVO5TzexKYTb_I2rpg",
+    #  "type": 2, "status": "active", …}
+    body = response.json()
+    return ZoomUser(
+        id=str(body["id"]),
+        account_id=str(body.get("account_id", "")),
+        email=str(body.get("email", "")),
+        first_name=str(body.get("first_name", "")),
+        last_name=str(body.get("last_name", "")),
+        role_name=str(body.get("role_name", "")),
+        role_id=str(body.get("role_id", "")),
+        type=body.get("type"),
+        status=str(body.get("status", "")),
+    )
+
+
+def data_compliance(*, kind: str, user_id: str, account_id: str, deauthorization: dict[str, Any]) -> None:
+    """Tell Zoom the user's data is deleted after ``app_deauthorized`` (deprecated by Zoom, still accepted)."""
+    # Reference: https://developers.zoom.us/docs/api/rest/data-compliance/
+    app = conf.app_for(kind)
+    _send(
+        "oauth.data_compliance",
+        "POST",
+        # Served by the API host (api.zoom.us), unlike the other /oauth calls.
+        settings.ZOOM_API_URL.removesuffix("/v2") + "/oauth/data/compliance",
+        auth=_basic(kind),
+        json={
+            "client_id": app.client_id,
+            "user_id": user_id,
+            "account_id": account_id,
+            "deauthorization_event_received": deauthorization,
+            "compliance_completed": True,
+        },
+    )
+
+
+# The name the token vault uses for a token response.
+TokenResponse = TokenSet
+
+
+@dataclass(frozen=True)
+class ZoomMeeting:
+    """A meeting as ``POST /users/{userId}/meetings`` (201) or ``GET /meetings/{meetingId}`` reports it."""
+
+    id: str
+    host_id: str
+    host_email: str
+    topic: str
+    start_time: str
+    duration: int | None
+    join_url: str
+    start_url: str
+    password: str
+    agenda: str = ""
+
+
+@dataclass(frozen=True)
+class ListedMeeting:
+    """A row of ``GET /users/{userId}/meetings`` (no start URL or passcode there)."""
+
+    id: str
+    host_id: str
+    topic: str
+    start_time: str
+    agenda: str
+    join_url: str
+
+
+def _bearer(access_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+def _zoom_meeting(body: dict[str, Any]) -> ZoomMeeting:
+    # {"uuid": "5yDZGNlQSV6qOjg4NxajHQ==", "id": 85746065432, "host_id": "KDcuGIm1QgePTO8WbOqwIQ",
+    #  "host_email": "carla@acme.test", "topic": "Algebra lesson", "type": 2, "status": "waiting",
+    #  "start_time": "2026-11-24T15:00:00Z", "duration": 60, "timezone": "America/New_York",
+    #  "agenda": "…", "start_url": "https://us05web.zoom.us/s/85746065432?zak=…",
+    #  "join_url": "https://us05web.zoom.us/j/85746065432?pwd=…", "password": "a1B2c3", "settings": {…}}
+    return ZoomMeeting(
+        id=str(body["id"]),
+        host_id=str(body.get("host_id", "")),
+        host_email=str(body.get("host_email", "")),
+        topic=str(body.get("topic", "")),
+        start_time=str(body.get("start_time", "")),
+        duration=body.get("duration"),
+        join_url=str(body.get("join_url", "")),
+        start_url=str(body.get("start_url", "")),
+        password=str(body.get("password", "")),
+        agenda=str(body.get("agenda", "")),
+    )
+
+
+def create_meeting(access_token: str, user_id: str, body: dict[str, Any]) -> ZoomMeeting:
+    """``user_id`` is "me" for a personal (user-managed) connection, else the host's Zoom user id."""
+    # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
+    response = _send(
+        "meetings.create", "POST", conf.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
+        json=body,
+    )  # fmt: skip
+    return _zoom_meeting(response.json())
+
+
+def update_meeting(access_token: str, meeting_id: str, body: dict[str, Any]) -> int:
+    """Zoom answers 204 with an empty body; returns the status."""
+    # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}
+    response = _send(
+        "meetings.update", "PATCH", conf.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token),
+        json=body,
+    )  # fmt: skip
+    return response.status_code
+
+
+def delete_meeting(access_token: str, meeting_id: str) -> int:
+    """204; a meeting already gone raises ZoomError 404 ``{"code": 3001, …}`` (callers decide)."""
+    # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
+    response = _send(
+        "meetings.delete", "DELETE", conf.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token)
+    )
+    return response.status_code
+
+
+def meeting_details(access_token: str, meeting_id: str) -> ZoomMeeting:
+    """The full meeting (start URL and passcode included), unlike the sweep's ``get_meeting``."""
+    # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/meetings/{meetingId}
+    response = _send(
+        "meetings.get", "GET", conf.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token)
+    )
+    return _zoom_meeting(response.json())
+
+
+def list_meetings(access_token: str, user_id: str, *, kind: str = "scheduled") -> Iterator[ListedMeeting]:
+    """Every scheduled meeting of the user, following ``next_page_token`` (valid 15 minutes)."""
+    # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/users/{userId}/meetings
+    token = ""
+    while True:
+        params: dict[str, str | int] = {"type": kind, "page_size": 300}
+        if token:
+            params["next_page_token"] = token
+        response = _send(
+            "meetings.list", "GET", conf.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
+            params=params,
+        )  # fmt: skip
+        # {"page_size": 300, "total_records": 2, "next_page_token": "", "meetings": [{"uuid": "…",
+        #  "id": 85746065432, "host_id": "…", "topic": "…", "type": 2, "start_time": "…", "duration": 60,
+        #  "timezone": "…", "agenda": "…", "created_at": "…", "join_url": "…"}]}
+        body = response.json()
+        for row in body.get("meetings", []):
+            yield ListedMeeting(
+                id=str(row["id"]),
+                host_id=str(row.get("host_id", "")),
+                topic=str(row.get("topic", "")),
+                start_time=str(row.get("start_time", "")),
+                agenda=str(row.get("agenda", "")),
+                join_url=str(row.get("join_url", "")),
+            )
+        token = str(body.get("next_page_token") or "")
+        if not token:
+            return
+
+
+@dataclass(frozen=True)
+class MeetingSnapshot:
+    """A meeting as ``GET /meetings/{meetingId}`` reports it now (used by the periodic sweep)."""
+
+    id: str
+    topic: str
+    start_time: str
+    duration: int | None
+    join_url: str
+    status: str
+
+
+def get_meeting(access_token: str, meeting_id: str) -> MeetingSnapshot:
+    """Raises ZoomError; a meeting that is gone is 404 ``{"code": 3001, "message": "Meeting {id} is not
+    found or has expired."}``."""
+    # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/meetings/{meetingId}
+    response = _send(
+        "meetings.get",
+        "GET",
+        conf.api_url(f"/meetings/{meeting_id}"),
+        headers={"Authorization": f"Bearer {access_token}"},
+    )
+    # {"id": 85746065432, "uuid": "5yDZGNlQSV6qOjg4NxajHQ==", "topic": "Algebra lesson", "type": 2,
+    #  "status": "waiting", "start_time": "2026-11-24T15:00:00Z", "duration": 60, "join_url": "…", …}
+    body = response.json()
+    return MeetingSnapshot(
+        id=str(body.get("id", meeting_id)),
+        topic=str(body.get("topic", "")),
+        start_time=str(body.get("start_time", "")),
+        duration=body.get("duration"),
+        join_url=str(body.get("join_url", "")),
+        status=str(body.get("status", "")),
+    )

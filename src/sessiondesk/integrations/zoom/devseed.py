@@ -1,0 +1,62 @@
+"""What `sessiondesk up` seeds into a fresh bundled Zoom emulator: a Zoom account whose users are the
+demo organisation's hosts, and SessionDesk's two development apps, so Zoom connects on the first try."""
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+from sessiondesk.accounts.models import Role
+from sessiondesk.integrations.zoom import scopes
+from sessiondesk.ops.demo import DEMO_PEOPLE
+
+ZOOM_ROLES = {Role.OWNER: "owner", Role.ADMIN: "admin", Role.CONSULTANT: "member"}
+EVENTS = ["meeting.created", "meeting.updated", "meeting.deleted", "app_deauthorized"]
+
+
+def webhook_url(site_url: str) -> str:
+    try:
+        path = reverse("zoom_webhook")
+    except NoReverseMatch:
+        path = "/integrations/zoom/webhook/"
+    return site_url + path
+
+
+def _redirect_uris() -> list[str]:
+    # The browser may reach the instance as localhost or 127.0.0.1; register both spellings.
+    primary = settings.ZOOM_REDIRECT_URL
+    return list(dict.fromkeys([primary, primary.replace("//localhost:", "//127.0.0.1:")]))
+
+
+def _app(client_id: str, secret: str, kind: str, site_url: str) -> dict[str, Any]:
+    return {
+        "client_id": client_id,
+        "client_secret": secret,
+        "type": "admin" if kind == "organization" else "user",
+        "name": "SessionDesk (organisation)" if kind == "organization" else "SessionDesk",
+        "redirect_uris": _redirect_uris(),
+        "scopes": scopes.registration_list(kind),
+        "webhook": {
+            "url": webhook_url(site_url),
+            "secret_token": settings.ZOOM_WEBHOOK_SECRET_TOKEN,
+            "events": EVENTS,
+        },
+    }
+
+
+def seed_data(site_url: str) -> dict[str, Any]:
+    users = []
+    for email, name, role, tz in DEMO_PEOPLE:
+        if role not in ZOOM_ROLES:
+            continue  # staff schedule for others and host nothing
+        first, _, last = name.partition(" ")
+        users.append(
+            {"email": email, "first_name": first, "last_name": last, "role": ZOOM_ROLES[role], "timezone": tz}
+        )
+    return {
+        "accounts": [{"id": "brightside-zoom", "plan": "pro", "name": "Brightside Tutoring", "users": users}],
+        "apps": [
+            _app(settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET, "personal", site_url),
+            _app(settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET, "organization", site_url),
+        ],
+    }

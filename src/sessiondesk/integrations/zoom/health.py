@@ -1,0 +1,39 @@
+"""The admin's Integration health page: every Zoom connection of the organisation, and the URLs to
+register in the Zoom Marketplace."""
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from sessiondesk.accounts.decorators import admin_required
+from sessiondesk.accounts.models import Organization
+from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
+
+BADGES = {
+    ConnectionStatus.ACTIVE: "badge-ok",
+    ConnectionStatus.NEEDS_RECONNECT: "badge-warn",
+    ConnectionStatus.REVOKED: "badge-bad",
+}
+
+
+def connections(org: Organization) -> QuerySet[ZoomConnection]:
+    return (
+        ZoomConnection.objects.filter(org=org)
+        .select_related("member__user")
+        .order_by("kind", "status", "zoom_email", "pk")
+    )
+
+
+def marketplace_urls(request: HttpRequest) -> dict[str, str]:
+    return {
+        "redirect_url": settings.ZOOM_REDIRECT_URL,
+        "webhook_url": request.build_absolute_uri(reverse("zoom_webhook")),
+    }
+
+
+@admin_required
+def health_page(request: HttpRequest) -> HttpResponse:
+    rows = [(c, BADGES[ConnectionStatus(c.status)], sorted(c.scopes)) for c in connections(request.org)]  # type: ignore[attr-defined]
+    return render(request, "zoom/health.html", {"rows": rows, **marketplace_urls(request)})

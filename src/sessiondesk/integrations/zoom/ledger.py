@@ -1,0 +1,63 @@
+"""Zoom's per-host limit of 100 meeting create/update calls per UTC day, kept before Zoom has to say no.
+
+Each create or update first takes one unit from the host's row for today with a conditional
+``UPDATE … SET used = used + 1 WHERE used < limit``, so concurrent workers in any number of
+processes can never spend more than the limit between them. A refused unit makes the link wait
+until 00:00 UTC instead of earning a 429.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from sessiondesk.integrations.zoom.models import HostDailyLedger
+
+DAILY_LIMIT = 100
+STATUS = "Zoom daily limit reached, continues at 00:00 UTC"
+
+
+def limit() -> int:
+    return int(getattr(settings, "ZOOM_DAILY_MEETING_LIMIT", DAILY_LIMIT))
+
+
+def today(now: dt.datetime) -> dt.date:
+    return now.astimezone(dt.UTC).date()
+
+
+def seconds_until_midnight(now: dt.datetime) -> float:
+    midnight = dt.datetime.combine(today(now) + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    return (midnight - now).total_seconds()
+
+
+def take(zoom_user_id: str, now: dt.datetime) -> bool:
+    """Spend one of today's units for the host; False when today's are all spent."""
+    rows = HostDailyLedger.objects.filter(zoom_user_id=zoom_user_id, day=today(now))
+    if rows.filter(used__lt=limit()).update(used=F("used") + 1):
+        return True
+    if rows.exists():
+        return False
+    try:
+        with transaction.atomic():
+            HostDailyLedger.objects.create(zoom_user_id=zoom_user_id, day=today(now), used=1)
+        return True
+    except IntegrityError:  # another worker made today's row first
+        return bool(rows.filter(used__lt=limit()).update(used=F("used") + 1))
+
+
+def give_back(zoom_user_id: str, now: dt.datetime) -> None:
+    """Return a unit Zoom did not count (the call was refused before it reached the meeting)."""
+    HostDailyLedger.objects.filter(zoom_user_id=zoom_user_id, day=today(now), used__gt=0).update(
+        used=F("used") - 1
+    )
+
+
+def exhaust(zoom_user_id: str, now: dt.datetime) -> None:
+    """Zoom says the host's day is spent (calls made outside SessionDesk count too): believe it."""
+    if not HostDailyLedger.objects.filter(zoom_user_id=zoom_user_id, day=today(now)).update(used=limit()):
+        try:
+            with transaction.atomic():
+                HostDailyLedger.objects.create(zoom_user_id=zoom_user_id, day=today(now), used=limit())
+        except IntegrityError:
+            HostDailyLedger.objects.filter(zoom_user_id=zoom_user_id, day=today(now)).update(used=limit())

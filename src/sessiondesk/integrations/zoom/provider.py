@@ -1,0 +1,318 @@
+"""The Zoom meeting provider: a session becomes a Zoom meeting payload, and the payload is applied.
+
+Crash-safe creation. Zoom has no idempotency key, so every meeting SessionDesk creates carries a
+marker Zoom keeps and lists back: the agenda's last line, ``SessionDesk ref: <token>``
+(``GET /users/{userId}/meetings`` returns each meeting's agenda). The token is the link's
+``create_intent``, which the reconciler commits before the create call; a pass that finds an
+intent without a meeting id lists the host's meetings, adopts the one carrying the token and
+creates nothing. A host move (create in the new place, delete the old) writes its own intent,
+``move-<link>-<old meeting id>``, the same way before creating.
+"""
+
+import datetime as dt
+import secrets
+import string
+from typing import Any
+
+from django.utils import timezone
+
+from sessiondesk.integrations.zoom import client, hosts, ledger, pacing, reconnect, tokens
+from sessiondesk.integrations.zoom.errors import ZoomError
+from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
+from sessiondesk.integrations.zoom.policy import policy_of, zoom_settings
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
+from sessiondesk.scheduling.models import Session
+
+MARKER = "SessionDesk ref: "
+AGENDA_LIMIT = 2000  # Zoom's maximum agenda length
+PASSCODE_CHARS = string.ascii_letters + string.digits
+GONE_CODES = ("3001", "1001")  # the meeting (or its host) no longer exists: nothing left to delete
+
+
+def new_passcode() -> str:
+    """Ten letters and digits: within Zoom's rules (at most 10 characters of [a-zA-Z0-9@-_*])."""
+    return "".join(secrets.choice(PASSCODE_CHARS) for _ in range(10))
+
+
+def tagged(agenda: str, token: str) -> str:
+    line = MARKER + token
+    room = AGENDA_LIMIT - len(line) - 2
+    return f"{agenda[:room]}\n\n{line}" if agenda else line
+
+
+def carries(agenda: str, token: str) -> bool:
+    return bool(token) and agenda.rstrip().rsplit("\n", 1)[-1].strip() == MARKER + token
+
+
+def meeting_fields(session: Session, decision: hosts.HostDecision) -> dict[str, Any]:
+    minutes = -(-int(session.duration.total_seconds()) // 60)
+    return {
+        "topic": session.title[:200],
+        "type": 2,  # scheduled
+        "start_time": session.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "duration": minutes,
+        "timezone": session.org.timezone,
+        "agenda": session.agenda[: AGENDA_LIMIT - 60],  # room for the marker line
+        "settings": {
+            **zoom_settings(policy_of(session.org)),
+            "alternative_hosts": ";".join(decision.alternative_hosts),
+        },
+    }
+
+
+def host_fields(decision: hosts.HostDecision) -> dict[str, Any]:
+    return {
+        "connection": decision.connection_id,
+        "user": decision.path_user,
+        "zoom_user_id": decision.zoom_user_id,
+        "account": decision.zoom_account_id,
+        "email": decision.host_email,
+        "label": decision.host_label,
+        "member": decision.host_member_id,
+    }
+
+
+def _same_host(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return (old["account"], old["zoom_user_id"]) == (new["account"], new["zoom_user_id"])
+
+
+class ZoomProvider(MeetingProvider):
+    name = "zoom"
+    label = "Zoom"
+
+    def build_payload(self, session: Session) -> dict[str, Any]:
+        decision = hosts.host_for(session)
+        if decision.kind != "zoom":
+            raise ProviderError(
+                decision.message or "This session needs no Zoom meeting.",
+                permanent=True,
+                remedy=decision.remedy,
+            )
+        return {"host": host_fields(decision), "meeting": meeting_fields(session, decision)}
+
+    def create(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting:
+        return self._create(link, payload, link.create_intent, passcode=new_passcode())
+
+    def update(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting:
+        old = link.applied_payload
+        if old is None:
+            return self._adopt(link, payload, link.external_id)  # found after a lost create answer
+        if not _same_host(old["host"], payload["host"]) or link.create_intent.startswith("move-"):
+            return self._move(link, payload, old)
+        changes = {k: v for k, v in payload["meeting"].items() if old["meeting"].get(k) != v}
+        if changes:
+            host = payload["host"]
+            connection = _connection(host)
+            try:
+                status = _zoom(
+                    connection, host, client.update_meeting, link.external_id, changes, charge=True
+                )
+            except ProviderError as error:
+                if error.code != "3001":
+                    raise
+                # Deleted inside Zoom meanwhile: a new meeting replaces it.
+                return self._move(link, payload, old, gone=True)
+        else:
+            status = None  # only the label changed (e.g. a renamed member): nothing to tell Zoom
+        return Meeting(
+            external_id=link.external_id, join_url=link.join_url, start_url=link.start_url,
+            passcode=link.passcode, host_label=payload["host"]["label"], host_member_id=payload["host"]["member"],
+            status=status,
+        )  # fmt: skip
+
+    def delete(self, link: MeetingLink) -> int | None:
+        host = _known_host(link, link.applied_payload)
+        if host is None:
+            return None
+        connection = _connection(host)
+        if link.create_intent.startswith("move-"):
+            # A move died after creating the new meeting: remove that one too.
+            replacement = self._find(connection, host, link.create_intent)
+            if replacement is not None:
+                self._delete(connection, host, replacement)
+        if not link.external_id:
+            return None
+        return self._delete(connection, host, link.external_id)
+
+    def find(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting | None:
+        host = _known_host(link, payload)
+        if host is None:
+            return None
+        found = self._find(_connection(host), host, link.create_intent)
+        return Meeting(external_id=found) if found else None
+
+    # The steps.
+
+    def _create(self, link: MeetingLink, payload: dict[str, Any], token: str, passcode: str) -> Meeting:
+        host = payload["host"]
+        connection = _connection(host)
+        body = {**payload["meeting"], "password": passcode}
+        if token:
+            body["agenda"] = tagged(body["agenda"], token)
+        made = _zoom(connection, host, client.create_meeting, host["user"], body, charge=True)
+        return _meeting(made, host, status=201)
+
+    def _adopt(self, link: MeetingLink, payload: dict[str, Any], meeting_id: str) -> Meeting:
+        """Bring a meeting made by an earlier, interrupted pass in line and read back its details."""
+        host = payload["host"]
+        connection = _connection(host)
+        _zoom(connection, host, client.update_meeting, meeting_id, payload["meeting"], charge=True)
+        return _meeting(_zoom(connection, host, client.meeting_details, meeting_id), host, status=200)
+
+    def _move(
+        self, link: MeetingLink, payload: dict[str, Any], old: dict[str, Any], gone: bool = False
+    ) -> Meeting:
+        """A new host (or a meeting deleted inside Zoom): create the new meeting, then delete the old."""
+        host = payload["host"]
+        token = (
+            link.create_intent
+            if link.create_intent.startswith("move-")
+            else f"move-{link.pk}-{link.external_id}"
+        )
+        found = None
+        if link.create_intent == token:
+            found = self._find(_connection(host), host, token)  # an earlier pass may have made it
+        else:
+            # Committed before the call, like the reconciler's create intent.
+            MeetingLink.objects.filter(pk=link.pk).update(create_intent=token)
+            link.create_intent = token
+        if found:
+            made = self._adopt(link, payload, found)
+        else:
+            made = self._create(link, payload, token, passcode=link.passcode or new_passcode())
+        if not gone:
+            self._delete_old(old["host"], link.external_id)
+        return made
+
+    def _delete_old(self, host: dict[str, Any], meeting_id: str) -> None:
+        try:
+            self._delete(_connection(host), host, meeting_id)
+        except ProviderError as error:
+            if not error.permanent:
+                raise  # the next pass adopts the new meeting (its marker) and deletes the old one again
+            # The old host's connection is gone or refuses: its meeting stays in that account.
+
+    def _delete(self, connection: ZoomConnection, host: dict[str, Any], meeting_id: str) -> int:
+        try:
+            return _zoom(connection, host, client.delete_meeting, meeting_id)
+        except ProviderError as error:
+            if error.status == 404 and error.code in GONE_CODES:
+                # {"code": 3001, "message": "Meeting 85746065432 is not found or has expired."}
+                return 404
+            raise
+
+    def _find(self, connection: ZoomConnection, host: dict[str, Any], token: str) -> str | None:
+        if not token:
+            return None
+        try:
+            rows = list(_zoom(connection, host, lambda t, u: list(client.list_meetings(t, u)), host["user"]))
+        except ProviderError as error:
+            if error.code == "1001":
+                return None  # the host is gone from the account, and their meetings with them
+            raise
+        return next((row.id for row in rows if carries(row.agenda, token)), None)
+
+
+def daily_limit_error() -> ProviderError:
+    return ProviderError(
+        ledger.STATUS,
+        permanent=False,
+        waiting=True,
+        retry_after=ledger.seconds_until_midnight(timezone.now()) + 1,
+        remedy="Nothing to do: SessionDesk carries on by itself when Zoom's day starts again.",
+    )
+
+
+def _known_host(link: MeetingLink, payload: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The host a payload names, else the one the session would have now (None: no Zoom host)."""
+    if payload and payload.get("host"):
+        return dict(payload["host"])
+    decision = hosts.host_for(link.session)
+    if decision.kind != "zoom":
+        return None
+    return host_fields(decision)
+
+
+def _connection(host: dict[str, Any]) -> ZoomConnection:
+    connection = ZoomConnection.objects.filter(pk=host["connection"]).select_related("member__user").first()
+    if connection is None or connection.status == ConnectionStatus.REVOKED:
+        raise ProviderError(
+            f"The Zoom connection that holds this meeting ({host['email']}) was disconnected.",
+            permanent=True,
+            remedy="Connect Zoom again in Settings → Meeting Preferences, then press Retry.",
+        )
+    return connection
+
+
+def _zoom(
+    connection: ZoomConnection, host: dict[str, Any], call: Any, *args: Any, charge: bool = False
+) -> Any:
+    """Run one Zoom call with a fresh token, in the account's next call slot; every ZoomError leaves
+    as a classified ProviderError. ``charge``: a meeting create/update, first taking a unit of the
+    host's daily allowance (after the token, so a broken connection spends none)."""
+    try:
+        token = tokens.access_token(connection)
+        if charge and not ledger.take(host["zoom_user_id"], timezone.now()):
+            raise daily_limit_error()
+        pacing.wait_turn(host["account"])
+        return call(token, *args)
+    except ZoomError as error:
+        raise provider_error(connection, host, error) from error
+
+
+def provider_error(connection: ZoomConnection, host: dict[str, Any], error: ZoomError) -> ProviderError:
+    kwargs: dict[str, Any] = {"status": error.status, "code": error.code, "excerpt": str(error)}
+    if error.status == 429:
+        message = error.message.lower()
+        if "meeting create/update" in message:
+            # {"code": 429, "message": "You have exceeded the daily rate limit (100) of Meeting Create/Update
+            #  API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."}
+            ledger.exhaust(host["zoom_user_id"], timezone.now())
+            return daily_limit_error()
+        if "daily" in message:
+            # The account's daily allowance for this API: nothing moves until Zoom's day starts again.
+            waiting = daily_limit_error()
+            return ProviderError(
+                f"Zoom: {error.message}", permanent=False, waiting=True, retry_after=waiting.retry_after,
+                remedy=waiting.remedy, **kwargs,
+            )  # fmt: skip
+        # Per second: Zoom did not count it against the host's day.
+        ledger.give_back(host["zoom_user_id"], timezone.now())
+        return ProviderError(
+            error.message,
+            permanent=False,
+            retry_after=error.retry_after or 1.0,
+            remedy=error.remedy,
+            **kwargs,
+        )
+    if error.status == 401 and error.code == "124":
+        if tokens.api_refused(connection, error):
+            return ProviderError(error.message, permanent=True, remedy=reconnect.REMEDY, **kwargs)
+        return ProviderError(
+            error.message, permanent=False, retry_after=0, **kwargs
+        )  # expired: refreshed next
+    if error.code == "1001":
+        # {"code": 1001, "message": "User does not exist: carla@acme.test."}
+        return ProviderError(
+            f"Zoom says {host['email']} is not a user of the connected Zoom account.",
+            permanent=True,
+            remedy=f"Add {host['email']} to the Zoom account, or link the consultant to their own Zoom user.",
+            **kwargs,
+        )
+    return ProviderError(
+        f"Zoom: {error.message}", permanent=error.permanent, remedy=error.remedy, retry_after=error.retry_after,
+        **kwargs,
+    )  # fmt: skip
+
+
+def _meeting(made: client.ZoomMeeting, host: dict[str, Any], status: int) -> Meeting:
+    return Meeting(
+        external_id=made.id,
+        join_url=made.join_url,
+        start_url=made.start_url,
+        passcode=made.password,
+        host_label=host["label"],
+        host_member_id=host["member"],
+        status=status,
+    )

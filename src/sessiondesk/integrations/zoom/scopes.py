@@ -1,0 +1,74 @@
+"""The scopes each kind of connection needs, and what each is for (named when one is missing).
+
+Each need lists the granular scope first (apps created since 2024) and the classic one it replaces;
+holding any of them is enough.
+"""
+
+from dataclasses import dataclass
+
+from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind
+
+
+@dataclass(frozen=True)
+class Need:
+    scopes: tuple[str, ...]
+    purpose: str
+
+    @property
+    def name(self) -> str:
+        return self.scopes[0]
+
+
+PERSONAL = (
+    Need(("user:read:user", "user:read", "user_info:read"), "to confirm which Zoom user you are"),
+    Need(("meeting:write:meeting", "meeting:write"), "to create a Zoom meeting for each online session"),
+    Need(("meeting:update:meeting", "meeting:write"), "to move or rename a meeting when its session changes"),
+    Need(("meeting:delete:meeting", "meeting:write"), "to delete the meeting when its session is cancelled"),
+    Need(("meeting:read:meeting", "meeting:read"), "to check that each session's meeting still exists"),
+    Need(
+        ("meeting:read:list_meetings", "meeting:read"),
+        "to find a meeting whose creation was interrupted, instead of creating it twice",
+    ),
+)
+
+ORGANIZATION = (
+    Need(("user:read:user:admin", "user:read:admin"), "to confirm which Zoom user authorised the account"),
+    Need(("user:read:list_users:admin", "user:read:admin"), "to match Zoom users with SessionDesk members"),
+    Need(
+        ("meeting:write:meeting:admin", "meeting:write:admin"),
+        "to create meetings for the organisation's consultants",
+    ),
+    Need(("meeting:update:meeting:admin", "meeting:write:admin"), "to move or rename meetings"),
+    Need(("meeting:delete:meeting:admin", "meeting:write:admin"), "to delete meetings of cancelled sessions"),
+    Need(("meeting:read:meeting:admin", "meeting:read:admin"), "to check that meetings still exist"),
+    Need(
+        ("meeting:read:list_meetings:admin", "meeting:read:admin"),
+        "to find a meeting whose creation was interrupted, instead of creating it twice",
+    ),
+)
+
+# Only asked for when the organisation account manages Zoom users (Read/Write).
+ORGANIZATION_WRITE = (
+    Need(("user:write:user:admin", "user:write:admin"), "to add Zoom users for new members"),
+    Need(("user:update:user:admin", "user:write:admin"), "to change Zoom users' details and roles"),
+    Need(("user:delete:user:admin", "user:write:admin"), "to remove Zoom users of departing members"),
+)
+
+
+def needed(kind: str, admin_mode: str = AdminMode.READ_WRITE) -> tuple[Need, ...]:
+    if kind == ConnectionKind.ORGANIZATION:
+        return ORGANIZATION + (ORGANIZATION_WRITE if admin_mode == AdminMode.READ_WRITE else ())
+    return PERSONAL
+
+
+def missing(kind: str, admin_mode: str, granted: frozenset[str] | set[str]) -> list[Need]:
+    def held(scope: str) -> bool:
+        # A :master scope covers its :admin twin.
+        return scope in granted or (scope.endswith(":admin") and scope[:-6] + ":master" in granted)
+
+    return [need for need in needed(kind, admin_mode) if not any(held(s) for s in need.scopes)]
+
+
+def registration_list(kind: str) -> list[str]:
+    """The granular scopes to add to the Zoom app (docs and the emulator's development apps)."""
+    return [need.name for need in needed(kind, AdminMode.READ_WRITE)]

@@ -1,0 +1,37 @@
+"""Strict parsers for settings read from the environment.
+
+A secret may also be given as ``NAME_FILE`` pointing at a file that holds it.
+"""
+
+import os
+from pathlib import Path
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def env(name: str, default: str = "") -> str:
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = env(name, "true" if default else "false")
+    if raw not in ("true", "false"):
+        raise ConfigError(f'{name} must be "true" or "false", not {raw!r}')
+    return raw == "true"
+
+
+def env_int(name: str, default: int) -> int:
+    raw = env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, not {raw!r}") from None
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]

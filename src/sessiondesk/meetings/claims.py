@@ -1,0 +1,51 @@
+"""Leases on meeting links: a compare-and-swap UPDATE decides who works on a link, on any database."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from sessiondesk.meetings.models import LinkState, MeetingLink
+
+CLAIMABLE = [LinkState.PENDING, LinkState.WAITING]
+
+
+def _due(now: dt.datetime) -> QuerySet[MeetingLink]:
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    return MeetingLink.objects.filter(free, state__in=CLAIMABLE, next_attempt_at__lte=now)
+
+
+def _cas(link_id: int, owner: str, now: dt.datetime) -> bool:
+    lease = dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+    return _due(now).filter(id=link_id).update(lease_until=now + lease, lease_owner=owner) == 1
+
+
+def claim(owner: str, limit: int = 1) -> list[int]:
+    """Lease up to ``limit`` due links for ``owner`` and return their ids.
+
+    A crashed owner's lease simply expires and the link becomes due again. On PostgreSQL the
+    candidates are picked with SKIP LOCKED so concurrent workers spread over different rows
+    instead of racing for the same one; the CAS UPDATE is what makes the claim safe everywhere.
+    """
+    now = timezone.now()
+    due = _due(now).order_by("next_attempt_at", "id").values_list("id", flat=True)
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True)[:limit])
+            return [i for i in ids if _cas(i, owner, now)]
+    claimed: list[int] = []
+    for link_id in due[: limit * 4]:
+        if _cas(link_id, owner, now):
+            claimed.append(link_id)
+            if len(claimed) == limit:
+                break
+    return claimed
+
+
+def release(link_id: int, owner: str, **fields: object) -> int:
+    """Write ``fields`` and drop the lease, only if ``owner`` still holds it."""
+    return MeetingLink.objects.filter(id=link_id, lease_owner=owner).update(
+        lease_until=None, lease_owner="", **fields
+    )

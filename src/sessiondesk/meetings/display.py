@@ -1,0 +1,161 @@
+"""What people see of a session's meeting: the block on the session card, and the join details for
+emails, invites, the client portal and the API (which never carry the host's start URL)."""
+
+import zoneinfo
+from dataclasses import dataclass
+
+from sessiondesk.accounts.models import AuditEntry, Member
+from sessiondesk.meetings import providers
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.sync import wanted_provider
+from sessiondesk.scheduling.models import Provider, Session
+
+POLL_SECONDS = {"creating": 1, "updating": 1, "waiting": 30}
+
+
+@dataclass
+class MeetingBlock:
+    # none, in_person, cancelled, creating, updating, ready, failed, waiting
+    kind: str
+    provider_label: str = ""
+    join_url: str = ""
+    start_url: str = ""  # only ever filled for the meeting's host
+    passcode: str = ""
+    host_label: str = ""
+    starts_at: str = ""  # in the viewer's time zone, zone named
+    location: str = ""
+    error: str = ""
+    remedy: str = ""
+    retrying: bool = False  # the last try failed transiently; another follows automatically
+    provider: str = ""  # the provider's key ("zoom", "custom", …)
+
+    @property
+    def has_details(self) -> bool:
+        return bool(self.join_url)
+
+    @property
+    def poll_seconds(self) -> int | None:
+        return 5 if self.retrying else POLL_SECONDS.get(self.kind)
+
+    @property
+    def is_zoom(self) -> bool:
+        return self.provider == Provider.ZOOM
+
+    @property
+    def open_label(self) -> str:
+        """The main button: Zoom's own wording for Zoom; otherwise whether it starts or joins."""
+        if self.is_zoom:
+            return "Open Zoom"
+        return "Start the meeting" if self.start_url else "Join the meeting"
+
+    @property
+    def open_url(self) -> str:
+        # The host's button starts the meeting (start URL); everyone else's joins it.
+        return self.start_url or self.join_url
+
+    @property
+    def host_caption(self) -> str:
+        return "Zoom host" if self.is_zoom else "Meeting host"
+
+    @property
+    def can_retry(self) -> bool:
+        return self.retrying or self.kind in ("failed", "waiting")
+
+
+@dataclass
+class JoinDetails:
+    join_url: str
+    passcode: str = ""
+    host_label: str = ""
+
+
+def current_link(session: Session) -> MeetingLink | None:
+    """The link of the session's current provider (uses a prefetched ``meeting_links`` if present)."""
+    return next((link for link in session.meeting_links.all() if link.provider == session.provider), None)
+
+
+def join_details(session: Session) -> JoinDetails | None:
+    """The join link for attendees once it exists, or None (no meeting, or not created yet)."""
+    if wanted_provider(session) is None:
+        return None
+    link = current_link(session)
+    if link is not None and link.join_url:
+        return JoinDetails(link.join_url, link.passcode, link.host_label)
+    if session.provider == Provider.CUSTOM and session.custom_meeting_url:
+        return JoinDetails(session.custom_meeting_url)  # known as soon as it is typed
+    return None
+
+
+def block_for(session: Session, viewer: Member | None) -> MeetingBlock:
+    if session.is_cancelled:
+        return MeetingBlock("cancelled")
+    if not session.is_online:
+        return MeetingBlock("in_person", location=session.location)
+    if wanted_provider(session) is None:
+        return MeetingBlock("none")
+    provider = providers.get(session.provider)
+    block = MeetingBlock(
+        "creating",
+        provider_label=provider.label if provider else session.get_provider_display(),
+        provider=session.provider,
+    )
+    block.starts_at = _local(session, viewer)
+    link = current_link(session)
+    _fill(block, session, link, viewer)
+    if link is None or link.state == LinkState.PENDING:
+        block.kind = "updating" if block.has_details else "creating"
+        if link is not None and link.attempts:
+            block.retrying, block.error, block.remedy = True, link.last_error, link.remedy
+    elif link.state == LinkState.BLOCKED:
+        block.kind, block.error, block.remedy = "failed", link.last_error, link.remedy
+    elif link.state == LinkState.WAITING:
+        block.kind, block.error, block.remedy = "waiting", link.last_error, link.remedy
+    else:
+        block.kind = "ready" if block.has_details else "creating"
+    return block
+
+
+def _fill(block: MeetingBlock, session: Session, link: MeetingLink | None, viewer: Member | None) -> None:
+    details = join_details(session)
+    if details is None:
+        return
+    block.join_url, block.passcode, block.host_label = details.join_url, details.passcode, details.host_label
+    if link is not None and link.start_url and viewer is not None and is_host(link, viewer):
+        block.start_url = link.start_url
+
+
+def is_host(link: MeetingLink, viewer: Member) -> bool:
+    host_id = link.host_member_id if link.host_member_id is not None else link.session.consultant_id
+    return host_id == viewer.pk
+
+
+def _local(session: Session, viewer: Member | None) -> str:
+    tz_name = viewer.timezone if viewer is not None else session.org.timezone
+    local = session.start.astimezone(zoneinfo.ZoneInfo(tz_name))
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({tz_name})"
+
+
+INSIDE_ZOOM = ("meeting.changed_in_zoom", "meeting.deleted_in_zoom")
+FIELD_NAMES = {"topic": "title", "start_time": "start time", "duration": "length"}
+
+
+def inside_zoom_notes(session: Session, viewer: Member | None, limit: int = 3) -> list[str]:
+    """What people did to the session's meeting inside Zoom lately (from the audit log), newest first."""
+    if session.provider != Provider.ZOOM or session.is_cancelled:
+        return []
+    entries = AuditEntry.objects.filter(
+        org_id=session.org_id, object_type="session", object_id=str(session.pk), action__in=INSIDE_ZOOM
+    ).order_by("-created_at", "-id")[:limit]
+    tz = zoneinfo.ZoneInfo(viewer.timezone if viewer is not None else session.org.timezone)
+    return [_note(entry, tz) for entry in entries]
+
+
+def _note(entry: AuditEntry, tz: zoneinfo.ZoneInfo) -> str:
+    when = entry.created_at.astimezone(tz)
+    on = f"{when:%a} {when.day} {when:%b, %H:%M} ({tz.key})"
+    if entry.action == "meeting.deleted_in_zoom":
+        if entry.detail.get("outcome") == "flagged":
+            return f"The meeting was deleted inside Zoom on {on}."
+        return f"The meeting was deleted inside Zoom on {on}; SessionDesk replaces it with a new one."
+    changed = [FIELD_NAMES.get(key, key) for key in entry.detail.get("changes", {})]
+    return f"Its {' and '.join(changed) or 'details'} changed inside Zoom on {on}; SessionDesk put it back."

@@ -1,0 +1,90 @@
+from django.db import models
+from django.utils import timezone
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.scheduling.models import Session
+
+
+class LinkState(models.TextChoices):
+    PENDING = "pending", "Pending"  # desired_version > applied_version: the worker has work to do
+    ACTIVE = "active", "Active"  # a meeting exists and matches the session
+    DELETED = "deleted", "Deleted"  # the session needs no meeting and none exists
+    BLOCKED = "blocked", "Blocked"  # a permanent failure; waits for a person (see remedy)
+    WAITING = "waiting", "Waiting"  # a limit (e.g. Zoom's daily limit) defers the work
+
+
+class MeetingLink(models.Model):
+    """The desired and applied state of one session's online meeting with one provider.
+
+    Every change to a session bumps ``desired_version`` in the transaction that made it; the
+    reconciler claims due links with a lease and brings the provider in line.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="meeting_links")
+    provider = models.CharField(max_length=20)
+    desired_version = models.PositiveIntegerField(default=1)
+    applied_version = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=20, choices=LinkState.choices, default=LinkState.PENDING)
+    external_id = models.CharField(max_length=100, blank=True)
+    join_url = models.URLField(max_length=1000, blank=True)
+    start_url = models.URLField(max_length=2000, blank=True)
+    passcode = models.CharField(max_length=40, blank=True)
+    host_label = models.CharField(max_length=200, blank=True)
+    host_key = models.CharField(max_length=200, blank=True)
+    # The member who may start the meeting (sees the start URL); None means the session's consultant.
+    host_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Written and committed before a create call; a later pass that finds it set without an
+    # external_id asks the provider to look the meeting up (Provider.find) before creating again.
+    create_intent = models.CharField(max_length=64, blank=True)
+    applied_payload = models.JSONField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=100, blank=True)
+    last_error = models.TextField(blank=True)
+    remedy = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "provider"], name="one_link_per_session_provider")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} meeting for session {self.session_id} ({self.state})"
+
+    @property
+    def is_dirty(self) -> bool:
+        return self.desired_version > self.applied_version
+
+
+class CallAttempt(models.Model):
+    """One call to a meeting provider, kept so support can answer "what did we send and what came back"."""
+
+    link = models.ForeignKey(MeetingLink, null=True, on_delete=models.SET_NULL, related_name="attempts_log")
+    provider = models.CharField(max_length=20)
+    operation = models.CharField(max_length=40)
+    status = models.IntegerField(null=True)
+    provider_code = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=20)  # ok, transient, permanent
+    duration_ms = models.PositiveIntegerField(default=0)
+    excerpt = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.operation} → {self.status}"
+
+
+class WorkerHeartbeat(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.name

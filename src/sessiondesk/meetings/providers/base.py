@@ -1,0 +1,92 @@
+"""What every meeting provider implements. A provider turns a session into a payload and applies it.
+
+The reconciler decides which operation is needed (by diffing payloads) and records each call;
+a provider only talks to its service and classifies its errors.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.scheduling.models import Session
+
+
+@dataclass
+class Meeting:
+    """A meeting as the provider reports it. ``status`` and ``excerpt`` go to the call log only."""
+
+    external_id: str = ""
+    join_url: str = ""
+    start_url: str = ""
+    passcode: str = ""
+    host_label: str = ""
+    host_key: str = ""
+    host_member_id: int | None = None
+    status: int | None = None
+    excerpt: str = ""
+
+
+class ProviderError(Exception):
+    """A failed provider call, classified once.
+
+    ``permanent`` errors stop the link (state blocked) until a person acts on ``remedy``;
+    transient ones are retried with backoff, no sooner than ``retry_after`` seconds. ``waiting``
+    marks a transient error that is a known limit (e.g. a daily quota): the link shows
+    state waiting with the remedy until ``retry_after`` has passed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        remedy: str = "",
+        retry_after: float | None = None,
+        waiting: bool = False,
+        status: int | None = None,
+        code: str = "",
+        excerpt: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+        self.remedy = remedy
+        self.retry_after = retry_after
+        self.waiting = waiting
+        self.status = status
+        self.code = code
+        self.excerpt = excerpt
+
+
+class MeetingProvider:
+    name = ""
+    label = ""
+    # External providers make network calls: the reconciler logs each one as a CallAttempt and
+    # stores a create intent before creating (see find()).
+    external = True
+
+    def build_payload(self, session: Session) -> dict[str, Any]:
+        """The provider's view of the session; equal payloads mean no call is needed."""
+        raise NotImplementedError
+
+    def create(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting:
+        raise NotImplementedError
+
+    def update(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting:
+        """Bring ``link.external_id`` in line with ``payload`` (``link.applied_payload`` is the old one)."""
+        raise NotImplementedError
+
+    def delete(self, link: MeetingLink) -> int | None:
+        """Remove the meeting; one already gone counts as deleted. Returns the status for the log."""
+        raise NotImplementedError
+
+    def find(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting | None:
+        """Crash-safe creation hook.
+
+        The reconciler commits ``link.create_intent`` (a unique token) before calling create().
+        When a later pass finds an intent but no ``external_id``, the earlier create may have
+        succeeded before its result was saved; the reconciler then calls find() and adopts what
+        it returns instead of creating a second meeting. A provider without idempotency keys
+        should tag what it creates with ``link.create_intent`` and look it up here.
+        """
+        return None

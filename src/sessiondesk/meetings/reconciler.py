@@ -1,0 +1,207 @@
+"""Bring one claimed meeting link in line with its session: at most one provider call per net change.
+
+The link's ``desired_version`` is read once; the result is marked applied only if no change
+arrived meanwhile, otherwise the link stays pending and the next pass looks again.
+"""
+
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from dataclasses import asdict
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from sessiondesk.meetings import attempts, claims, providers
+from sessiondesk.meetings.backoff import retry_delay
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
+from sessiondesk.meetings.sync import wanted_provider
+
+log = logging.getLogger(__name__)
+
+CLEARED = {
+    "external_id": "",
+    "join_url": "",
+    "start_url": "",
+    "passcode": "",
+    "host_label": "",
+    "host_key": "",
+    "host_member_id": None,
+    "applied_payload": None,
+    "create_intent": "",
+}
+
+
+def reconcile_due(limit: int, owner: str) -> int:
+    """Claim and reconcile up to ``limit`` due links, one after another; returns how many."""
+    ids = claims.claim(owner, limit)
+    for link_id in ids:
+        reconcile(link_id, owner)
+    return len(ids)
+
+
+def reconcile(link_id: int, owner: str) -> None:
+    link = MeetingLink.objects.select_related("session__consultant__user", "session__org").get(id=link_id)
+    version = link.desired_version
+    try:
+        fields = _apply(link, owner)
+    except ProviderError as error:
+        _failed(link, version, owner, error)
+    except Exception as error:
+        # Push the row forward like a transient failure, so one bad row never stalls the loop.
+        log.exception("meeting link %s failed unexpectedly", link_id)
+        _failed(link, version, owner, ProviderError(f"Internal error: {error!r}", permanent=False))
+    else:
+        _succeeded(link, version, owner, fields)
+
+
+def _apply(link: MeetingLink, owner: str) -> dict[str, Any]:
+    """Make the needed call (if any) and return the link fields that describe the result."""
+    wanted = wanted_provider(link.session) == link.provider
+    holds = bool(link.external_id or link.create_intent or link.applied_payload is not None)
+    if not wanted and not holds:
+        return {"state": LinkState.DELETED, **CLEARED}
+    provider = providers.get(link.provider)
+    if provider is None:
+        raise ProviderError(
+            f'The meeting provider "{link.provider}" is not available on this installation.',
+            permanent=True,
+            remedy="Choose another meeting provider for the session, or ask the operator to enable this one.",
+        )
+    if not wanted:
+        _remove(link, provider)
+        return {"state": LinkState.DELETED, **CLEARED}
+    payload = _normalised(provider.build_payload(link.session))
+    meeting = _present(link, provider, payload, owner)
+    if meeting is None:
+        return {"state": LinkState.ACTIVE}
+    return {
+        "state": LinkState.ACTIVE,
+        **_meeting_fields(meeting),
+        "applied_payload": payload,
+        "create_intent": "",
+    }
+
+
+def _present(
+    link: MeetingLink, provider: MeetingProvider, payload: dict[str, Any], owner: str
+) -> Meeting | None:
+    if link.external_id or link.applied_payload is not None:
+        if payload == link.applied_payload:
+            return None  # nothing changed since the last apply: no call
+        return _call(link, provider, "update", provider.update, link, payload)
+    if link.create_intent:
+        found = _call(link, provider, "find", provider.find, link, payload)
+        if found is not None:
+            link.external_id = found.external_id
+            return _call(link, provider, "update", provider.update, link, payload)
+    if provider.external:
+        link.create_intent = uuid.uuid4().hex
+        # Committed before the call: if we die after the provider answered, the next pass finds it.
+        if not MeetingLink.objects.filter(id=link.pk, lease_owner=owner).update(
+            create_intent=link.create_intent
+        ):
+            raise ProviderError("The worker lost its lease before creating the meeting.", permanent=False)
+    return _call(link, provider, "create", provider.create, link, payload)
+
+
+def _remove(link: MeetingLink, provider: MeetingProvider) -> None:
+    if not link.external_id and link.create_intent:
+        found = _call(link, provider, "find", provider.find, link, link.applied_payload or {})
+        if found is None:
+            return
+        link.external_id = found.external_id
+    _call(link, provider, "delete", provider.delete, link)
+
+
+def _call(link: MeetingLink, provider: MeetingProvider, operation: str, fn: Any, *args: Any) -> Any:
+    started = time.monotonic()
+    try:
+        result = fn(*args)
+    except ProviderError as error:
+        if provider.external:
+            outcome = "permanent" if error.permanent else "transient"
+            attempts.record(
+                link, provider=provider.name, operation=operation, outcome=outcome, status=error.status,
+                code=error.code, duration_ms=_ms(started), excerpt=error.excerpt or error.message,
+            )  # fmt: skip
+        raise
+    if provider.external:
+        status = result if isinstance(result, int) else getattr(result, "status", None)
+        attempts.record(
+            link, provider=provider.name, operation=operation, outcome="ok", status=status,
+            duration_ms=_ms(started), excerpt=getattr(result, "excerpt", ""),
+        )  # fmt: skip
+    return result
+
+
+def _succeeded(link: MeetingLink, version: int, owner: str, fields: dict[str, Any]) -> None:
+    done = {"attempts": 0, "last_error": "", "remedy": "", **fields}
+    applied = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
+        applied_version=version, lease_until=None, lease_owner="", **done
+    )
+    if not applied:
+        # The session changed while we worked: keep what the provider holds, stay pending for another pass.
+        done.pop("state")
+        if not claims.release(link.pk, owner, next_attempt_at=timezone.now(), **done):
+            log.warning("meeting link %s: lease lost before the result was saved", link.pk)
+            return
+    if applied and fields["state"] == LinkState.ACTIVE:
+        _link_ready(link)  # idempotent: emails go only to attendees who lack this join link
+
+
+def _link_ready(link: MeetingLink) -> None:
+    """Let attendees know the (new) join link; emails are rows, so this never blocks the loop."""
+    try:
+        from sessiondesk.notifications.actions import meeting_link_ready
+    except ImportError:
+        return
+    try:
+        meeting_link_ready(link.session)
+    except Exception:
+        log.exception("meeting link %s: could not queue the link emails", link.pk)
+
+
+def _failed(link: MeetingLink, version: int, owner: str, error: ProviderError) -> None:
+    now = timezone.now()
+    remedy = error.remedy or ("" if error.permanent else "SessionDesk will retry automatically.")
+    base = {"last_error": error.message, "remedy": remedy}
+    if error.permanent:
+        blocked = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
+            state=LinkState.BLOCKED, lease_until=None, lease_owner="", **base
+        )
+        if not blocked:  # a newer change may have fixed it: try that first
+            claims.release(link.pk, owner, next_attempt_at=now, attempts=0, **base)
+        return
+    attempt = link.attempts + 1
+    delay = retry_delay(attempt, error.retry_after)
+    moved = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
+        state=LinkState.WAITING if error.waiting else LinkState.PENDING,
+        attempts=link.attempts if error.waiting else attempt,
+        next_attempt_at=now + dt.timedelta(seconds=delay),
+        lease_until=None,
+        lease_owner="",
+        **base,
+    )
+    if not moved:
+        claims.release(link.pk, owner, next_attempt_at=now, **base)
+
+
+def _meeting_fields(meeting: Meeting) -> dict[str, Any]:
+    fields = asdict(meeting)
+    fields.pop("status")
+    fields.pop("excerpt")
+    return fields
+
+
+def _normalised(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as it will read back from the JSON column, so comparisons are exact."""
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

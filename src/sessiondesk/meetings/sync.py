@@ -1,0 +1,70 @@
+"""The one entry point scheduling calls: record, in its own transaction, that a session changed.
+
+Nothing here talks to a provider. The reconciler (``meetings.reconciler``) later compares the
+session as it is then with what was last applied and makes at most one call per net change, so
+calling this for a save that changed nothing costs no provider call.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sessiondesk.meetings import wakeup
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.scheduling.models import Provider, Session, SessionStatus
+
+
+def wanted_provider(session: Session) -> str | None:
+    """The provider that should hold a meeting for this session right now, or None."""
+    if session.status != SessionStatus.SCHEDULED or not session.is_online:
+        return None
+    if not session.provider or session.provider == Provider.NONE:
+        return None
+    return session.provider
+
+
+def session_changed(session: Session) -> None:
+    """Bump the desired version of the session's meeting links; call inside the changing transaction."""
+    provider = wanted_provider(session)
+    links = MeetingLink.objects.filter(session_id=session.pk)
+    if provider is not None:
+        _want(session, provider)
+        links = links.exclude(provider=provider)
+    # Links of other providers may hold a meeting (or a create in flight): the worker removes it.
+    _bump(links.exclude(state=LinkState.DELETED, desired_version=F("applied_version")))
+    transaction.on_commit(wakeup.wake)
+
+
+def _want(session: Session, provider: str) -> None:
+    if _bump(MeetingLink.objects.filter(session_id=session.pk, provider=provider)):
+        return
+    try:
+        # A savepoint, so a concurrent creator's win leaves the caller's transaction usable.
+        with transaction.atomic():
+            MeetingLink.objects.create(session=session, provider=provider, desired_version=1)
+    except IntegrityError:
+        _bump(MeetingLink.objects.filter(session_id=session.pk, provider=provider))
+
+
+def _bump(links) -> int:  # type: ignore[no-untyped-def]
+    return links.update(
+        desired_version=F("desired_version") + 1,
+        state=LinkState.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        last_error="",
+        remedy="",
+    )
+
+
+def retry(session: Session) -> int:
+    """Make a stopped or waiting link of the session due now (a person pressed Retry)."""
+    provider = wanted_provider(session)
+    if provider is None:
+        return 0
+    stuck = Q(state__in=[LinkState.BLOCKED, LinkState.WAITING]) | Q(state=LinkState.PENDING, attempts__gt=0)
+    stopped = MeetingLink.objects.filter(stuck, session_id=session.pk, provider=provider)
+    count = stopped.update(state=LinkState.PENDING, attempts=0, next_attempt_at=timezone.now())
+    if count:
+        transaction.on_commit(wakeup.wake)
+    return count

@@ -1,0 +1,154 @@
+"""What other parts call to send email. Everything here only writes OutboundEmail rows; the worker
+sends them (``sender.send_due``). Call these inside the transaction that made the change, so the
+email exists if and only if the change was committed.
+
+Session emails are rendered at send time from the session as it is then (latest time, title and
+join link), in the recipient's own time zone.
+"""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+
+from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.notifications import content, prepare
+from sessiondesk.notifications.models import EmailState, OutboundEmail
+from sessiondesk.scheduling.models import Client, Session
+
+SESSION_KINDS = prepare.SESSION_KINDS
+
+
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    kind: str,
+    org: Organization | None = None,
+    session: Session | None = None,
+    ics: str = "",
+) -> OutboundEmail:
+    """Queue a ready-made email (invitations, password reset, reminders); sent as it is."""
+    return OutboundEmail.objects.create(
+        org=org,
+        session=session,
+        kind=kind,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        ics=ics,
+    )
+
+
+def session_event(session: Session, kind: str, *, previous_start: dt.datetime | None = None) -> None:
+    """Queue one email per attendee (clients, consultant, co-hosts) about a change to ``session``.
+
+    ``kind`` is "booked", "rescheduled" (pass ``previous_start``), "updated" or "cancelled".
+    For a recurring series, call "booked" once with any occurrence: the email covers the series.
+    """
+    if kind not in SESSION_KINDS:
+        raise ValueError(f"Unknown session email kind {kind!r}; expected one of {SESSION_KINDS}.")
+    context = {"event": kind}
+    if previous_start is not None:
+        context["previous_start"] = previous_start.isoformat()
+    recipients = _recipients(session)
+    if kind == "booked" and session.series_id:
+        recipients = [r for r in recipients if not _series_booking_queued(session, r)]
+    emails = [_session_email(session, kind, recipient, context) for recipient in recipients]
+    if kind != "booked":
+        emails += [
+            _session_email(session, "cancelled", p, {"event": "removed"})
+            for p in _former(session, recipients)
+        ]
+    OutboundEmail.objects.bulk_create(emails)
+
+
+def meeting_link_ready(session: Session) -> None:
+    """Tell attendees the join link, now that the session's meeting link is active.
+
+    Contract for the meetings seam (and the Zoom provider): call this after the transaction that
+    stored an ACTIVE ``MeetingLink.join_url`` for ``session`` commits, or inside it; call it again
+    whenever the join URL changes (a meeting recreated). It is cheap and idempotent:
+    - emails still waiting for the link are released to go now, and will carry it;
+    - each attendee whose last email went out without this join URL gets one "updated" email;
+    - nothing is queued for a cancelled session or for people who already have the link.
+    """
+    session = Session.objects.select_related("consultant__user", "series").get(pk=session.pk)
+    if session.is_cancelled:
+        return
+    join_url = content.join_url(session)
+    if not join_url:
+        return
+    now = timezone.now()
+    waiting = OutboundEmail.objects.filter(session=session, state=EmailState.PENDING, not_before__gt=now)
+    waiting.update(not_before=now)
+    fresh = []
+    for recipient in _recipients(session):
+        probe = _session_email(session, "updated", recipient, {"event": "link_ready"})
+        history = prepare.history_for(session.pk, session.series_id, probe)
+        if not history or history[-1].state != EmailState.SENT or history[-1].kind == "cancelled":
+            continue  # never told about it, or a pending email will render the link itself
+        if prepare.shown_join_url(history[-1], session.pk) != join_url:
+            fresh.append(probe)
+    OutboundEmail.objects.bulk_create(fresh)
+
+
+Recipient = Client | Member
+
+
+def _recipients(session: Session) -> list[Recipient]:
+    people: list[Recipient] = list(session.clients.all())
+    people.append(session.consultant)
+    people.extend(m for m in session.co_hosts.select_related("user") if m.pk != session.consultant_id)
+    return people
+
+
+def _former(session: Session, current: list[Recipient]) -> list[Recipient]:
+    """People emailed about this session who are no longer on it (a client removed, a consultant
+    replaced): they get a cancellation."""
+    told = OutboundEmail.objects.filter(session=session, kind__in=SESSION_KINDS).exclude(
+        state=EmailState.SKIPPED
+    )
+    last: dict[tuple[type, int], str] = {}
+    for client_id, member_id, kind in told.order_by("id").values_list("client_id", "member_id", "kind"):
+        if client_id or member_id:
+            last[(Client, client_id) if client_id else (Member, member_id)] = kind
+    on_it = {(type(r), r.pk) for r in current}
+    gone = [key for key, kind in last.items() if kind != "cancelled" and key not in on_it]
+    people: list[Recipient] = []
+    for model, pk in gone:
+        person = model._default_manager.filter(pk=pk).first()  # type: ignore[attr-defined]
+        if person is not None:
+            people.append(person)
+    return people
+
+
+def _session_email(session: Session, kind: str, recipient: Recipient, context: dict) -> OutboundEmail:
+    return OutboundEmail(
+        org_id=session.org_id,
+        session=session,
+        kind=kind,
+        to=recipient.email,
+        client=recipient if isinstance(recipient, Client) else None,
+        member=recipient if isinstance(recipient, Member) else None,
+        # A provisional subject for lists; the worker renders the final one from the session.
+        subject=content.subject(session, kind, recipient),
+        body_text="",
+        context=dict(context),
+    )
+
+
+def _recipient_filter(recipient: Recipient) -> Q:
+    if isinstance(recipient, Client):
+        return Q(client=recipient)
+    return Q(member=recipient)
+
+
+def _series_booking_queued(session: Session, recipient: Recipient) -> bool:
+    emails = OutboundEmail.objects.filter(
+        _recipient_filter(recipient), session__series=session.series, kind="booked"
+    )
+    return emails.exists()

@@ -1,0 +1,175 @@
+"""What a session email says: subject, bodies and the facts it shows, for one recipient."""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.scheduling import links
+from sessiondesk.scheduling.models import Client, Provider, Session, SessionStatus
+
+SUBJECT_PREFIX = {
+    "booked": "Confirmed",
+    "rescheduled": "Rescheduled",
+    "updated": "Updated",
+    "cancelled": "Cancelled",
+}
+
+
+def format_when(moment: dt.datetime, tz_name: str) -> str:
+    """'Tue 3 Dec, 4:00 PM (EST)' in the given time zone."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
+    hour = local.hour % 12 or 12
+    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {local:%p} ({local:%Z})"
+
+
+def format_time(moment: dt.datetime, tz_name: str) -> str:
+    local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
+    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
+
+
+def join_urls(sessions: list[Session]) -> dict[int, str]:
+    """The link attendees use to join each session ("" when there is none, or none yet)."""
+    active = {
+        link.session_id: link.join_url
+        for link in MeetingLink.objects.filter(session__in=sessions, state=LinkState.ACTIVE).exclude(
+            join_url=""
+        )
+        if link.provider == _provider(sessions, link.session_id)
+    }
+    urls = {}
+    for session in sessions:
+        url = active.get(session.pk, "")
+        if not url and session.provider == Provider.CUSTOM:
+            url = session.custom_meeting_url
+        urls[session.pk] = url if _wants_link(session) else ""
+    return urls
+
+
+def _provider(sessions: list[Session], pk: int) -> str:
+    return next(s.provider for s in sessions if s.pk == pk)
+
+
+def _wants_link(session: Session) -> bool:
+    return session.is_online and session.provider != Provider.NONE
+
+
+def join_url(session: Session) -> str:
+    return join_urls([session])[session.pk]
+
+
+def link_expected(sessions: list[Session]) -> bool:
+    """Some of these sessions will have a join link that a provider is still creating."""
+    waiting = [s for s in sessions if _wants_link(s) and not s.is_cancelled]
+    if not waiting:
+        return False
+    urls = join_urls(waiting)
+    links = {
+        link.session_id: link
+        for link in MeetingLink.objects.filter(session__in=waiting)
+        if link.provider == _provider(waiting, link.session_id)
+    }
+    for session in waiting:
+        link = links.get(session.pk)
+        if not urls[session.pk] and (link is None or link.state in (LinkState.PENDING, LinkState.WAITING)):
+            return True
+    return False
+
+
+def _other_party(session: Session, recipient: Client | Member) -> str:
+    """Who the recipient meets: the consultant for a client, the clients for a host."""
+    if isinstance(recipient, Client):
+        return session.consultant.name
+    names = [c.name for c in session.clients.all()]
+    return ", ".join(names) if names else session.consultant.name
+
+
+def subject(session: Session, kind: str, recipient: Client | Member) -> str:
+    when = format_when(session.start, recipient.timezone)
+    who = _other_party(session, recipient)
+    prefix = SUBJECT_PREFIX[kind]
+    if kind == "booked" and session.series_id:
+        return f"{prefix}: {session.title} with {who}, {_repeat_phrase(session)} from {when}"
+    if kind == "rescheduled":
+        return f"{prefix}: {session.title} with {who}, now on {when}"
+    return f"{prefix}: {session.title} with {who} on {when}"
+
+
+def _repeat_phrase(session: Session) -> str:
+    every = session.series.every_weeks if session.series else 1
+    return "weekly" if every == 1 else f"every {every} weeks"
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    shown: dict = field(default_factory=dict)  # the facts the email showed, to spot what is new later
+
+
+def render(session: Session, kind: str, recipient: Client | Member, context: dict) -> Rendered:
+    """Render for ``recipient``; a series' "booked" email covers its scheduled occurrences."""
+    tz_name = recipient.timezone
+    occurrences = _occurrences(session) if kind == "booked" and session.series_id else []
+    urls = join_urls(occurrences or [session])
+    url = urls[session.pk]
+    previous = context.get("previous_start")
+    other_party = _other_party(session, recipient)
+    client = recipient if isinstance(recipient, Client) else None
+    ctx = {
+        "kind": kind,
+        "event": context.get("event", kind),
+        "session": session,
+        "recipient": recipient,
+        "is_client": client is not None,
+        "other_party": other_party,
+        "when": format_when(session.start, tz_name),
+        "ends": format_time(session.end, tz_name),
+        "tz_name": tz_name,
+        "previous_when": format_when(dt.datetime.fromisoformat(previous), tz_name) if previous else "",
+        "join_url": url,
+        "link_coming": not url and link_expected([session]),
+        "location": session.location if not url else "",
+        "manage_url": links.manage_url(session, client) if client else "",
+        "portal_url": links.portal_url(client) if client else "",
+        "repeat": _repeat_description(session) if occurrences else "",
+        "occurrences": [{"when": format_when(s.start, tz_name), "join_url": urls[s.pk]} for s in occurrences],
+        "org": session.org,
+    }
+    return Rendered(
+        subject=subject(session, kind, recipient),
+        text=render_to_string("notifications/email/session.txt", ctx),
+        html=render_to_string("notifications/email/session.html", ctx),
+        shown={
+            "start": session.start.isoformat(),
+            "end": session.end.isoformat(),
+            "title": session.title,
+            "join_url": url,
+            "join_urls": {str(pk): u for pk, u in urls.items()},
+            "location": session.location,
+            "with": other_party,
+            "agenda": session.agenda,
+            "status": session.status,
+        },
+    )
+
+
+def _occurrences(session: Session) -> list[Session]:
+    series = Session.objects.filter(series=session.series, status=SessionStatus.SCHEDULED)
+    return list(series.order_by("start"))
+
+
+def _repeat_description(session: Session) -> str:
+    series = session.series
+    if series is None:
+        return ""
+    every = "every week" if series.every_weeks == 1 else f"every {series.every_weeks} weeks"
+    if series.count:
+        return f"Repeats {every}, {series.count} sessions in all."
+    if series.until:
+        return f"Repeats {every} until {series.until.day} {series.until:%b %Y}."
+    return f"Repeats {every}."

@@ -1,0 +1,28 @@
+"""The development mailbox: an email backend that keeps each message in the database."""
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+from sessiondesk.notifications.models import MailboxMessage
+from sessiondesk.notifications.sender import ORG_HEADER
+
+
+def _org_id(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+class MailboxBackend(BaseEmailBackend):
+    """Used when no SMTP server is configured; the messages appear on /dev/mailbox/."""
+
+    def send_messages(self, email_messages) -> int:
+        rows = [
+            MailboxMessage(
+                to=", ".join(message.recipients()),
+                from_email=message.from_email,
+                subject=str(message.subject)[:300],
+                raw=message.message().as_string(),
+                org_id=_org_id(message.extra_headers.get(ORG_HEADER, "")),
+            )
+            for message in email_messages
+        ]
+        MailboxMessage.objects.bulk_create(rows)
+        return len(rows)

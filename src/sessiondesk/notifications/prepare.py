@@ -1,0 +1,149 @@
+"""Send-time decisions for one claimed email: send it (rendered now), skip it, or wait a little."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.notifications import content, ics
+from sessiondesk.notifications.models import EmailState, OutboundEmail
+from sessiondesk.scheduling import links
+from sessiondesk.scheduling.models import Client, Session, SessionStatus
+
+SESSION_KINDS = ("booked", "rescheduled", "updated", "cancelled")
+# Facts that, when unchanged since the person's last email, make an "updated" email pointless.
+NEWS_FIELDS = ("start", "end", "title", "join_url", "location", "with", "agenda", "status")
+
+
+@dataclass
+class Ready:
+    to: str
+    subject: str
+    text: str
+    html: str
+    ics: str = ""
+    ics_method: str = ""
+    context: dict | None = None
+
+
+@dataclass
+class Skip:
+    reason: str
+
+
+@dataclass
+class Defer:
+    until: dt.datetime
+
+
+def link_wait() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "EMAIL_LINK_WAIT_SECONDS", 10))
+
+
+def prepare(email: OutboundEmail) -> Ready | Skip | Defer:
+    if email.kind not in SESSION_KINDS or (email.client_id is None and email.member_id is None):
+        return Ready(email.to, email.subject, email.body_text, email.body_html, email.ics, _method(email.ics))
+    if email.session_id is None:
+        return Skip("The session no longer exists.")
+    return _prepare_session_email(email)
+
+
+def _method(text: str) -> str:
+    return "CANCEL" if "METHOD:CANCEL" in text else "REQUEST"
+
+
+def _prepare_session_email(email: OutboundEmail) -> Ready | Skip | Defer:
+    now = timezone.now()
+    session = Session.objects.select_related("consultant__user", "org", "series").get(
+        pk=email.session_id or 0
+    )
+    history = history_for(session.pk, session.series_id, email)
+    if any(e.state == EmailState.PENDING for e in history):
+        return Defer(now + dt.timedelta(seconds=2))  # keep each person's emails in order
+    recipient: Client | Member = email.client if email.client_id else email.member  # type: ignore[assignment]
+    sent = [e for e in history if e.state == EmailState.SENT]
+    covered = [session]
+    if email.kind == "cancelled":
+        if not sent or sent[-1].kind == "cancelled":
+            return Skip("They were never told about this session.")
+    elif email.kind == "booked" and session.series_id:
+        covered = _scheduled_occurrences(session)
+        if not covered:
+            return Skip("Every session of the series was cancelled before the email went out.")
+        session = covered[0]
+    elif session.is_cancelled:
+        return Skip("The session was cancelled before this email went out.")
+    if email.kind != "cancelled" and content.link_expected(covered):
+        deadline = email.created_at + link_wait()
+        if now < deadline:
+            return Defer(min(deadline, now + dt.timedelta(seconds=1)))
+    kind = email.kind
+    if kind in ("rescheduled", "updated") and not sent:
+        kind = "booked"  # e.g. an attendee added later: for them it is a new booking
+    rendered = content.render(session, kind, recipient, email.context)
+    if kind in ("rescheduled", "updated") and _same_news(sent[-1], rendered.shown, session.pk):
+        return Skip("Nothing changed since their last email.")
+    return Ready(
+        to=email.to,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        ics=_invite(email, covered, recipient, rendered.shown["join_urls"], sequence=len(sent)),
+        ics_method="CANCEL" if email.kind == "cancelled" else "REQUEST",
+        context={**email.context, "shown": rendered.shown, "rendered_as": kind},
+    )
+
+
+def history_for(session_id: int, series_id: int | None, email: OutboundEmail) -> list[OutboundEmail]:
+    """The recipient's earlier emails about this session (a series' "booked" email counts for each
+    occurrence), oldest first, without skipped ones."""
+    about = Q(session_id=session_id, kind__in=SESSION_KINDS)
+    if series_id:
+        about |= Q(session__series_id=series_id, kind="booked")
+    who = Q(client_id=email.client_id) if email.client_id else Q(member_id=email.member_id)
+    earlier = OutboundEmail.objects.filter(about, who)
+    if email.pk:
+        earlier = earlier.filter(pk__lt=email.pk)
+    return list(earlier.exclude(state=EmailState.SKIPPED).order_by("pk"))
+
+
+def shown_join_url(email: OutboundEmail, session_id: int) -> str | None:
+    """The join link ``email`` showed for the session, or None if it did not cover it."""
+    shown = email.context.get("shown") or {}
+    return (shown.get("join_urls") or {}).get(str(session_id))
+
+
+def _scheduled_occurrences(session: Session) -> list[Session]:
+    occurrences = Session.objects.filter(series=session.series, status=SessionStatus.SCHEDULED)
+    return list(occurrences.select_related("consultant__user", "org", "series").order_by("start"))
+
+
+def _same_news(last: OutboundEmail, shown: dict, session_id: int) -> bool:
+    before = dict(last.context.get("shown") or {})
+    if last.session_id != session_id:  # a series' "booked" email: only the join link is per occurrence
+        before = {"join_url": shown_join_url(last, session_id)}
+    return all(before.get(key) == shown.get(key) for key in NEWS_FIELDS)
+
+
+def _invite(
+    email: OutboundEmail,
+    sessions: list[Session],
+    recipient: Client | Member,
+    urls: dict[str, str],
+    sequence: int,
+) -> str:
+    is_client = isinstance(recipient, Client) and email.kind != "cancelled"
+    entries = [
+        ics.Entry(s, urls.get(str(s.pk), ""), links.manage_url(s, recipient) if is_client else "")  # type: ignore[arg-type]
+        for s in sessions
+    ]
+    return ics.invite(
+        entries,
+        method="CANCEL" if email.kind == "cancelled" else "REQUEST",
+        sequence=sequence,
+        attendee_email=email.to,
+        attendee_name=recipient.name,
+    )

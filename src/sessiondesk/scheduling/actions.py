@@ -1,0 +1,424 @@
+"""The booking flows. Each owns its transaction; views, the API and the public pages call these.
+
+Every change bumps the session's meeting link (``meetings.sync.session_changed``) and queues the
+emails (``notifications.actions.session_event``) in the same transaction, so a change and its side
+effects commit together or not at all.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from sessiondesk.accounts import audit
+from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.meetings import sync
+from sessiondesk.notifications import actions as notify
+from sessiondesk.scheduling import validation
+from sessiondesk.scheduling.availability import slot_members
+from sessiondesk.scheduling.errors import InvalidBooking, SlotTaken
+from sessiondesk.scheduling.models import (
+    BookedVia,
+    Calendar,
+    CalendarKind,
+    Client,
+    Provider,
+    Series,
+    Session,
+    SessionStatus,
+    SessionType,
+)
+from sessiondesk.scheduling.recurrence import Repeat, occurrences, shift_wall_clock
+
+THIS = "this"
+FOLLOWING = "following"
+
+
+@dataclass
+class SessionDraft:
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    session_type: SessionType
+    consultant: Member
+    clients: list[Client] = field(default_factory=list)
+    co_hosts: list[Member] = field(default_factory=list)
+    is_online: bool = True
+    provider: str | None = None  # None: the session type's default
+    custom_meeting_url: str = ""
+    location: str = ""
+    agenda: str = ""
+    calendar: Calendar | None = None
+
+
+@dataclass
+class SessionChanges:
+    """Fields to change; ``None`` means leave as it is."""
+
+    title: str | None = None
+    agenda: str | None = None
+    session_type: SessionType | None = None
+    consultant: Member | None = None
+    clients: list[Client] | None = None
+    co_hosts: list[Member] | None = None
+    is_online: bool | None = None
+    provider: str | None = None
+    custom_meeting_url: str | None = None
+    location: str | None = None
+
+
+def _lock(members: list[Member]) -> None:
+    """Serialise bookings per member: row locks on PostgreSQL (SQLite's IMMEDIATE transactions
+    already serialise writers)."""
+    list(Member.objects.select_for_update().filter(pk__in=sorted(m.pk for m in members)).order_by("pk"))
+
+
+def _ensure_free(members: list[Member], start: dt.datetime, end: dt.datetime, exclude: list[int]) -> None:
+    clash = (
+        Session.objects.filter(status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start)
+        .filter(Q(consultant__in=members) | Q(co_hosts__in=members))
+        .exclude(pk__in=exclude)
+        .select_related("consultant__user")
+        .prefetch_related("co_hosts__user")
+        .first()
+    )
+    if clash is None:
+        return
+    busy = [m for m in [clash.consultant, *clash.co_hosts.all()] if m in members]
+    name = busy[0].name if busy else "A member"
+    local = timezone.localtime(clash.start, _tz(busy[0] if busy else members[0]))
+    raise SlotTaken(
+        f"{name} already has a session at that time ({clash.title}, {local:%a %d %b %H:%M %Z}).", "start"
+    )
+
+
+def _tz(member: Member) -> Any:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(member.timezone)
+
+
+def _validate_draft(org: Organization, draft: SessionDraft) -> str:
+    validation.check_times(draft.start, draft.end)
+    validation.check_host(org, draft.consultant)
+    validation.check_members(org, draft.co_hosts)
+    validation.check_clients(org, draft.clients)
+    validation.check_related(org, draft.session_type, draft.calendar)
+    if not draft.title.strip():
+        raise InvalidBooking("Give the session a title.", "title")
+    provider = draft.provider if draft.provider is not None else draft.session_type.default_provider
+    if not draft.is_online:
+        provider = Provider.NONE
+    validation.check_meeting(draft.is_online, provider, draft.custom_meeting_url)
+    return provider
+
+
+def schedule_session(
+    org: Organization,
+    draft: SessionDraft,
+    *,
+    actor: Member | None,
+    via: str = BookedVia.STAFF,
+    repeat: Repeat | None = None,
+) -> Session:
+    """Schedule a session (or a weekly series); returns the first occurrence."""
+    provider = _validate_draft(org, draft)
+    starts = occurrences(draft.start, draft.consultant.timezone, repeat) if repeat else [draft.start]
+    duration = draft.end - draft.start
+    with transaction.atomic():
+        everyone = [draft.consultant, *draft.co_hosts]
+        _lock(everyone)
+        series = (
+            Series.objects.create(
+                org=org, every_weeks=repeat.every_weeks, count=repeat.count, until=repeat.until
+            )
+            if repeat
+            else None
+        )
+        sessions = []
+        for index, start in enumerate(starts):
+            _ensure_free(everyone, start, start + duration, exclude=[])
+            session = Session.objects.create(
+                org=org,
+                title=draft.title.strip(),
+                agenda=draft.agenda,
+                session_type=draft.session_type,
+                calendar=draft.calendar,
+                consultant=draft.consultant,
+                start=start,
+                end=start + duration,
+                is_online=draft.is_online,
+                location=draft.location,
+                provider=provider,
+                custom_meeting_url=draft.custom_meeting_url if provider == Provider.CUSTOM else "",
+                booked_by=actor,
+                booked_via=via,
+                series=series,
+                series_index=index if series else None,
+            )
+            session.clients.set(draft.clients)
+            session.co_hosts.set(draft.co_hosts)
+            sync.session_changed(session)
+            sessions.append(session)
+        first = sessions[0]
+        notify.session_event(first, "booked")
+        audit.record(
+            org,
+            actor,
+            "session.scheduled",
+            first,
+            actor_label="" if actor else "public booking",
+            occurrences=len(sessions),
+        )
+    return first
+
+
+def _targets(session: Session, scope: str) -> list[Session]:
+    if scope not in (THIS, FOLLOWING):
+        raise InvalidBooking("Scope must be 'this' or 'following'.", "scope")
+    if scope == THIS or session.series_id is None:
+        return [session]
+    return list(
+        Session.objects.select_for_update()
+        .filter(
+            series_id=session.series_id,
+            series_index__gte=session.series_index,
+            status=SessionStatus.SCHEDULED,
+        )
+        .select_related("consultant__user")
+        .order_by("series_index")
+    )
+
+
+def _fresh(session: Session) -> Session:
+    fresh = Session.objects.select_for_update().select_related("org", "consultant__user").get(pk=session.pk)
+    if fresh.status == SessionStatus.CANCELLED:
+        raise InvalidBooking("This session is cancelled; schedule a new one instead.")
+    return fresh
+
+
+def reschedule_session(
+    session: Session,
+    *,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    actor: Member | None,
+    scope: str = THIS,
+    actor_label: str = "",
+) -> Session:
+    """Move a session (or it and the following occurrences, by the same wall-clock shift)."""
+    with transaction.atomic():
+        session = _fresh(session)
+        end = end or start + session.duration
+        validation.check_times(start, end)
+        targets = _targets(session, scope)
+        tz_name = session.consultant.timezone
+        wall_delta = start.astimezone(_tz(session.consultant)).replace(
+            tzinfo=None
+        ) - session.start.astimezone(_tz(session.consultant)).replace(tzinfo=None)
+        duration = end - start
+        if wall_delta == dt.timedelta(0) and duration == session.duration:
+            return session
+        everyone = [session.consultant, *session.co_hosts.all()]
+        _lock(everyone)
+        excluded = [t.pk for t in targets]
+        for target in targets:
+            previous = target.start
+            target.start = (
+                start if target.pk == session.pk else shift_wall_clock(target.start, tz_name, wall_delta)
+            )
+            target.end = target.start + duration
+            validation.check_times(target.start, target.end)
+            _ensure_free(everyone, target.start, target.end, exclude=excluded)
+            target.save(update_fields=["start", "end", "updated_at"])
+            sync.session_changed(target)
+            notify.session_event(target, "rescheduled", previous_start=previous)
+        audit.record(
+            session.org,
+            actor,
+            "session.rescheduled",
+            session,
+            actor_label=actor_label,
+            start=start.isoformat(),
+            scope=scope,
+            occurrences=len(targets),
+        )
+    session.refresh_from_db()
+    return session
+
+
+NOTIFY_FIELDS = {"title", "consultant", "is_online", "provider", "custom_meeting_url", "location", "clients"}
+
+
+def update_session(
+    session: Session, changes: SessionChanges, *, actor: Member | None, scope: str = THIS
+) -> Session:
+    """Rename, reassign, change attendees or the meeting provider. A save that changes nothing
+    writes nothing, bumps nothing and sends nothing."""
+    with transaction.atomic():
+        session = _fresh(session)
+        org = session.org
+        targets = _targets(session, scope)
+        changed_any: set[str] = set()
+        for target in targets:
+            changed = _apply(org, target, changes)
+            if changed:
+                sync.session_changed(target)
+                if changed & NOTIFY_FIELDS:
+                    notify.session_event(target, "updated")
+            changed_any |= changed
+        if changed_any:
+            audit.record(org, actor, "session.updated", session, fields=sorted(changed_any), scope=scope)
+    session.refresh_from_db()
+    return session
+
+
+def _apply(org: Organization, session: Session, changes: SessionChanges) -> set[str]:
+    changed: set[str] = set()
+    for f in fields(changes):
+        value = getattr(changes, f.name)
+        if value is None or f.name in ("clients", "co_hosts"):
+            continue
+        if getattr(session, f.name) != value:
+            setattr(session, f.name, value.strip() if isinstance(value, str) and f.name == "title" else value)
+            changed.add(f.name)
+    if not session.title:
+        raise InvalidBooking("Give the session a title.", "title")
+    validation.check_host(org, session.consultant)
+    validation.check_related(org, session.session_type, session.calendar)
+    if not session.is_online:
+        session.provider = Provider.NONE
+    if session.provider != Provider.CUSTOM:
+        session.custom_meeting_url = ""
+    validation.check_meeting(session.is_online, session.provider, session.custom_meeting_url)
+    if "consultant" in changed or changes.co_hosts is not None:
+        co_hosts = changes.co_hosts if changes.co_hosts is not None else list(session.co_hosts.all())
+        validation.check_members(org, co_hosts)
+        everyone = [session.consultant, *co_hosts]
+        _lock(everyone)
+        _ensure_free(everyone, session.start, session.end, exclude=[session.pk])
+    if changed:
+        session.save()
+    changed |= _set_m2m(org, session, "clients", changes.clients)
+    changed |= _set_m2m(org, session, "co_hosts", changes.co_hosts)
+    return changed
+
+
+def _set_m2m(org: Organization, session: Session, name: str, values: list[Any] | None) -> set[str]:
+    if values is None:
+        return set()
+    if name == "clients":
+        validation.check_clients(org, values)
+    else:
+        validation.check_members(org, values)
+    manager = getattr(session, name)
+    if {v.pk for v in manager.all()} == {v.pk for v in values}:
+        return set()
+    manager.set(values)
+    return {name}
+
+
+def cancel_session(
+    session: Session, *, actor: Member | None, reason: str = "", scope: str = THIS, actor_label: str = ""
+) -> Session:
+    """Cancel a session (or it and the following occurrences). Cancelling twice changes nothing."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("org").get(pk=session.pk)
+        if session.status == SessionStatus.CANCELLED:
+            return session
+        targets = _targets(session, scope)
+        now = timezone.now()
+        for target in targets:
+            target.status = SessionStatus.CANCELLED
+            target.cancelled_at = now
+            target.cancel_reason = reason[:300]
+            target.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
+            sync.session_changed(target)
+            notify.session_event(target, "cancelled")
+        audit.record(
+            session.org,
+            actor,
+            "session.cancelled",
+            session,
+            actor_label=actor_label,
+            reason=reason,
+            scope=scope,
+            occurrences=len(targets),
+        )
+    session.refresh_from_db()
+    return session
+
+
+def pick_round_robin(candidates: list[Member]) -> Member:
+    """The free member with the fewest upcoming sessions; ties go to the one booked least recently."""
+    now = timezone.now()
+    stats = {
+        row["pk"]: row
+        for row in Member.objects.filter(pk__in=[m.pk for m in candidates])
+        .annotate(
+            upcoming=Count(
+                "hosted_sessions",
+                filter=Q(hosted_sessions__start__gte=now, hosted_sessions__status=SessionStatus.SCHEDULED),
+            ),
+            last_booked=Max("hosted_sessions__created_at"),
+        )
+        .values("pk", "upcoming", "last_booked")
+    }
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+    def key(member: Member) -> tuple[int, dt.datetime, int]:
+        row = stats[member.pk]
+        return (row["upcoming"], row["last_booked"] or epoch, member.pk)
+
+    return min(candidates, key=key)
+
+
+def book_public(
+    calendar: Calendar,
+    *,
+    start: dt.datetime,
+    name: str,
+    email: str,
+    timezone_name: str,
+    phone: str = "",
+    notes: str = "",
+) -> Session:
+    """A client books a slot on a public page. A slot taken meanwhile raises SlotTaken."""
+    if not name.strip():
+        raise InvalidBooking("Please enter your name.", "name")
+    validation.validate_client_timezone(timezone_name)
+    org = calendar.org
+    with transaction.atomic():
+        _lock(list(calendar.members.all()))
+        members = slot_members(calendar, start)
+        if not members:
+            raise SlotTaken("Sorry, that time was just taken. Please pick another time.", "start")
+        if calendar.kind == CalendarKind.COLLECTIVE:
+            host, co_hosts = members[0], members[1:]
+        elif calendar.kind == CalendarKind.ROUND_ROBIN:
+            host, co_hosts = pick_round_robin(members), []
+        else:
+            host, co_hosts = members[0], []
+        client, _ = Client.objects.get_or_create(
+            org=org,
+            email=email.strip().lower(),
+            defaults={"name": name.strip(), "timezone": timezone_name, "phone": phone, "notes": notes},
+        )
+        session_type = calendar.session_type
+        draft = SessionDraft(
+            title=session_type.name,
+            start=start,
+            end=start + dt.timedelta(minutes=session_type.duration_minutes),
+            session_type=session_type,
+            consultant=host,
+            co_hosts=list(co_hosts),
+            clients=[client],
+            is_online=session_type.is_online,
+            custom_meeting_url=calendar.custom_meeting_url,
+            calendar=calendar,
+            agenda=notes,
+        )
+        return schedule_session(org, draft, actor=None, via=BookedVia.PUBLIC)

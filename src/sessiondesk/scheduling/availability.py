@@ -1,0 +1,192 @@
+"""Bookable slots: weekly rules and date overrides in each member's own time zone, minus busy time.
+
+Rules are wall-clock times, turned into instants day by day, so slots stay right across DST changes.
+"""
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.scheduling.models import (
+    AvailabilityRule,
+    Calendar,
+    CalendarKind,
+    DateOverride,
+    Session,
+    SessionStatus,
+)
+from sessiondesk.scheduling.recurrence import localize
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    members: list[Member] = field(default_factory=list)
+
+
+def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Interval]:
+    """The member's available intervals (UTC) on local dates first..last."""
+    tz = zoneinfo.ZoneInfo(member.timezone)
+    rules: dict[int, list[AvailabilityRule]] = defaultdict(list)
+    for rule in member.availability.all():
+        rules[rule.weekday].append(rule)
+    overrides: dict[dt.date, list[DateOverride]] = defaultdict(list)
+    for override in member.date_overrides.filter(date__gte=first, date__lte=last):
+        overrides[override.date].append(override)
+    windows: list[Interval] = []
+    day = first
+    while day <= last:
+        spans: Iterable[tuple[dt.time | None, dt.time | None]]
+        if day in overrides:
+            spans = [(o.start_time, o.end_time) for o in overrides[day]]
+        else:
+            spans = [(r.start_time, r.end_time) for r in rules[day.weekday()]]
+        for start, end in spans:
+            if start is None or end is None:
+                continue
+            windows.append(
+                (
+                    localize(dt.datetime.combine(day, start), tz).astimezone(dt.UTC),
+                    localize(dt.datetime.combine(day, end), tz).astimezone(dt.UTC),
+                )
+            )
+        day += dt.timedelta(days=1)
+    return windows
+
+
+def busy_intervals(
+    members: Iterable[Member], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[Interval]]:
+    ids = [m.pk for m in members]
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    sessions = (
+        Session.objects.filter(status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start)
+        .filter(Q(consultant_id__in=ids) | Q(co_hosts__in=ids))
+        .distinct()
+        .prefetch_related("co_hosts")
+    )
+    for session in sessions:
+        for member_id in {session.consultant_id, *(m.pk for m in session.co_hosts.all())}:
+            if member_id in ids:
+                busy[member_id].append((session.start, session.end))
+    return busy
+
+
+def _overlaps(start: dt.datetime, end: dt.datetime, intervals: list[Interval]) -> bool:
+    return any(start < other_end and end > other_start for other_start, other_end in intervals)
+
+
+def _merged(windows: list[Interval]) -> list[Interval]:
+    """Touching or overlapping windows as one (09:00-12:00 and 12:00-17:00 allow an 11:30 start)."""
+    merged: list[Interval] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+@dataclass
+class _Rules:
+    """One calendar's booking rules, as durations, with the bookable range of start times."""
+
+    duration: dt.timedelta
+    step: dt.timedelta
+    before: dt.timedelta
+    after: dt.timedelta
+    earliest: dt.datetime
+    latest: dt.datetime
+
+    @classmethod
+    def of(cls, calendar: Calendar, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> "_Rules":
+        return cls(
+            duration=dt.timedelta(minutes=calendar.session_type.duration_minutes),
+            step=dt.timedelta(minutes=calendar.slot_interval_minutes or 15),
+            before=dt.timedelta(minutes=calendar.buffer_before_minutes),
+            after=dt.timedelta(minutes=calendar.buffer_after_minutes),
+            earliest=max(start, now + dt.timedelta(minutes=calendar.min_notice_minutes)),
+            latest=min(end, now + dt.timedelta(days=calendar.max_days_ahead)),
+        )
+
+    def free(self, start: dt.datetime, windows: list[Interval], busy: list[Interval]) -> bool:
+        end = start + self.duration
+        return (
+            self.earliest <= start < self.latest
+            and any(w_start <= start and end <= w_end for w_start, w_end in windows)
+            and not _overlaps(start - self.before, end + self.after, busy)
+        )
+
+
+def _member_windows(member: Member, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+    tz = zoneinfo.ZoneInfo(member.timezone)
+    first = (start.astimezone(tz) - dt.timedelta(days=1)).date()
+    last = (end.astimezone(tz) + dt.timedelta(days=1)).date()
+    return _merged(working_windows(member, first, last))
+
+
+def _grid(rules: _Rules, windows: list[Interval], busy: list[Interval]) -> list[Interval]:
+    """Free start times stepping by the slot interval from the start of each window."""
+    slots: list[Interval] = []
+    for window_start, window_end in windows:
+        slot_start = window_start
+        while slot_start + rules.duration <= window_end:
+            if rules.free(slot_start, windows, busy):
+                slots.append((slot_start, slot_start + rules.duration))
+            slot_start += rules.step
+    return slots
+
+
+def member_slots(
+    calendar: Calendar,
+    member: Member,
+    start: dt.datetime,
+    end: dt.datetime,
+    busy: list[Interval],
+    now: dt.datetime,
+) -> list[Interval]:
+    rules = _Rules.of(calendar, start, end, now)
+    return _grid(rules, _member_windows(member, start, end), busy)
+
+
+def calendar_slots(
+    calendar: Calendar, start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None
+) -> list[Slot]:
+    """Free slots of a calendar between two instants, each with the members who could take it.
+
+    A start time offered by any member's grid is checked against every member, so members whose
+    windows start at different times still share slots. Personal and round robin: a slot is free
+    when any member is free (round robin lists them all); collective: only when every member is free.
+    """
+    now = now or timezone.now()
+    members = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    if not members:
+        return []
+    rules = _Rules.of(calendar, start, end, now)
+    busy = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    windows = {member.pk: _member_windows(member, start, end) for member in members}
+    candidates = {slot for member in members for slot in _grid(rules, windows[member.pk], busy[member.pk])}
+    slots = []
+    for slot_start, slot_end in sorted(candidates):
+        free = [m for m in members if rules.free(slot_start, windows[m.pk], busy[m.pk])]
+        if calendar.kind != CalendarKind.COLLECTIVE or len(free) == len(members):
+            slots.append(Slot(slot_start, slot_end, free))
+    return slots
+
+
+def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | None = None) -> list[Member]:
+    """The members free for a slot starting exactly at ``start`` (empty when it is not bookable)."""
+    duration = dt.timedelta(minutes=calendar.session_type.duration_minutes)
+    for slot in calendar_slots(calendar, start, start + duration, now=now):
+        if slot.start == start:
+            return slot.members
+    return []

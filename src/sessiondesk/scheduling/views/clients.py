@@ -1,0 +1,102 @@
+"""Client pages. Managers (owner, admin, staff) see and edit every client; consultants see the
+clients of their own sessions and the ones they added, and edit the ones they added."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from sessiondesk.accounts.decorators import member_required
+from sessiondesk.accounts.middleware import MemberRequest
+from sessiondesk.accounts.models import Member
+from sessiondesk.scheduling import links
+from sessiondesk.scheduling.forms.clients import ClientForm
+from sessiondesk.scheduling.models import Client, SessionStatus
+from sessiondesk.scheduling.visibility import clients_for
+
+MAX_RESULTS = 200
+
+
+visible_clients = clients_for
+
+
+def can_edit(member: Member, client: Client) -> bool:
+    return member.manages_org or client.created_by_id == member.pk
+
+
+def _client_or_denied(request: MemberRequest, pk: int) -> Client:
+    client = get_object_or_404(Client, org=request.org, pk=pk)
+    if not visible_clients(request.member).filter(pk=client.pk).exists():
+        raise PermissionDenied
+    return client
+
+
+def search(clients: QuerySet[Client], query: str) -> QuerySet[Client]:
+    for word in query.split():
+        clients = clients.filter(
+            Q(name__icontains=word) | Q(email__icontains=word) | Q(phone__icontains=word)
+        )
+    return clients
+
+
+@member_required
+def client_list(request: MemberRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    clients = search(visible_clients(request.member), query).order_by("name", "pk")
+    total = clients.count()
+    context = {"clients": clients[:MAX_RESULTS], "total": total, "query": query, "limit": MAX_RESULTS}
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "client-results":
+        return render(request, "scheduling/clients/_results.html", context)
+    return render(request, "scheduling/clients/list.html", context)
+
+
+@member_required
+def client_create(request: MemberRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, org=request.org)
+    if request.method == "POST":
+        client = form.save_for(request.member) if form.is_valid() else None
+        if client is not None:
+            messages.success(request, f"{client.name} was added to your clients.")
+            return redirect("client_detail", pk=client.pk)
+    status = 400 if form.errors else 200
+    return render(request, "scheduling/clients/form.html", {"form": form, "client": None}, status=status)
+
+
+@member_required
+def client_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    client = _client_or_denied(request, pk)
+    if not can_edit(request.member, client):
+        raise PermissionDenied
+    form = ClientForm(request.POST or None, instance=client, org=request.org)
+    if request.method == "POST":
+        saved = form.save_for(request.member) if form.is_valid() else None
+        if saved is not None:
+            messages.success(request, f"Changes to {saved.name} were saved.")
+            return redirect("client_detail", pk=saved.pk)
+        client.refresh_from_db()
+    status = 400 if form.errors else 200
+    return render(request, "scheduling/clients/form.html", {"form": form, "client": client}, status=status)
+
+
+@member_required
+def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
+    client = _client_or_denied(request, pk)
+    member = request.member
+    sessions = client.sessions.select_related("consultant__user", "session_type").order_by("start")
+    if not member.manages_org:
+        sessions = sessions.filter(Q(consultant=member) | Q(co_hosts=member)).distinct()
+    now = timezone.now()
+    everything = list(sessions)
+    upcoming = [s for s in everything if s.end >= now and s.status == SessionStatus.SCHEDULED]
+    past = [s for s in reversed(everything) if s not in upcoming]
+    context = {
+        "client": client,
+        "upcoming": upcoming,
+        "past": past,
+        "portal_url": links.portal_url(client),
+        "can_edit": can_edit(member, client),
+        "viewer_tz": member.timezone,
+    }
+    return render(request, "scheduling/clients/detail.html", context)

@@ -1,0 +1,323 @@
+"""Staff and consultant pages for sessions: list, week, card, schedule, edit, reschedule, cancel.
+
+Consultants see their own sessions (as host or co-host); owners, admins and staff see the
+organisation's. Every change goes through ``scheduling.actions``.
+"""
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from sessiondesk.accounts.decorators import member_required
+from sessiondesk.accounts.models import Member
+from sessiondesk.meetings.display import block_for
+from sessiondesk.scheduling import actions
+from sessiondesk.scheduling.errors import BookingError
+from sessiondesk.scheduling.forms.sessions import (
+    CancelForm,
+    EditSessionForm,
+    RescheduleForm,
+    SessionFilterForm,
+    SessionForm,
+    host_choices,
+    local_start,
+)
+from sessiondesk.scheduling.models import Session, SessionStatus
+from sessiondesk.scheduling.visibility import sessions_for
+
+PAGE_SIZE = 50
+
+
+def visible_sessions(member: Member) -> QuerySet[Session]:
+    return (
+        sessions_for(member)
+        .select_related("consultant__user", "session_type", "booked_by__user")
+        .prefetch_related("clients", "co_hosts__user", "meeting_links")
+    )
+
+
+def _session_for(request: HttpRequest, pk: int) -> Session:
+    """The session if the viewer may see it: 404 outside the organisation, 403 for a colleague's."""
+    member: Member = request.member  # type: ignore[attr-defined]
+    session = get_object_or_404(Session, pk=pk, org=member.org)
+    if not member.manages_org and not _takes_part(member, session):
+        raise PermissionDenied
+    return visible_sessions(member).get(pk=session.pk)
+
+
+def _takes_part(member: Member, session: Session) -> bool:
+    return session.consultant_id == member.pk or session.co_hosts.filter(pk=member.pk).exists()
+
+
+def _with_meetings(sessions: Any, viewer: Member) -> list[Session]:
+    sessions = list(sessions)
+    for session in sessions:
+        session.meeting = block_for(session, viewer)  # type: ignore[attr-defined]
+    return sessions
+
+
+def _viewer_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    member: Member = request.member  # type: ignore[attr-defined]
+    tz = zoneinfo.ZoneInfo(member.timezone)
+    return {"viewer_tz": member.timezone, "viewer_now": timezone.localtime(timezone=tz), **extra}
+
+
+@member_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    form = SessionFilterForm(request.GET or None, member=member)
+    sessions = _filtered(visible_sessions(member), form, member)
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = _viewer_context(
+        request,
+        form=form,
+        page=page,
+        sessions=_with_meetings(page.object_list, member),
+        filtered=bool(request.GET.keys() - {"page"}),
+        query=_query_without_page(request),
+    )
+    template = (
+        "scheduling/sessions/_results.html"
+        if request.headers.get("HX-Request")
+        else ("scheduling/sessions/list.html")
+    )
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, template, context, status=status)
+
+
+def _filtered(sessions: QuerySet[Session], form: SessionFilterForm, member: Member) -> QuerySet[Session]:
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    status = data.get("status") or SessionStatus.SCHEDULED
+    if status != "all":
+        sessions = sessions.filter(status=status)
+    if data.get("consultant"):
+        sessions = sessions.filter(
+            Q(consultant=data["consultant"]) | Q(co_hosts=data["consultant"])
+        ).distinct()
+    if data.get("client"):
+        sessions = sessions.filter(clients=data["client"])
+    tz = member.timezone
+    start_date, end_date = data.get("start_date"), data.get("end_date")
+    if start_date:
+        sessions = sessions.filter(end__gt=local_start(start_date, dt.time(0), tz))
+    if end_date:
+        sessions = sessions.filter(start__lt=local_start(end_date + dt.timedelta(days=1), dt.time(0), tz))
+    if not start_date and not end_date:
+        sessions = sessions.filter(end__gt=timezone.now())
+    return sessions.order_by("start", "pk")
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@member_required
+def session_week(request: HttpRequest) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    tz = zoneinfo.ZoneInfo(member.timezone)
+    today = timezone.localtime(timezone=tz).date()
+    status = 200
+    try:
+        day = dt.date.fromisoformat(request.GET["week"]) if request.GET.get("week") else today
+    except ValueError:
+        day, status = today, 400
+        messages.error(request, "That week is not a valid date; showing this week instead.")
+    monday = day - dt.timedelta(days=day.weekday())
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    start = local_start(monday, dt.time(0), member.timezone)
+    end = local_start(monday + dt.timedelta(days=7), dt.time(0), member.timezone)
+    sessions = visible_sessions(member).filter(start__lt=end, end__gt=start)
+    consultant = _week_consultant(request, member)
+    if consultant is not None:
+        sessions = sessions.filter(Q(consultant=consultant) | Q(co_hosts=consultant)).distinct()
+    by_day: dict[dt.date, list[Session]] = {d: [] for d in days}
+    for session in _with_meetings(sessions.order_by("start", "pk"), member):
+        by_day.setdefault(timezone.localtime(session.start, tz).date(), []).append(session)
+    context = _viewer_context(
+        request,
+        columns=[(d, by_day[d]) for d in days],
+        monday=monday,
+        sunday=days[-1],
+        today=today,
+        previous_week=monday - dt.timedelta(days=7),
+        next_week=monday + dt.timedelta(days=7),
+        hosts=host_choices(member.org, member) if member.manages_org else [],
+        consultant=consultant,
+    )
+    return render(request, "scheduling/sessions/week.html", context, status=status)
+
+
+def _week_consultant(request: HttpRequest, member: Member) -> Member | None:
+    raw = request.GET.get("consultant", "")
+    if not member.manages_org or not raw.isdigit():
+        return None
+    return host_choices(member.org, member).filter(pk=int(raw)).first()
+
+
+@member_required
+def session_create(request: HttpRequest) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    if request.method == "POST":
+        return save_new_session(request, member, request.POST)
+    form = SessionForm(member=member)
+    return render(request, "scheduling/sessions/create.html", _viewer_context(request, form=form))
+
+
+def save_new_session(request: HttpRequest, member: Member, data: Any) -> HttpResponse:
+    """Validate and schedule; also used when a consultant comes back from connecting Zoom."""
+    form = SessionForm(data, member=member)
+    if form.is_valid():
+        if form.connect_zoom_first:
+            from sessiondesk.integrations.zoom import first_use
+
+            return redirect(first_use.send_to_zoom(member, data))
+        try:
+            session = actions.schedule_session(
+                member.org, form.draft(), actor=member, repeat=form.repeat_rule()
+            )
+        except BookingError as error:
+            form.add_booking_error(error)
+        else:
+            messages.success(request, _scheduled_message(session))
+            return redirect("session_detail", pk=session.pk)
+    return render(request, "scheduling/sessions/create.html", _viewer_context(request, form=form), status=400)
+
+
+def _scheduled_message(session: Session) -> str:
+    if session.series_id is None:
+        return f"“{session.title}” is scheduled. Everyone on it will get an email."
+    count = session.series.sessions.count()  # type: ignore[union-attr]
+    return f"“{session.title}” is scheduled: {count} weekly sessions. Everyone on it will get an email."
+
+
+@member_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    session = _session_for(request, pk)
+    context = _viewer_context(
+        request,
+        session=session,
+        series=_series_info(session),
+        people_times=_people_times(session, member),
+        cancel_form=CancelForm(session=session),
+    )
+    return render(request, "scheduling/sessions/detail.html", context)
+
+
+def _series_info(session: Session) -> dict[str, Any] | None:
+    if session.series_id is None:
+        return None
+    siblings = list(Session.objects.filter(series_id=session.series_id).order_by("series_index").values("pk"))
+    pks = [s["pk"] for s in siblings]
+    index = pks.index(session.pk)
+    return {
+        "series": session.series,
+        "position": index + 1,
+        "total": len(pks),
+        "previous": pks[index - 1] if index else None,
+        "next": pks[index + 1] if index + 1 < len(pks) else None,
+    }
+
+
+def _people_times(session: Session, viewer: Member) -> list[dict[str, Any]]:
+    """The start in each participant's own time zone (other than the viewer's)."""
+    people: list[tuple[str, str]] = [(session.consultant.name, session.consultant.timezone)]
+    people += [(m.name, m.timezone) for m in session.co_hosts.all()]
+    people += [(c.name, c.timezone) for c in session.clients.all()]
+    return [
+        {"name": name, "tz": tz, "start": session.start.astimezone(zoneinfo.ZoneInfo(tz))}
+        for name, tz in people
+        if tz != viewer.timezone
+    ]
+
+
+def _open_session(request: HttpRequest, pk: int) -> Session | HttpResponse:
+    session = _session_for(request, pk)
+    if session.is_cancelled:
+        messages.warning(request, "This session is cancelled; schedule a new one instead.")
+        return redirect("session_detail", pk=session.pk)
+    return session
+
+
+@member_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    session = _open_session(request, pk)
+    if isinstance(session, HttpResponse):
+        return session
+    form = EditSessionForm(request.POST or None, member=member, session=session)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.update_session(session, form.changes(), actor=member, scope=form.chosen_scope)
+            except BookingError as error:
+                form.add_booking_error(error)
+            else:
+                changed = set(form.changed_data) - {"scope"}
+                messages.success(request, "Changes saved." if changed else "Nothing changed.")
+                return redirect("session_detail", pk=session.pk)
+        context = _viewer_context(request, form=form, session=session)
+        return render(request, "scheduling/sessions/edit.html", context, status=400)
+    return render(
+        request, "scheduling/sessions/edit.html", _viewer_context(request, form=form, session=session)
+    )
+
+
+@member_required
+def session_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    session = _open_session(request, pk)
+    if isinstance(session, HttpResponse):
+        return session
+    form = RescheduleForm(request.POST or None, member=member, session=session)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                moved = actions.reschedule_session(
+                    session, start=form.start(), end=form.end(), actor=member, scope=form.chosen_scope
+                )
+            except BookingError as error:
+                form.add_booking_error(error)
+            else:
+                local = timezone.localtime(moved.start, zoneinfo.ZoneInfo(member.timezone))
+                when = f"{local:%A} {local.day} {local:%B at %H:%M %Z}"
+                messages.success(request, f"Moved to {when}. Everyone on it will get an email.")
+                return redirect("session_detail", pk=session.pk)
+        context = _viewer_context(request, form=form, session=session)
+        return render(request, "scheduling/sessions/reschedule.html", context, status=400)
+    return render(
+        request, "scheduling/sessions/reschedule.html", _viewer_context(request, form=form, session=session)
+    )
+
+
+@require_POST
+@member_required
+def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    session = _session_for(request, pk)
+    form = CancelForm(request.POST, session=session)
+    if form.is_valid():
+        try:
+            actions.cancel_session(
+                session, actor=member, reason=form.cleaned_data["reason"], scope=form.chosen_scope
+            )
+        except BookingError as error:
+            form.add_booking_error(error)
+        else:
+            messages.success(request, f"“{session.title}” is cancelled. Everyone on it will get an email.")
+            return redirect("session_detail", pk=session.pk)
+    context = _viewer_context(request, form=form, session=session)
+    return render(request, "scheduling/sessions/cancel.html", context, status=400)

@@ -1,0 +1,31 @@
+"""What a member may see, for the pages and the API alike: their organisation only; consultants only
+the sessions they take part in, the calendars they belong to, and the clients of their sessions or
+that they added. Owners, admins and staff see the whole organisation."""
+
+from django.db.models import Q, QuerySet
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.scheduling.models import Calendar, Client, Session
+
+
+def sessions_for(member: Member) -> QuerySet[Session]:
+    sessions = Session.objects.filter(org_id=member.org_id)
+    if not member.manages_org:
+        own = Session.objects.filter(Q(consultant=member) | Q(co_hosts=member)).values("pk")
+        sessions = sessions.filter(pk__in=own)
+    return sessions
+
+
+def calendars_for(member: Member) -> QuerySet[Calendar]:
+    calendars = Calendar.objects.filter(org_id=member.org_id)
+    if not member.manages_org:
+        calendars = calendars.filter(pk__in=Calendar.objects.filter(members=member).values("pk"))
+    return calendars
+
+
+def clients_for(member: Member) -> QuerySet[Client]:
+    clients = Client.objects.filter(org_id=member.org_id)
+    if not member.manages_org:
+        mine = Q(sessions__consultant=member) | Q(sessions__co_hosts=member) | Q(created_by=member)
+        clients = clients.filter(pk__in=Client.objects.filter(mine).values("pk"))
+    return clients

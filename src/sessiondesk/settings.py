@@ -1,0 +1,206 @@
+"""One settings file, driven by the environment. See docs/configuration.md for every variable."""
+
+import os
+import secrets
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+from sessiondesk.lib.env import env, env_bool, env_int, env_list
+
+BASE_DIR = Path(__file__).resolve().parent
+
+# The instance folder holds the embedded SQLite database, generated keys and the demo's Zoom state.
+HOME = Path(env("SESSIONDESK_HOME", str(Path.cwd() / "instance"))).resolve()
+
+
+def _instance_secret(name: str, *, fernet: bool = False) -> str:
+    """A secret generated once into the instance folder, for the embedded default.
+
+    Several processes may start at once: the file appears atomically (link of a complete temp file)
+    and the first one wins.
+    """
+    path = HOME / name
+    if not path.exists():
+        HOME.mkdir(parents=True, exist_ok=True)
+        if fernet:
+            from cryptography.fernet import Fernet
+
+            value = Fernet.generate_key().decode()
+        else:
+            value = secrets.token_urlsafe(48)
+        handle, tmp = tempfile.mkstemp(dir=HOME, prefix=f".{name}.")
+        with os.fdopen(handle, "w") as tmp_file:
+            tmp_file.write(value)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env("SECRET_KEY") or _instance_secret("secret_key")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "sessiondesk.accounts",
+    "sessiondesk.scheduling",
+    "sessiondesk.meetings",
+    "sessiondesk.notifications",
+    "sessiondesk.api",
+    "sessiondesk.ops",
+    "sessiondesk.integrations.zoom",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sessiondesk.accounts.middleware.MembershipMiddleware",
+]
+
+ROOT_URLCONF = "sessiondesk.urls"
+WSGI_APPLICATION = "sessiondesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sessiondesk.accounts.context_processors.membership",
+            ],
+        },
+    },
+]
+
+_default_db = f"sqlite:///{HOME / 'sessiondesk.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _default_db), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers take the lock at BEGIN, so check-then-insert inside a transaction is serialised.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+    }
+    # A file, not shared-cache memory, so tests see SQLite's real locking between connections.
+    # One file per test process, so parallel test runs never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"sessiondesk-test-{os.getpid()}.sqlite3")
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = HOME / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Email: SMTP when EMAIL_HOST is set; otherwise kept in the database and shown on the dev mailbox page.
+_smtp_host = env("EMAIL_HOST")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "SessionDesk <no-reply@sessiondesk.localhost>")
+if _smtp_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                "port": env_int("EMAIL_PORT", 25),
+                "username": env("EMAIL_HOST_USER") or None,
+                "password": env("EMAIL_HOST_PASSWORD") or None,
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "timeout": 15,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
+DEV_MAILBOX = not _smtp_host
+
+# Encryption at rest (Zoom tokens): Fernet keys, newest first. See docs/configuration.md.
+ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS") or [_instance_secret("encryption_key", fernet=True)]
+
+# Worker loop.
+WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "0.5"))
+WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Zoom
+# Without ZOOM_CLIENT_ID/ZOOM_CLIENT_SECRET SessionDesk talks to the bundled Zoom emulator with a
+# built-in development app; with them, to zoom.us. See docs/configuration.md and docs/zoom-setup.md.
+ZOOM_ENABLED = env_bool("ZOOM_ENABLED", True)
+ZOOM_EMULATOR_URL = env("ZOOM_EMULATOR_URL", "http://127.0.0.1:9000").rstrip("/")
+ZOOM_USES_EMULATOR = not (env("ZOOM_CLIENT_ID") and env("ZOOM_CLIENT_SECRET"))
+ZOOM_DEV_WEBHOOK_SECRET_TOKEN = "sessiondesk-dev-webhook-secret"
+if ZOOM_USES_EMULATOR:
+    # The emulator's development apps, registered by `sessiondesk up` (docs/zoom-emulator.md).
+    ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET = "sessiondesk-dev", "sessiondesk-dev-secret"
+    ZOOM_ORG_CLIENT_ID, ZOOM_ORG_CLIENT_SECRET = "sessiondesk-dev-org", "sessiondesk-dev-org-secret"
+    ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", ZOOM_EMULATOR_URL).rstrip("/")
+    ZOOM_API_URL = env("ZOOM_API_URL", ZOOM_EMULATOR_URL + "/v2").rstrip("/")
+    ZOOM_WEBHOOK_SECRET_TOKEN = env("ZOOM_WEBHOOK_SECRET_TOKEN", ZOOM_DEV_WEBHOOK_SECRET_TOKEN)
+else:
+    ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET = env("ZOOM_CLIENT_ID"), env("ZOOM_CLIENT_SECRET")
+    # The organisation account needs an admin-managed app; one app serves both when it is unset.
+    ZOOM_ORG_CLIENT_ID = env("ZOOM_ORG_CLIENT_ID", ZOOM_CLIENT_ID)
+    ZOOM_ORG_CLIENT_SECRET = env("ZOOM_ORG_CLIENT_SECRET", ZOOM_CLIENT_SECRET)
+    ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", "https://zoom.us").rstrip("/")
+    ZOOM_API_URL = env("ZOOM_API_URL", "https://api.zoom.us/v2").rstrip("/")
+    ZOOM_WEBHOOK_SECRET_TOKEN = env("ZOOM_WEBHOOK_SECRET_TOKEN")
+# The admin-managed (organisation) app signs its webhooks with its own secret token.
+ZOOM_ORG_WEBHOOK_SECRET_TOKEN = env("ZOOM_ORG_WEBHOOK_SECRET_TOKEN")
+# Make Zoom's data-compliance call after a deauthorisation (Zoom has deprecated it).
+ZOOM_DATA_COMPLIANCE = env_bool("ZOOM_DATA_COMPLIANCE", False)
+ZOOM_REDIRECT_URL = env("ZOOM_REDIRECT_URL", SITE_URL + "/integrations/zoom/callback/")
+ZOOM_HTTP_TIMEOUT = float(env("ZOOM_HTTP_TIMEOUT", "15"))

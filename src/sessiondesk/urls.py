@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sessiondesk.accounts.urls")),
+    path("", include("sessiondesk.scheduling.urls")),
+    path("", include("sessiondesk.notifications.urls")),
+    path("", include("sessiondesk.meetings.urls")),
+    path("integrations/zoom/", include("sessiondesk.integrations.zoom.urls")),
+    path("api/v1/", include("sessiondesk.api.urls")),
+]

@@ -1,0 +1,114 @@
+"""Connecting Zoom in Chromium: Settings → Zoom's consent page (the emulator on a real port) → back
+with the badge; disconnecting through the dialog; and the organisation account."""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from sessiondesk.integrations.zoom import scopes
+from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
+from tests.e2e.test_first_booking import log_in
+from zoom_emulator import seed
+from zoom_emulator.app import create_app
+from zoom_emulator.server import make_server
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def zoom_server(live_server, settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    app = create_app()
+    server = make_server(app, "127.0.0.1", 0).start()
+    callback = f"{live_server.url}/integrations/zoom/callback/"
+    users = [
+        {"email": "olivia@zoom.acme.test", "first_name": "Olivia", "last_name": "Owner", "role": "owner"},
+        {"email": "carla@zoom.acme.test", "first_name": "Carla", "last_name": "Consultant", "role": "member"},
+    ]
+    apps = [
+        {
+            "client_id": "e2e-personal",
+            "client_secret": "s1",
+            "type": "user",
+            "redirect_uris": [callback],
+            "scopes": scopes.registration_list("personal"),
+            "name": "SessionDesk",
+        },
+        {
+            "client_id": "e2e-org",
+            "client_secret": "s2",
+            "type": "admin",
+            "redirect_uris": [callback],
+            "scopes": scopes.registration_list("organization"),
+            "name": "SessionDesk (organisation)",
+        },
+    ]
+    seed.load(app.state, {"accounts": [{"id": "acct-e2e", "users": users}], "apps": apps})
+    settings.ZOOM_ENABLED = True
+    settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET = "e2e-personal", "s1"
+    settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET = "e2e-org", "s2"
+    settings.ZOOM_OAUTH_URL = server.url
+    settings.ZOOM_API_URL = server.url + "/v2"
+    settings.ZOOM_REDIRECT_URL = callback
+    yield server
+    server.close()
+
+
+def test_a_consultant_connects_and_disconnects_zoom(live_server, new_page, shot, consultant, zoom_server):
+    base = live_server.url
+    page = new_page()
+    log_in(page, base, consultant.email)
+    page.goto(f"{base}/settings/?tab=zoom-personal#meeting-preferences")
+    shot(page, "zoom-01-settings-not-connected")
+    page.get_by_role("button", name="Connect with Zoom").click()
+    page.wait_for_url(re.compile(r"/oauth/authorize"))
+    page.get_by_label(re.compile("Carla Consultant")).check()
+    shot(page, "zoom-02-consent")
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(re.compile(r"/settings/"))
+    panel = page.locator("#zoom-personal")
+    assert panel.locator(".badge-ok", has_text="Connected").is_visible()
+    assert panel.locator(".zoom-email").inner_text() == "carla@zoom.acme.test"
+    assert "Zoom is connected as carla@zoom.acme.test." in page.content()
+    connected = ZoomConnection.objects.get()
+    assert connected.connected_at.strftime("%Y") in panel.inner_text()
+    shot(page, "zoom-03-connected")
+
+    panel.get_by_role("button", name="Disconnect").click()
+    dialog = page.locator("#zoom-disconnect-personal")
+    assert dialog.is_visible()
+    shot(page, "zoom-04-disconnect-dialog")
+    dialog.get_by_role("button", name="Disconnect").click()
+    page.wait_for_url(re.compile(r"/settings/"))
+    assert "Zoom is disconnected" in page.content()
+    assert page.locator("#zoom-personal").get_by_role("button", name="Connect with Zoom").is_visible()
+    shot(page, "zoom-05-disconnected")
+    assert ZoomTokenSet.objects.count() == 0
+    revokes = httpx.get(f"{zoom_server.url}/_emulator/requests", params={"path": "/oauth/revoke"}).json()
+    assert [r["status"] for r in revokes["requests"]] == [200]
+
+
+def test_an_owner_connects_the_organisation_account(live_server, new_page, shot, owner, zoom_server):
+    base = live_server.url
+    page = new_page()
+    log_in(page, base, owner.email)
+    page.goto(f"{base}/settings/?tab=zoom-organization#meeting-preferences")
+    assert not page.locator("#zoom-personal").is_visible()
+    page.get_by_label(re.compile("Read-only")).check()
+    shot(page, "zoom-06-organization-tab")
+    page.get_by_role("button", name="Connect organisation Zoom account").click()
+    page.wait_for_url(re.compile(r"/oauth/authorize"))
+    page.get_by_label(re.compile("Olivia Owner")).check()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(re.compile(r"/settings/"))
+    panel = page.locator("#zoom-organization")
+    assert panel.locator(".badge-ok", has_text="Connected").is_visible()
+    assert panel.locator(".zoom-email").inner_text() == "olivia@zoom.acme.test"
+    shot(page, "zoom-07-organization-connected")
+    connection = ZoomConnection.objects.get()
+    assert (connection.kind, connection.admin_mode) == ("organization", "read_only")
+    page.get_by_role("tab", name="Personal").click()
+    assert "a personal connection is not needed" in page.locator("#zoom-personal").inner_text()
+    shot(page, "zoom-08-personal-not-needed")

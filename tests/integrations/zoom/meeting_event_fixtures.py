@@ -1,0 +1,103 @@
+"""Helpers of the meeting webhook and sweep tests: a session whose Zoom meeting is already in place.
+
+Until the Zoom provider is installed, the recording provider (``tests/meetings/fakes.py``) stands
+in under the name "zoom" for the reconciler's calls; meetings held by the emulator are made
+through its REST API with the connection's token, as the provider would."""
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from django.test import Client as HttpClient
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom import tokens, webhooks
+from sessiondesk.integrations.zoom.models import WebhookEvent, ZoomConnection
+from sessiondesk.meetings import providers, reconciler
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.scheduling.models import Provider, Session, SessionType
+from tests.meetings.conftest import make_session
+from tests.meetings.fakes import RecordingProvider
+
+# Genuine webhook bodies recorded by ZoomNet's author (MIT); provenance in the file's SOURCE key.
+SAMPLES = json.loads((Path(__file__).parent / "fixtures" / "zoomnet_meeting_webhooks_2021.json").read_text())
+
+
+def sample(event: str) -> dict[str, Any]:
+    return copy.deepcopy(SAMPLES["events"][event])
+
+
+def deliver(body: dict[str, Any]) -> WebhookEvent | None:
+    """Store the event as the endpoint does after verifying it, then let the worker handle it."""
+    raw = json.dumps(body).encode()
+    row = webhooks.receive(body["event"], body, raw)
+    webhooks.process_due(10)
+    if row is not None:
+        row.refresh_from_db()
+    return row
+
+
+@pytest.fixture(name="recorder")
+def recorder_fixture() -> Iterator[RecordingProvider]:
+    provider = RecordingProvider()
+    provider.label = "Zoom"
+    providers.register("zoom", provider)
+    yield provider
+    providers.unregister("zoom")
+
+
+def zoom_session(consultant: Member, lesson: SessionType, **fields: Any) -> Session:
+    return make_session(consultant, lesson, provider=Provider.ZOOM, custom_meeting_url="", **fields)
+
+
+def settle() -> None:
+    """Run the reconciler until nothing is due (as the worker would)."""
+    while reconciler.reconcile_due(10, "test-worker"):
+        pass
+
+
+def holding(session: Session, meeting_id: Any, join_url: str = "") -> MeetingLink:
+    """Settle the session's link, then make it hold the Zoom meeting ``meeting_id``."""
+    settle()
+    link = MeetingLink.objects.get(session=session, provider="zoom")
+    assert link.state == LinkState.ACTIVE
+    fake = providers.get("zoom")
+    if isinstance(fake, RecordingProvider):  # the stand-in now holds the meeting under Zoom's id
+        fake.meetings[str(meeting_id)] = fake.meetings.pop(link.external_id)
+    MeetingLink.objects.filter(pk=link.pk).update(
+        external_id=str(meeting_id), join_url=join_url or f"https://zoom.test/j/{meeting_id}"
+    )
+    link.refresh_from_db()
+    return link
+
+
+def emulator_meeting(emu: httpx.Client, connection: ZoomConnection, session: Session) -> dict[str, Any]:
+    """Create the session's meeting at the emulator through Zoom's REST API."""
+    answer = emu.post(
+        "/v2/users/me/meetings",
+        headers={"Authorization": f"Bearer {tokens.access_token(connection)}"},
+        json={
+            "topic": session.title,
+            "type": 2,
+            "start_time": session.start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "duration": 60,
+            "timezone": "America/New_York",
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def to_sessiondesk(url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
+    """The emulator's webhook transport: deliver to SessionDesk's endpoint in this process, as sent."""
+    extra = {k: v for k, v in headers.items() if k != "content-type"}
+    answer = HttpClient().generic(
+        "POST", urlsplit(url).path, body, content_type=headers["content-type"], headers=extra
+    )
+    return httpx.Response(answer.status_code, content=answer.content)

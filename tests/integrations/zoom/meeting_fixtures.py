@@ -1,0 +1,84 @@
+"""Fixtures of the Zoom meeting tests: sessions on Zoom, connections made through the emulator's
+OAuth endpoints, and helpers to run the worker's reconcile pass and read what Zoom holds."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection
+from sessiondesk.meetings import sync
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.reconciler import reconcile_due
+from sessiondesk.scheduling.models import Provider, Session, SessionType
+from tests.integrations.zoom.token_fixtures import connect as connect_with_emulator
+
+OWNER = "worker-1"
+
+
+@pytest.fixture(autouse=True)
+def unpaced(settings) -> None:  # type: ignore[no-untyped-def]
+    """Pacing has its own tests; here it would only slow the suite down."""
+    settings.ZOOM_ACCOUNT_CALLS_PER_SECOND = 0
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def connect(zoom: Any, member: Member, email: str, kind: str = ConnectionKind.PERSONAL) -> ZoomConnection:
+    return connect_with_emulator(zoom.http, member, email, kind)
+
+
+def zoom_session(consultant: Member, session_type: SessionType, **fields: object) -> Session:
+    start = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=2)
+    values: dict[str, object] = {
+        "org": consultant.org,
+        "title": "Algebra lesson",
+        "agenda": "Chapter 3: quadratic equations",
+        "session_type": session_type,
+        "consultant": consultant,
+        "start": start,
+        "end": start + dt.timedelta(hours=1),
+        "is_online": True,
+        "provider": Provider.ZOOM,
+    }
+    values.update(fields)
+    session = Session.objects.create(**values)
+    sync.session_changed(session)
+    return session
+
+
+def change(session: Session, **fields: object) -> None:
+    """Save a session change the way the scheduling actions do: the link's desired version moves with it."""
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.save()
+    sync.session_changed(session)
+
+
+def run_worker() -> int:
+    """One pass of the meetings job, as the worker does it."""
+    return reconcile_due(50, OWNER)
+
+
+def due_now(session: Session) -> None:
+    """Skip the backoff wait, as if time had passed."""
+    MeetingLink.objects.filter(session=session).update(next_attempt_at=timezone.now())
+
+
+def link_of(session: Session) -> MeetingLink:
+    return MeetingLink.objects.get(session=session, provider="zoom")
+
+
+def calls(zoom: Any) -> list[tuple[str, str, int]]:
+    """Zoom's request log as (method, path, status), oldest first."""
+    found = zoom.http.get("/_emulator/requests").json()["requests"]
+    return [(r["method"], r["path"], r["status"]) for r in found if r["path"].startswith("/v2/")]
+
+
+def live_meetings(zoom: Any) -> list[Any]:
+    return [m for m in zoom.app.state.meetings.values() if m.deleted_at is None]
+
+
+def clear_log(zoom: Any) -> None:
+    assert zoom.http.delete("/_emulator/requests").status_code == 204

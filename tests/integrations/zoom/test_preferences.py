@@ -1,0 +1,64 @@
+"""Settings → Meeting Preferences: the platform choice, and Zoom hidden when not configured."""
+
+from django.test import Client as HttpClient
+
+from sessiondesk.integrations.zoom.models import MeetingPreference
+from tests.conftest import login
+
+
+def test_it_shows_the_card_with_zoom_tabs(client: HttpClient, admin, zoom) -> None:
+    login(client, admin)
+    text = client.get("/settings/").content.decode()
+    assert "<h2>Meeting Preferences</h2>" in text
+    assert 'data-zoom-tab="zoom-personal"' in text
+    assert 'data-zoom-tab="zoom-organization"' in text
+    assert "Connect organisation Zoom account" in text
+
+
+def test_it_saves_the_platform_choice(client: HttpClient, consultant, zoom) -> None:
+    login(client, consultant)
+    response = client.post(
+        "/integrations/zoom/preferences/",
+        {"platform": "custom", "custom_url": "https://meet.example.com/carla"},
+    )
+    assert response.status_code == 302
+    preference = MeetingPreference.objects.get(member=consultant)
+    assert (preference.platform, preference.custom_url) == ("custom", "https://meet.example.com/carla")
+
+
+def test_a_custom_link_needs_a_url(client: HttpClient, consultant, zoom) -> None:
+    login(client, consultant)
+    response = client.post("/integrations/zoom/preferences/", {"platform": "custom", "custom_url": ""})
+    assert response.status_code == 400
+    assert "Enter the meeting link to use with “Custom link”." in response.content.decode()
+    assert MeetingPreference.objects.count() == 0
+
+
+def test_an_unknown_platform_is_refused(client: HttpClient, consultant, zoom) -> None:
+    login(client, consultant)
+    assert client.post("/integrations/zoom/preferences/", {"platform": "skype"}).status_code == 400
+    assert MeetingPreference.objects.count() == 0
+
+
+def test_preferences_require_login(client: HttpClient, db) -> None:
+    response = client.post("/integrations/zoom/preferences/", {"platform": "none"})
+    assert response.status_code == 302
+    assert MeetingPreference.objects.count() == 0
+
+
+def test_zoom_is_hidden_when_not_configured(client: HttpClient, consultant, settings) -> None:
+    settings.ZOOM_ENABLED = False
+    login(client, consultant)
+    text = client.get("/settings/").content.decode()
+    assert "Meeting Preferences" in text
+    assert "Connect with Zoom" not in text
+    assert 'value="zoom"' not in text
+    assert client.post("/integrations/zoom/connect/personal/").status_code == 404
+    assert client.post("/integrations/zoom/preferences/", {"platform": "zoom"}).status_code == 400
+
+
+def test_staff_see_why_they_cannot_connect(client: HttpClient, staff, zoom) -> None:
+    login(client, staff)
+    text = client.get("/settings/").content.decode()
+    assert "Staff members schedule for others and do not host sessions" in text
+    assert "Connect with Zoom</button>" not in text

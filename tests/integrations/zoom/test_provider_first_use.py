@@ -1,0 +1,111 @@
+"""Zoom in the session form: offered, the member's default, and connecting on first use."""
+
+import pytest
+from django.urls import reverse
+
+from sessiondesk.integrations.zoom.models import MeetingPreference, OAuthState, ZoomConnection
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.scheduling.models import Session
+from tests.conftest import login
+from tests.integrations.zoom.conftest import back_from_zoom
+from tests.integrations.zoom.meeting_fixtures import connect, unpaced  # noqa: F401
+
+CARLA = "carla@zoom.acme.test"
+ADAM = "adam@zoom.acme.test"
+
+
+@pytest.fixture
+def form(lesson, consultant, student) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "title": "Algebra",
+        "session_type": lesson.pk,
+        "consultant": consultant.pk,
+        "date": "2030-03-12",
+        "start_time": "16:00",
+        "duration_minutes": "",
+        "clients": [student.pk],
+        "where": "online",
+        "provider": "zoom",
+        "custom_meeting_url": "",
+        "location": "",
+        "agenda": "",
+        "every_weeks": "1",
+        "repeat_ends": "count",
+        "count": "10",
+    }
+
+
+def test_online_sessions_default_to_the_members_meeting_platform(client, consultant, zoom) -> None:  # type: ignore[no-untyped-def]
+    login(client, consultant)
+    assert client.get(reverse("session_create")).context["form"].fields["provider"].initial == "zoom"
+    MeetingPreference.objects.create(
+        member=consultant, platform="custom", custom_url="https://meet.example.test/c"
+    )
+    assert client.get(reverse("session_create")).context["form"].fields["provider"].initial == "custom"
+
+
+def test_a_consultant_without_zoom_is_sent_to_zoom_and_the_session_is_saved_on_return(  # type: ignore[no-untyped-def]
+    client, consultant, zoom, form
+) -> None:
+    login(client, consultant)
+    response = client.post(reverse("session_create"), form)
+    assert response.status_code == 302
+    assert response["Location"].startswith("http://zoom.test/oauth/authorize?")
+    assert Session.objects.count() == 0
+    assert OAuthState.objects.get().draft["session_form"]["title"] == ["Algebra"]
+    with zoom.committing():
+        back = back_from_zoom(client, zoom.consent(response["Location"], CARLA))
+    session = Session.objects.get()
+    assert back.status_code == 302
+    assert back["Location"] == reverse("session_detail", args=[session.pk])
+    assert (session.title, session.provider, session.consultant, session.is_online) == (
+        "Algebra", "zoom", consultant, True,
+    )  # fmt: skip
+    assert ZoomConnection.objects.get().member == consultant
+    assert MeetingLink.objects.filter(session=session, provider="zoom").count() == 1
+
+
+def test_saving_for_another_consultant_without_zoom_is_refused_and_saves_nothing(
+    client, staff, zoom, form
+) -> None:  # type: ignore[no-untyped-def]
+    login(client, staff)
+    response = client.post(reverse("session_create"), form)
+    assert response.status_code == 400
+    assert "Carla Consultant must connect Zoom first." in response.content.decode()
+    assert (Session.objects.count(), OAuthState.objects.count(), MeetingLink.objects.count()) == (0, 0, 0)
+
+
+def test_the_organisation_account_lets_staff_book_zoom_for_anyone(client, admin, staff, zoom, form) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom, admin, ADAM, kind="organization")
+    login(client, staff)
+    response = client.post(reverse("session_create"), form)
+    session = Session.objects.get()
+    assert response["Location"] == reverse("session_detail", args=[session.pk])
+    assert session.provider == "zoom"
+
+
+def test_a_consultant_with_zoom_saves_directly(client, consultant, zoom, form) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom, consultant, CARLA)
+    login(client, consultant)
+    response = client.post(reverse("session_create"), form)
+    assert response["Location"] == reverse("session_detail", args=[Session.objects.get().pk])
+    assert OAuthState.objects.count() == 0
+
+
+def test_reassigning_a_zoom_session_to_a_consultant_without_zoom_is_refused(  # type: ignore[no-untyped-def]
+    client, staff, consultant, consultant2, zoom, lesson
+) -> None:
+    from sessiondesk.scheduling.forms.sessions import EditSessionForm
+    from tests.integrations.zoom.meeting_fixtures import zoom_session
+
+    connect(zoom, consultant, CARLA)
+    session = zoom_session(consultant, lesson)
+    data = {k: v for k, v in EditSessionForm.initial_from(session).items() if v is not None}
+    login(client, staff)
+    response = client.post(reverse("session_edit", args=[session.pk]), {**data, "consultant": consultant2.pk})
+    assert response.status_code == 400
+    assert f"{consultant2.name} must connect Zoom first." in response.content.decode()
+    assert Session.objects.get(pk=session.pk).consultant == consultant
+    assert MeetingLink.objects.get(session=session).desired_version == 1
+    renamed = client.post(reverse("session_edit", args=[session.pk]), {**data, "title": "Renamed"})
+    assert renamed.status_code == 302

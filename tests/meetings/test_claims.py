@@ -1,0 +1,71 @@
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from sessiondesk.meetings import claims
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.scheduling.models import Session
+
+
+def test_it_leases_a_due_link_to_one_owner(session: Session) -> None:
+    link = MeetingLink.objects.get(session=session)
+    assert claims.claim("a", 5) == [link.pk]
+    assert claims.claim("b", 5) == []
+    link.refresh_from_db()
+    assert link.lease_owner == "a"
+    assert link.lease_until > timezone.now()
+
+
+def test_it_reclaims_a_link_whose_lease_expired(session: Session) -> None:
+    claims.claim("crashed", 1)
+    MeetingLink.objects.update(lease_until=timezone.now() - dt.timedelta(seconds=1))
+    assert len(claims.claim("b", 1)) == 1
+    assert MeetingLink.objects.get().lease_owner == "b"
+
+
+def test_it_skips_links_not_yet_due(session: Session) -> None:
+    MeetingLink.objects.update(next_attempt_at=timezone.now() + dt.timedelta(minutes=1))
+    assert claims.claim("a", 1) == []
+
+
+def test_it_skips_blocked_and_settled_links(session: Session) -> None:
+    MeetingLink.objects.update(state="blocked")
+    assert claims.claim("a", 1) == []
+    MeetingLink.objects.update(state="active")
+    assert claims.claim("a", 1) == []
+
+
+def test_it_release_needs_the_lease(session: Session) -> None:
+    [link_id] = claims.claim("a", 1)
+    assert claims.release(link_id, "b") == 0
+    assert claims.release(link_id, "a") == 1
+    assert MeetingLink.objects.get().lease_owner == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_each_link_to_exactly_one_of_many_concurrent_claimers(consultant, lesson) -> None:  # type: ignore[no-untyped-def]
+    from tests.meetings.conftest import make_session
+
+    ids = {make_session(consultant, lesson, title=f"S{i}").meeting_links.get().pk for i in range(6)}
+    barrier = threading.Barrier(4)
+    won: dict[str, list[int]] = {}
+
+    def claimer(name: str) -> None:
+        try:
+            barrier.wait()
+            won[name] = claims.claim(name, 6)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claimer, args=(f"w{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    claimed = [link_id for links in won.values() for link_id in links]
+    assert sorted(claimed) == sorted(ids)
+    owners = {link.pk: link.lease_owner for link in MeetingLink.objects.all()}
+    assert all(link_id in won[owners[link_id]] for link_id in ids)

@@ -1,0 +1,200 @@
+"""Which session emails go to whom, and what send time decides (rendered in each person's zone)."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from icalendar import Calendar
+
+from sessiondesk.notifications import actions, sender
+from sessiondesk.notifications.models import EmailState, OutboundEmail
+from sessiondesk.scheduling.actions import SessionChanges, cancel_session, reschedule_session, update_session
+from sessiondesk.scheduling.models import Client, Provider
+from sessiondesk.scheduling.recurrence import Repeat
+from tests.notifications.helpers import START, book, drain
+
+
+def sent_to(address: str) -> list:
+    return [m for m in mail.outbox if m.to == [address]]
+
+
+def states() -> list[tuple[str, str, str]]:
+    return list(OutboundEmail.objects.order_by("id").values_list("kind", "to", "state"))
+
+
+def invite_events(message) -> list:
+    (ics,) = [content for _name, content, _type in message.attachments]
+    return Calendar.from_ical(ics).walk("VEVENT")
+
+
+def test_booking_queues_one_row_per_attendee_and_sends_nothing_yet(session):
+    assert states() == [
+        ("booked", "stu@example.test", EmailState.PENDING),
+        ("booked", "carla@acme.test", EmailState.PENDING),
+    ]
+    assert mail.outbox == []
+
+
+def test_co_hosts_are_told_in_their_own_time_zone(consultant, consultant2, student, lesson):
+    book(consultant, [student], lesson, co_hosts=[consultant2])
+    assert drain() == 3
+    (dev,) = sent_to("dev@acme.test")
+    assert dev.subject == "Confirmed: Lesson with Stu Student on Tue 3 Dec, 9:00 PM (GMT)"
+
+
+def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student, lesson):
+    book(consultant, [student], lesson, repeat=Repeat(every_weeks=2, count=3))
+    assert OutboundEmail.objects.count() == 2
+    assert drain() == 2
+    (email,) = sent_to("stu@example.test")
+    assert email.subject == (
+        "Confirmed: Lesson with Carla Consultant, every 2 weeks from Wed 4 Dec, 6:00 AM (JST)"
+    )
+    assert "Repeats every 2 weeks, 3 sessions in all." in email.body
+    assert "  - Wed 4 Dec, 6:00 AM (JST)\n  - Wed 18 Dec, 6:00 AM (JST)" in email.body
+    assert "  - Wed 1 Jan, 6:00 AM (JST)" in email.body
+    events = invite_events(email)
+    assert [e.decoded("DTSTART") for e in events] == [
+        START,
+        START + dt.timedelta(weeks=2),
+        START + dt.timedelta(weeks=4),
+    ]
+    assert len({str(e["UID"]) for e in events}) == 3
+
+
+def test_a_series_with_an_end_date_says_until_when(consultant, student, lesson):
+    book(consultant, [student], lesson, repeat=Repeat(until=dt.date(2030, 12, 20)))
+    drain()
+    (email,) = sent_to("carla@acme.test")
+    assert email.subject == "Confirmed: Lesson with Stu Student, weekly from Tue 3 Dec, 4:00 PM (EST)"
+    assert "Repeats every week until 20 Dec 2030." in email.body
+
+
+def test_cancelling_one_occurrence_of_a_series_tells_both_sides(consultant, student, lesson):
+    first = book(consultant, [student], lesson, repeat=Repeat(count=2))
+    drain()
+    second = first.series.sessions.get(series_index=1)
+    cancel_session(second, actor=consultant)
+    assert drain() == 2
+    (_, cancelled) = sent_to("stu@example.test")
+    assert cancelled.subject == "Cancelled: Lesson with Carla Consultant on Wed 11 Dec, 6:00 AM (JST)"
+    (event,) = invite_events(cancelled)
+    assert str(event["UID"]) == f"session-{second.pk}@localhost"
+    assert event["SEQUENCE"] == 1
+
+
+def test_a_booking_cancelled_before_its_email_went_out_is_skipped(session, consultant):
+    cancel_session(session, actor=consultant)
+    assert drain() == 0
+    assert mail.outbox == []
+    assert [s for _k, _t, s in states()] == [EmailState.SKIPPED] * 4
+
+
+def test_a_reschedule_before_the_confirmation_went_out_sends_one_email_with_the_new_time(session, consultant):
+    reschedule_session(session, start=START + dt.timedelta(hours=2), actor=consultant)
+    assert drain() == 2
+    (email,) = sent_to("stu@example.test")
+    assert email.subject == "Confirmed: Lesson with Carla Consultant on Wed 4 Dec, 8:00 AM (JST)"
+    assert [k for k, t, s in states() if s == EmailState.SKIPPED] == ["rescheduled", "rescheduled"]
+
+
+def test_a_rename_sends_updated_details(session, consultant):
+    drain()
+    update_session(session, SessionChanges(title="Algebra"), actor=consultant)
+    assert drain() == 2
+    (_, updated) = sent_to("stu@example.test")
+    assert updated.subject == "Updated: Algebra with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)"
+    assert "The details of your Algebra with Carla Consultant have changed." in updated.body
+
+
+def test_a_new_attendee_gets_a_confirmation(session, consultant, org):
+    drain()
+    ana = Client.objects.create(
+        org=org, name="Ana Attendee", email="ana@example.test", timezone="Europe/Paris"
+    )
+    update_session(session, SessionChanges(clients=[*session.clients.all(), ana]), actor=consultant)
+    drain()
+    (email,) = sent_to("ana@example.test")
+    assert email.subject == "Confirmed: Lesson with Carla Consultant on Tue 3 Dec, 10:00 PM (CET)"
+    assert "Your Lesson with Carla Consultant is confirmed." in email.body
+
+
+def test_a_removed_attendee_gets_a_cancellation(session, consultant, student, org):
+    drain()
+    ana = Client.objects.create(org=org, name="Ana Attendee", email="ana@example.test")
+    update_session(session, SessionChanges(clients=[ana]), actor=consultant)
+    assert drain() == 3
+    (_, removed) = sent_to("stu@example.test")
+    assert removed.subject == "Cancelled: Lesson with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)"
+    assert "You are no longer on the Lesson with Carla Consultant." in removed.body
+    (event,) = invite_events(removed)
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert [m.subject for m in sent_to("ana@example.test")] == [
+        "Confirmed: Lesson with Carla Consultant on Tue 3 Dec, 4:00 PM (EST)"
+    ]
+    (_, carla) = sent_to("carla@acme.test")
+    assert carla.subject == "Updated: Lesson with Ana Attendee on Tue 3 Dec, 4:00 PM (EST)"
+
+
+def test_a_new_consultant_is_told_and_the_old_one_released(session, consultant, consultant2):
+    drain()
+    update_session(session, SessionChanges(consultant=consultant2), actor=consultant)
+    assert drain() == 3
+    assert [m.subject for m in sent_to("dev@acme.test")] == [
+        "Confirmed: Lesson with Stu Student on Tue 3 Dec, 9:00 PM (GMT)"
+    ]
+    (_, carla) = sent_to("carla@acme.test")
+    assert carla.subject == "Cancelled: Lesson with Stu Student on Tue 3 Dec, 4:00 PM (EST)"
+    (_, stu) = sent_to("stu@example.test")
+    assert stu.subject == "Updated: Lesson with Dev Consultant on Wed 4 Dec, 6:00 AM (JST)"
+
+
+def test_an_in_person_session_shows_where(consultant, student, lesson):
+    book(consultant, [student], lesson, provider=Provider.NONE)
+    drain()
+    (email,) = sent_to("stu@example.test")
+    assert "Where: Room 4, 12 High Street" in email.body
+    assert "Join:" not in email.body
+    (event,) = invite_events(email)
+    assert str(event["LOCATION"]) == "Room 4, 12 High Street"
+    assert "URL" not in event
+
+
+def test_it_refuses_an_unknown_kind(session):
+    with pytest.raises(ValueError, match="Unknown session email kind 'moved'"):
+        actions.session_event(session, "moved")
+    assert OutboundEmail.objects.count() == 2
+
+
+def test_queue_email_sends_a_ready_made_email_as_it_is(org):
+    email = actions.queue_email(
+        to="new@acme.test",
+        subject="You are invited",
+        body_text="Join Acme.",
+        body_html="<p>Join Acme.</p>",
+        kind="invitation",
+        org=org,
+    )
+    assert email.state == EmailState.PENDING
+    assert drain() == 1
+    (message,) = mail.outbox
+    assert (message.to, message.subject, message.body) == (["new@acme.test"], "You are invited", "Join Acme.")
+    assert message.alternatives[0].content == "<p>Join Acme.</p>"
+    assert message.attachments == []
+    email.refresh_from_db()
+    assert (email.state, email.attempts) == (EmailState.SENT, 1)
+
+
+def test_a_claimed_email_is_not_claimed_twice(session):
+    claimed = sender._claim(10)
+    assert len(claimed) == 2
+    assert sender._claim(10) == []
+    assert sender.send_due() == 0
+    assert mail.outbox == []
+
+
+def test_an_expired_lease_is_claimed_again(session):
+    sender._claim(10)
+    OutboundEmail.objects.update(lease_until=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert sender.send_due() == 2
+    assert len(mail.outbox) == 2

@@ -1,0 +1,138 @@
+"""The booked-sessions list: what each person sees, in their own time zone, and its filters."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from sessiondesk.scheduling import actions
+from sessiondesk.scheduling.models import Client, Session
+from tests.conftest import login
+from tests.scheduling.pages.conftest import DASH, book, ny
+
+
+def titles(response) -> list[str]:
+    return [s.title for s in response.context["sessions"]]
+
+
+def test_it_lists_upcoming_sessions_in_the_viewers_time_zone(client, algebra, staff):
+    login(client, staff)
+    response = client.get(reverse("home"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Times are shown in your time zone, America/New_York." in html
+    assert f"Wed 3 Mar 2027<br>16:00{DASH}17:00 EST" in html
+    assert f'<a href="/sessions/{algebra.pk}/">Algebra</a>' in html
+    assert "Carla Consultant" in html and "Stu Student" in html
+    assert '<span class="badge badge-ok">Scheduled</span>' in html
+    assert (
+        '<a href="https://meet.example.test/carla" target="_blank" rel="noopener">Join · Custom link</a>'
+        in html
+    )
+
+
+def test_it_shows_a_london_viewer_london_times(client, algebra, consultant2):
+    algebra.co_hosts.add(consultant2)
+    login(client, consultant2)
+    html = client.get(reverse("home")).content.decode()
+    assert "Times are shown in your time zone, Europe/London." in html
+    assert f"Wed 3 Mar 2027<br>21:00{DASH}22:00 GMT" in html
+
+
+def test_it_leaves_out_past_sessions_by_default(client, algebra, staff, consultant, lesson):
+    past = book(consultant, lesson, ny(10, 9), title="Old lesson")
+    Session.objects.filter(pk=past.pk).update(start=ny(1, 8, month=2), end=ny(1, 9, month=2))
+    login(client, staff)
+    assert titles(client.get(reverse("home"))) == ["Algebra"]
+
+
+def test_it_shows_a_consultant_only_their_own_sessions(client, algebra, consultant, consultant2, lesson):
+    book(consultant2, lesson, ny(5, 10), title="Dev's lesson")
+    login(client, consultant)
+    response = client.get(reverse("home"))
+    assert titles(response) == ["Algebra"]
+    assert "consultant" not in response.context["form"].fields
+
+
+def test_it_shows_staff_the_whole_organisation(client, algebra, staff, consultant2, lesson, outsider):
+    book(consultant2, lesson, ny(5, 10), title="Dev's lesson")
+    book(outsider, outsider.org.session_types.get(name="Lesson"), ny(5, 10), title="Rival lesson")
+    login(client, staff)
+    assert titles(client.get(reverse("home"))) == ["Algebra", "Dev's lesson"]
+
+
+def test_it_filters_by_consultant(client, algebra, staff, consultant2, lesson):
+    book(consultant2, lesson, ny(5, 10), title="Dev's lesson")
+    login(client, staff)
+    assert titles(client.get(reverse("home"), {"consultant": consultant2.pk})) == ["Dev's lesson"]
+
+
+def test_it_filters_by_client(client, algebra, staff, consultant, lesson, org):
+    other = Client.objects.create(org=org, name="Olga", email="olga@example.test")
+    book(consultant, lesson, ny(5, 10), title="Olga's lesson", clients=[other])
+    login(client, staff)
+    assert titles(client.get(reverse("home"), {"client": other.pk})) == ["Olga's lesson"]
+
+
+def test_it_filters_by_status(client, algebra, staff, consultant, lesson):
+    gone = book(consultant, lesson, ny(5, 10), title="Called off")
+    actions.cancel_session(gone, actor=staff)
+    login(client, staff)
+    assert titles(client.get(reverse("home"))) == ["Algebra"]
+    response = client.get(reverse("home"), {"status": "cancelled"})
+    assert titles(response) == ["Called off"]
+    assert '<span class="badge badge-bad">Cancelled</span>' in response.content.decode()
+    assert titles(client.get(reverse("home"), {"status": "all"})) == ["Algebra", "Called off"]
+
+
+def test_it_filters_by_local_date_range(client, staff, consultant, lesson):
+    # 23:30 New York on 8 March is already 9 March in UTC: the range is in the viewer's days.
+    book(consultant, lesson, ny(8, 23, 30), title="Late", minutes=30)
+    book(consultant, lesson, ny(9, 9), title="Morning")
+    book(consultant, lesson, ny(10, 9), title="Next day")
+    login(client, staff)
+    response = client.get(reverse("home"), {"start_date": "2027-03-08", "end_date": "2027-03-08"})
+    assert titles(response) == ["Late"]
+    response = client.get(reverse("home"), {"start_date": "2027-03-09", "end_date": "2027-03-09"})
+    assert titles(response) == ["Morning"]
+
+
+def test_it_explains_a_bad_date_filter(client, algebra, staff):
+    login(client, staff)
+    response = client.get(reverse("home"), {"start_date": "2027-03-10", "end_date": "2027-03-01"})
+    assert response.status_code == 400
+    assert "The “To” date must be on or after the “From” date." in response.content.decode()
+    response = client.get(reverse("home"), {"start_date": "yesterday"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_it_answers_htmx_with_the_results_only(client, algebra, staff):
+    login(client, staff)
+    response = client.get(reverse("home"), {"status": "all"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'class="session-table"' in html
+
+
+def test_it_shows_an_empty_state_with_a_button_to_schedule(client, staff):
+    login(client, staff)
+    html = client.get(reverse("home")).content.decode()
+    assert "No upcoming sessions" in html
+    assert '<a class="btn btn-primary" href="/sessions/new/">Schedule a session</a>' in html
+
+
+def test_it_says_when_filters_match_nothing(client, algebra, staff):
+    login(client, staff)
+    html = client.get(reverse("home"), {"status": "cancelled"}).content.decode()
+    assert "No sessions match these filters" in html
+
+
+def test_it_pages_long_lists(client, staff, consultant, lesson):
+    start = ny(2, 7)
+    for n in range(51):
+        book(consultant, lesson, start + dt.timedelta(minutes=30 * n), title=f"S{n:02}", minutes=30)
+    login(client, staff)
+    first = client.get(reverse("home"))
+    assert len(titles(first)) == 50
+    assert titles(client.get(reverse("home"), {"page": 2})) == ["S50"]

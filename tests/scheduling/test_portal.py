@@ -1,0 +1,334 @@
+import datetime as dt
+import time
+import zoneinfo
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from sessiondesk.accounts.models import AuditEntry
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.notifications.models import OutboundEmail
+from sessiondesk.scheduling import actions, links
+from sessiondesk.scheduling.models import Client, Provider, Session, SessionStatus
+from tests.scheduling.public_support import at, day_in, make_calendar, slots_on
+
+
+@pytest.fixture
+def calendar(org, lesson, consultant):
+    return make_calendar(org, lesson, [consultant])
+
+
+@pytest.fixture
+def booking(calendar, student) -> Session:
+    """Stu (Asia/Tokyo) booked 10:00 New York time, three days from now."""
+    return actions.book_public(
+        calendar, start=at(day_in(3), 10), name=student.name, email=student.email, timezone_name="Asia/Tokyo"
+    )
+
+
+@pytest.fixture
+def other_booking(calendar, org) -> Session:
+    """Another client's booking on the same calendar."""
+    return actions.book_public(
+        calendar, start=at(day_in(3), 14), name="Olga Other", email="olga@example.test", timezone_name="UTC"
+    )
+
+
+def manage(session, client_, suffix=""):
+    return reverse(
+        f"manage_{suffix}" if suffix else "manage_booking", args=[links.booking_token(session, client_)]
+    )
+
+
+def tokyo(moment):
+    local = moment.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
+
+
+# Viewing a booking ----------------------------------------------------------------------------------------
+
+
+def test_it_shows_the_booking_in_the_clients_zone(client, booking, student):
+    response = client.get(manage(booking, student))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Your booking" in body
+    assert tokyo(booking.start) in body
+    assert "(JST, Asia/Tokyo)" in body
+    assert "Carla Consultant" in body
+    assert "Reschedule" in body and "Cancel" in body
+
+
+def test_it_shows_the_join_link_but_never_the_start_url(client, booking, student):
+    booking.provider = Provider.ZOOM
+    booking.save()
+    MeetingLink.objects.create(
+        session=booking,
+        provider=Provider.ZOOM,
+        state=LinkState.ACTIVE,
+        desired_version=1,
+        applied_version=1,
+        join_url="https://zoom.example.test/j/123",
+        start_url="https://zoom.example.test/s/123?zak=secret",
+        passcode="428193",
+    )
+    body = client.get(manage(booking, student)).content.decode()
+    assert "https://zoom.example.test/j/123" in body
+    assert "428193" in body
+    assert "zak=secret" not in body
+    assert "/s/123" not in body
+
+
+def test_it_says_the_link_is_coming_while_the_meeting_is_created(client, booking, student):
+    booking.provider = Provider.ZOOM
+    booking.save()
+    MeetingLink.objects.create(session=booking, provider=Provider.ZOOM, state=LinkState.PENDING)
+    body = client.get(manage(booking, student)).content.decode()
+    assert "Your meeting link will appear here shortly" in body
+
+
+def test_it_shows_times_in_another_zone_on_request(client, booking, student):
+    body = client.get(manage(booking, student) + "?tz=Europe/Paris").content.decode()
+    local = booking.start.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
+    assert f"{local.hour % 12 or 12}:{local:%M} {local:%p}" in body
+    assert "Europe/Paris)" in body
+
+
+@pytest.mark.parametrize(
+    "mangle", [lambda t: "Z" + t[1:], lambda t: "garbage", lambda t: t.replace(":", "", 1)]
+)
+def test_a_tampered_token_gets_a_friendly_404(client, booking, student, mangle):
+    token = mangle(links.booking_token(booking, student))
+    for name in (
+        "manage_booking",
+        "manage_cancel",
+        "manage_reschedule",
+        "booking_invite",
+        "booking_confirmed",
+    ):
+        response = client.get(reverse(name, args=[token]))
+        assert response.status_code == 404
+        assert "This link does not work" in response.content.decode()
+
+
+def test_an_expired_token_gets_a_404(client, booking, student):
+    two_years_ago = time.time() - 2 * 365 * 24 * 3600
+    with mock.patch("django.core.signing.time.time", return_value=two_years_ago):
+        token = links.booking_token(booking, student)
+    assert client.get(reverse("manage_booking", args=[token])).status_code == 404
+
+
+def test_a_portal_token_does_not_open_a_booking(client, booking, student):
+    response = client.get(reverse("manage_booking", args=[links.portal_token(student)]))
+    assert response.status_code == 404
+
+
+# Cross-client isolation -------------------------------------------------------------------------------------
+
+
+def test_a_clients_token_never_opens_another_clients_booking(client, booking, other_booking, student):
+    # A token naming Olga's session but signed for Stu, who does not attend it.
+    token = links.booking_token(other_booking, student)
+    assert client.get(reverse("manage_booking", args=[token])).status_code == 404
+    assert client.post(reverse("manage_cancel", args=[token]), {"reason": "x"}).status_code == 404
+    other_booking.refresh_from_db()
+    assert other_booking.status == SessionStatus.SCHEDULED
+
+
+def test_a_token_stops_working_when_the_client_is_removed_from_the_session(client, booking, student, staff):
+    olga = Client.objects.create(org=booking.org, name="Olga", email="olga@example.test")
+    actions.update_session(booking, actions.SessionChanges(clients=[olga]), actor=staff)
+    assert client.get(manage(booking, student)).status_code == 404
+
+
+# Cancelling ------------------------------------------------------------------------------------------------
+
+
+def test_it_asks_before_cancelling(client, booking, student):
+    response = client.get(manage(booking, student, "cancel"))
+    assert response.status_code == 200
+    assert "Cancel your session?" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == SessionStatus.SCHEDULED
+
+
+def test_it_cancels_with_a_reason_naming_the_client(client, booking, student):
+    OutboundEmail.objects.all().delete()
+    response = client.post(manage(booking, student, "cancel"), {"reason": "Feeling unwell"})
+    assert response.status_code == 303
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancel_reason) == (SessionStatus.CANCELLED, "Feeling unwell")
+    entry = AuditEntry.objects.get(action="session.cancelled")
+    assert (entry.actor, entry.actor_label) == (None, "client Stu Student <stu@example.test>")
+    assert sorted(OutboundEmail.objects.values_list("kind", "to")) == [
+        ("cancelled", "carla@acme.test"),
+        ("cancelled", "stu@example.test"),
+    ]
+    body = client.get(response["Location"]).content.decode()
+    assert "Your session is cancelled." in body
+    assert "This session was cancelled" in body
+    assert "Feeling unwell" in body
+    assert ">Reschedule<" not in body
+
+
+def test_it_refuses_an_overlong_reason_and_keeps_the_booking(client, booking, student):
+    response = client.post(manage(booking, student, "cancel"), {"reason": "x" * 301})
+    assert response.status_code == 400
+    booking.refresh_from_db()
+    assert booking.status == SessionStatus.SCHEDULED
+    assert not AuditEntry.objects.filter(action="session.cancelled").exists()
+
+
+def test_a_cancelled_booking_cannot_be_cancelled_or_moved_again(client, booking, student):
+    actions.cancel_session(booking, actor=None)
+    emails = OutboundEmail.objects.count()
+    assert client.post(manage(booking, student, "cancel"), {"reason": ""}).status_code == 303
+    free = at(day_in(4), 10).isoformat()
+    assert client.post(manage(booking, student, "reschedule"), {"start": free}).status_code == 303
+    assert OutboundEmail.objects.count() == emails
+    assert AuditEntry.objects.filter(action="session.cancelled").count() == 1
+
+
+# Rescheduling ------------------------------------------------------------------------------------------------
+
+
+def test_it_lists_new_times_in_the_clients_zone(client, booking, student, calendar):
+    response = client.get(manage(booking, student, "reschedule"))
+    assert response.status_code == 200
+    assert response.context["tz"] == "Asia/Tokyo"
+    days = response.context["days"]
+    assert days
+    assert booking.start not in [s.start for d in days for s in d.slots]
+
+
+def test_it_loads_one_days_new_times(client, booking, student, calendar):
+    day = day_in(5, "Asia/Tokyo")
+    response = client.get(manage(booking, student, "reschedule_day") + f"?date={day}")
+    assert response.status_code == 200
+    assert [s.start for s in response.context["selected"].slots] == slots_on(calendar, day, "Asia/Tokyo")
+
+
+def test_it_asks_before_moving(client, booking, student):
+    new = at(day_in(4), 11)
+    response = client.get(manage(booking, student, "reschedule"), {"start": new.isoformat()})
+    assert response.status_code == 200
+    assert "Move my session" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.start == at(day_in(3), 10)
+
+
+def test_it_moves_the_booking_and_emails_everyone(client, booking, student):
+    OutboundEmail.objects.all().delete()
+    new = at(day_in(4), 11)
+    response = client.post(manage(booking, student, "reschedule"), {"start": new.isoformat()})
+    assert response.status_code == 303
+    booking.refresh_from_db()
+    assert (booking.start, booking.end) == (new, new + dt.timedelta(hours=1))
+    assert sorted(OutboundEmail.objects.values_list("kind", "to")) == [
+        ("rescheduled", "carla@acme.test"),
+        ("rescheduled", "stu@example.test"),
+    ]
+    entry = AuditEntry.objects.get(action="session.rescheduled")
+    assert (entry.actor, entry.actor_label) == (None, "client Stu Student <stu@example.test>")
+    assert "Your session has been moved." in client.get(response["Location"]).content.decode()
+
+
+def test_moving_to_a_time_taken_meanwhile_shows_fresh_times(client, booking, other_booking, student):
+    response = client.post(manage(booking, student, "reschedule"), {"start": other_booking.start.isoformat()})
+    assert response.status_code == 409
+    assert "Sorry, that time was just taken." in response.content.decode()
+    assert other_booking.start not in [s.start for s in response.context["selected"].slots]
+    booking.refresh_from_db()
+    assert booking.start == at(day_in(3), 10)
+    assert not AuditEntry.objects.filter(action="session.rescheduled").exists()
+
+
+@pytest.mark.parametrize("start", ["soon", "2030-01-01T10:00:00", "past", "off-grid", "night"])
+def test_moving_to_a_bad_time_answers_400_and_changes_nothing(client, booking, student, start):
+    values = {
+        "soon": "soon",
+        "2030-01-01T10:00:00": "2030-01-01T10:00:00",
+        "past": (booking.start - dt.timedelta(days=10)).isoformat(),
+        "off-grid": (at(day_in(4), 10) + dt.timedelta(minutes=7)).isoformat(),
+        "night": at(day_in(4), 23).isoformat(),
+    }
+    response = client.post(manage(booking, student, "reschedule"), {"start": values[start]})
+    assert response.status_code == 400
+    booking.refresh_from_db()
+    assert booking.start == at(day_in(3), 10)
+    assert not AuditEntry.objects.filter(action="session.rescheduled").exists()
+
+
+def test_a_session_without_a_calendar_asks_the_client_to_contact_the_organisation(
+    client, org, consultant, lesson, student, staff
+):
+    start = at(day_in(3), 10)
+    draft = actions.SessionDraft(
+        title="Algebra",
+        start=start,
+        end=start + dt.timedelta(hours=1),
+        session_type=lesson,
+        consultant=consultant,
+        clients=[student],
+    )
+    session = actions.schedule_session(org, draft, actor=staff)
+    response = client.get(manage(session, student, "reschedule"))
+    assert response.status_code == 200
+    assert "please contact Acme Tutoring" in response.content.decode()
+    response = client.post(manage(session, student, "reschedule"), {"start": at(day_in(4), 10).isoformat()})
+    session.refresh_from_db()
+    assert session.start == start
+
+
+# The portal ------------------------------------------------------------------------------------------------
+
+
+def test_the_portal_lists_the_clients_upcoming_sessions_with_manage_links(
+    client, booking, other_booking, student
+):
+    response = client.get(reverse("client_portal", args=[links.portal_token(student)]))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Hello, Stu Student" in body
+    assert [card["session"] for card in response.context["upcoming"]] == [booking]
+    assert links.manage_url(booking, student) in body
+    assert "Olga" not in body
+    assert tokyo(booking.start) in body
+    assert "Book Carla" in body
+
+
+def test_the_portal_shows_recent_past_and_cancelled_sessions(
+    client, org, consultant, lesson, student, booking
+):
+    past = Session.objects.create(
+        org=org,
+        title="Last week",
+        session_type=lesson,
+        consultant=consultant,
+        start=at(day_in(-7), 10),
+        end=at(day_in(-7), 11),
+    )
+    past.clients.add(student)
+    actions.cancel_session(booking, actor=None)
+    response = client.get(reverse("client_portal", args=[links.portal_token(student)]))
+    assert [c["session"] for c in response.context["upcoming"]] == [booking]
+    assert [c["session"] for c in response.context["past"]] == [past]
+    assert "Cancelled" in response.content.decode()
+
+
+def test_the_portal_has_a_helpful_empty_state(client, student):
+    response = client.get(reverse("client_portal", args=[links.portal_token(student)]))
+    assert "You have no upcoming sessions." in response.content.decode()
+
+
+def test_a_tampered_portal_token_gets_a_404(client, student):
+    token = links.portal_token(student)
+    assert client.get(reverse("client_portal", args=["Z" + token[1:]])).status_code == 404
+    assert client.get(reverse("client_portal", args=["nonsense"])).status_code == 404
+
+
+def test_a_booking_token_does_not_open_the_portal(client, booking, student):
+    assert (
+        client.get(reverse("client_portal", args=[links.booking_token(booking, student)])).status_code == 404
+    )

@@ -1,0 +1,196 @@
+"""Nobody sees or changes another organisation's data: every page and API endpoint that names an
+object is tried by the owner of another organisation and by an anonymous visitor."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from sessiondesk.accounts.invitations import invite
+from sessiondesk.accounts.models import AuditEntry
+from sessiondesk.accounts.tokens import create_token
+from sessiondesk.integrations.zoom.models import ZoomConnection
+from sessiondesk.notifications.models import MailboxMessage
+from sessiondesk.scheduling import actions
+from sessiondesk.scheduling.models import Calendar, DateOverride, Session, SessionStatus, SessionType
+from tests.conftest import login
+from tests.scheduling.conftest import future
+
+ID = re.compile(r"<(?:int:)?(\w+)>")
+# Which object each route's id names, by the route's leading words.
+OBJECT_BY_PREFIX = [
+    ("members/invitations/", "invitation"),
+    ("members/<int:member_id>/availability/overrides/", "override"),
+    ("members/", "member"),
+    ("settings/tokens/", "token"),
+    ("sessions/", "session"),
+    ("clients/", "client"),
+    ("session-types/", "session_type"),
+    ("calendars/", "calendar"),
+    ("availability/overrides/", "override"),
+    ("dev/mailbox/", "mail"),
+    ("integrations/zoom/data/delete/", "member"),
+    ("integrations/zoom/links/", "zoom_link"),
+    ("api/v1/sessions/", "session"),
+    ("api/v1/calendars/", "calendar"),
+    ("api/v1/clients/", "client"),
+]
+
+
+def routes() -> list[tuple[str, str]]:
+    def walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern.name or ""
+
+    return sorted({(route, name) for route, name in walk(get_resolver().url_patterns) if ID.search(route)})
+
+
+OBJECT_ROUTES = [
+    (route, name)
+    for route, name in routes()
+    if not route.startswith(("book/", "manage/", "portal/", "invite/", "password-reset/", "api/v1/docs/"))
+    and "(?P<" not in route  # the API's catch-all JSON 404
+]
+
+
+@pytest.fixture
+def acme(org, owner, consultant, student, lesson, settings):
+    settings.MAILERS = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
+    calendar = Calendar.objects.create(org=org, name="Maths", slug="maths", session_type=lesson)
+    calendar.members.set([consultant])
+    start = future(4, 10)
+    session = actions.schedule_session(
+        org,
+        actions.SessionDraft(
+            title="Algebra",
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            session_type=lesson,
+            consultant=consultant,
+            clients=[student],
+        ),
+        actor=owner,
+    )
+    from sessiondesk.notifications.sender import send_due
+
+    send_due(limit=10)
+    override = DateOverride.objects.create(member=consultant, date=start.date())
+    token, _ = create_token(consultant, "laptop")
+    zoom_link = ZoomConnection.objects.create(
+        org=org,
+        member=consultant,
+        kind="personal",
+        zoom_user_id="zu-carla",
+        zoom_account_id="za-acme",
+        zoom_email="carla@zoom.test",
+    )
+    invitation = invite(owner, email="new@acme.test", name="New Person", role="consultant")
+    send_due(limit=10)
+    return {
+        "session": session,
+        "client": student,
+        "session_type": lesson,
+        "calendar": calendar,
+        "member": consultant,
+        "override": override,
+        "token": token,
+        "invitation": invitation,
+        "zoom_link": zoom_link,
+        "mail": MailboxMessage.objects.filter(org=org).first(),
+    }
+
+
+def url_for(route: str, objects: dict) -> str:
+    kind = next(kind for prefix, kind in OBJECT_BY_PREFIX if route.startswith(prefix))
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name == "member_id":
+            return str(objects["member"].pk)
+        if name == "index":
+            return "0"
+        return str(objects[kind].pk)
+
+    return "/" + ID.sub(value, route)
+
+
+def requests_for(url: str) -> list[tuple[str, dict]]:
+    """GET and POST for pages; for the API also well-formed JSON bodies, so that a refusal comes from
+    the object lookup and not from body validation."""
+    if not url.startswith("/api/"):
+        return [("get", {}), ("post", {})]
+    start = future(6, 9).isoformat()
+    body = {"start": start} if url.endswith("/reschedule") else {}
+    field = "title" if url.startswith("/api/v1/sessions/") else "name"
+    return [
+        ("get", {}),
+        ("post", {"data": body, "content_type": "application/json"}),
+        ("patch", {"data": {field: "Taken over"}, "content_type": "application/json"}),
+    ]
+
+
+def snapshot(objects: dict) -> tuple:
+    session = Session.objects.get(pk=objects["session"].pk)
+    return (
+        session.status,
+        session.title,
+        session.start,
+        session.consultant_id,
+        objects["client"].__class__.objects.get(pk=objects["client"].pk).name,
+        Calendar.objects.get(pk=objects["calendar"].pk).name,
+        SessionType.objects.get(pk=objects["session_type"].pk).name,
+        DateOverride.objects.filter(pk=objects["override"].pk).count(),
+        objects["token"].__class__.objects.filter(pk=objects["token"].pk).count(),
+        objects["member"].__class__.objects.get(pk=objects["member"].pk).role,
+        MailboxMessage.objects.filter(org=objects["session"].org).count(),
+        list(ZoomConnection.objects.filter(pk=objects["zoom_link"].pk).values_list("status", "zoom_user_id")),
+    )
+
+
+def test_every_object_route_is_covered():
+    for route, _ in OBJECT_ROUTES:
+        assert any(route.startswith(prefix) for prefix, _ in OBJECT_BY_PREFIX), route
+
+
+def test_another_organisation_gets_403_or_404_everywhere(client, acme, outsider, settings):
+    settings.DEV_MAILBOX = True
+    login(client, outsider)
+    _, raw = create_token(outsider, "rival")
+    before = snapshot(acme)
+    audits = AuditEntry.objects.filter(org=acme["session"].org).count()
+    answered = {}
+    for route, name in OBJECT_ROUTES:
+        url = url_for(route, acme)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if url.startswith("/api/") else {}
+        for method, body in requests_for(url):
+            response = getattr(client, method)(url, **body, **headers)
+            answered[(name, method)] = response.status_code
+            assert response.status_code in (403, 404, 405), (name, method, url, response.status_code)
+            assert b"Algebra" not in response.content and b"stu@example.test" not in response.content
+    assert snapshot(acme) == before
+    assert AuditEntry.objects.filter(org=acme["session"].org).count() == audits
+    assert acme["session"].status == SessionStatus.SCHEDULED
+    assert len(answered) >= 2 * len(OBJECT_ROUTES)
+
+
+def test_anonymous_visitors_are_sent_to_log_in_or_refused(acme, settings):
+    settings.DEV_MAILBOX = True
+    anonymous = HttpClient()
+    before = snapshot(acme)
+    for route, name in OBJECT_ROUTES:
+        url = url_for(route, acme)
+        for method in ("get", "post"):
+            response = getattr(anonymous, method)(url)
+            if url.startswith("/api/"):
+                assert response.status_code in (401, 405), (name, method, response.status_code)
+            else:
+                assert response.status_code in (302, 405), (name, method, response.status_code)
+                if response.status_code == 302:
+                    assert response["Location"].startswith("/login/"), (name, response["Location"])
+            assert b"Algebra" not in response.content
+    assert snapshot(acme) == before
