@@ -37,9 +37,11 @@ def authenticate(raw: str) -> Member | None:
     if token is None:
         return None
     now = timezone.now()
-    stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-    # A conditional update: concurrent requests write at most once per minute and never wait on reads.
-    ApiToken.objects.filter(pk=token.pk).filter(stale).update(last_used_at=now)
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
+        # A conditional update: concurrent requests write at most once per minute, and a request
+        # whose token was used in the last minute does not write at all.
+        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+        ApiToken.objects.filter(pk=token.pk).filter(stale).update(last_used_at=now)
     return token.member
 
 

@@ -159,8 +159,11 @@ def schedule_session(
                 series=series,
                 series_index=index if series else None,
             )
-            session.clients.set(draft.clients)
-            session.co_hosts.set(draft.co_hosts)
+            # A new session has no attendees yet: add them without reading the (empty) current set.
+            if draft.clients:
+                session.clients.add(*draft.clients)
+            if draft.co_hosts:
+                session.co_hosts.add(*draft.co_hosts)
             sync.session_changed(session)
             sessions.append(session)
         first = sessions[0]
