@@ -73,7 +73,11 @@ def write_refusal(connection: ZoomConnection | None) -> str:
         )
     if connection.admin_mode != AdminMode.READ_WRITE:
         return READ_ONLY
-    lacking = scopes.missing(ConnectionKind.ORGANIZATION, AdminMode.READ_WRITE, connection.scopes)
+    lacking = [
+        need
+        for need in scopes.missing(ConnectionKind.ORGANIZATION, AdminMode.READ_WRITE, connection.scopes)
+        if need in scopes.ORGANIZATION_WRITE
+    ]
     if lacking:
         named = ", ".join(need.name for need in lacking)
         return (
