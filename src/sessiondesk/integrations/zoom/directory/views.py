@@ -79,14 +79,18 @@ def user_page(request: HttpRequest, user: DirectoryUser, status: int = 200) -> H
     me: Member = request.member  # type: ignore[attr-defined]
     common = _common(me)
     member_of = {m.group_id for m in user.memberships.all()}
+    queued = list(user.queued_changes.all())
+    waiting = {c.target_id for c in queued if c.kind == "add_group"}
     context = {
         **common,
         "user": user,
         "role_name": common["roles"].get(user.role_id, user.role_id or "Member"),
         "user_groups": [g for g in common["groups"] if g.pk in member_of],
-        "other_groups": [g for g in common["groups"] if g.pk not in member_of],
+        "other_groups": [
+            g for g in common["groups"] if g.pk not in member_of and g.zoom_group_id not in waiting
+        ],
         "role_choices": [(rid, name) for rid, name in common["roles"].items() if rid != "0"],
-        "queued": list(user.queued_changes.all()),
+        "queued": queued,
         "link_form": LinkForm(org_id=me.org_id, initial={"member": user.member_id}),
         "transfer_targets": [e for e in common["transfer_targets"] if e != user.email],
     }

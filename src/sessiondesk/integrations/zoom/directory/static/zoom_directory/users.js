@@ -34,7 +34,9 @@
       bar.hidden = false;
       bar.max = Math.max(status.users_total, 1);
       bar.value = status.users_done;
-      text.textContent = `${status.phase}: ${status.users_done} of ${status.users_total} users read…`;
+      text.textContent = status.users_total
+        ? `${status.phase}: ${status.users_done} of ${status.users_total} users read…`
+        : `${status.phase}…`;
     } else if (status.state === "idle" || status.state === "failed") {
       window.location.reload();
       return;
