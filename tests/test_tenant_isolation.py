@@ -35,6 +35,7 @@ OBJECT_BY_PREFIX = [
     ("integrations/zoom/data/delete/", "member"),
     ("integrations/zoom/links/", "zoom_link"),
     ("integrations/zoom/users/", "directory_user"),  # Zoom directory
+    ("api/v1/zoom/users/", "directory_user"),  # Zoom directory
     ("api/v1/sessions/", "session"),
     ("api/v1/calendars/", "calendar"),
     ("api/v1/clients/", "client"),
