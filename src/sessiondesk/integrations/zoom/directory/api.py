@@ -64,7 +64,9 @@ class OffboardIn(Schema):
 
 
 class RoleIn(Schema):
-    role_id: str = Field("", max_length=64, description="The Zoom role id (GET the user for the current one).")
+    role_id: str = Field(
+        "", max_length=64, description="The Zoom role id (GET the user for the current one)."
+    )
 
 
 class GroupIn(Schema):
