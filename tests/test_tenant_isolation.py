@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from sessiondesk.accounts.invitations import invite
 from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.accounts.tokens import create_token
+from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import ZoomConnection
 from sessiondesk.notifications.models import MailboxMessage
 from sessiondesk.scheduling import actions
@@ -33,6 +34,8 @@ OBJECT_BY_PREFIX = [
     ("dev/mailbox/", "mail"),
     ("integrations/zoom/data/delete/", "member"),
     ("integrations/zoom/links/", "zoom_link"),
+    ("integrations/zoom/users/", "directory_user"),  # Zoom directory
+    ("api/v1/zoom/users/", "directory_user"),  # Zoom directory
     ("api/v1/sessions/", "session"),
     ("api/v1/calendars/", "calendar"),
     ("api/v1/clients/", "client"),
@@ -89,6 +92,14 @@ def acme(org, owner, consultant, student, lesson, settings):
         zoom_account_id="za-acme",
         zoom_email="carla@zoom.test",
     )
+    # Zoom directory
+    directory_user = DirectoryUser.objects.create(
+        org=org,
+        zoom_account_id="za-acme",
+        zoom_user_id="zu-carla",
+        email="carla@zoom.test",
+        member=consultant,
+    )
     invitation = invite(owner, email="new@acme.test", name="New Person", role="consultant")
     send_due(limit=10)
     return {
@@ -101,6 +112,7 @@ def acme(org, owner, consultant, student, lesson, settings):
         "token": token,
         "invitation": invitation,
         "zoom_link": zoom_link,
+        "directory_user": directory_user,
         "mail": MailboxMessage.objects.filter(org=org).first(),
     }
 
@@ -149,6 +161,9 @@ def snapshot(objects: dict) -> tuple:
         objects["member"].__class__.objects.get(pk=objects["member"].pk).role,
         MailboxMessage.objects.filter(org=objects["session"].org).count(),
         list(ZoomConnection.objects.filter(pk=objects["zoom_link"].pk).values_list("status", "zoom_user_id")),
+        list(
+            DirectoryUser.objects.filter(pk=objects["directory_user"].pk).values_list("member_id", "role_id")
+        ),
     )
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "sessiondesk.api",
     "sessiondesk.ops",
     "sessiondesk.integrations.zoom",
+    "sessiondesk.integrations.zoom.directory",
 ]
 
 MIDDLEWARE = [
@@ -204,3 +205,7 @@ ZOOM_ORG_WEBHOOK_SECRET_TOKEN = env("ZOOM_ORG_WEBHOOK_SECRET_TOKEN")
 ZOOM_DATA_COMPLIANCE = env_bool("ZOOM_DATA_COMPLIANCE", False)
 ZOOM_REDIRECT_URL = env("ZOOM_REDIRECT_URL", SITE_URL + "/integrations/zoom/callback/")
 ZOOM_HTTP_TIMEOUT = float(env("ZOOM_HTTP_TIMEOUT", "15"))
+
+# Zoom account administration (integrations/zoom/directory): how often the organisation's Zoom
+# directory is copied again in full, in minutes (webhooks keep it current in between).
+ZOOM_DIRECTORY_SYNC_MINUTES = env_int("ZOOM_DIRECTORY_SYNC_MINUTES", 360)

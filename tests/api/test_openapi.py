@@ -20,6 +20,19 @@ ENDPOINTS = {
     ("get", "/api/v1/members"),
     ("get", "/api/v1/session-types"),
 }
+# Zoom account administration (integrations/zoom/directory)
+ENDPOINTS |= {
+    ("get", "/api/v1/zoom/users/"),
+    ("post", "/api/v1/zoom/users/"),
+    ("post", "/api/v1/zoom/users/adopt"),
+    ("post", "/api/v1/zoom/users/sync"),
+    ("get", "/api/v1/zoom/users/{pk}"),
+    ("post", "/api/v1/zoom/users/{pk}/offboard"),
+    ("post", "/api/v1/zoom/users/{pk}/role"),
+    ("post", "/api/v1/zoom/users/{pk}/groups/add"),
+    ("post", "/api/v1/zoom/users/{pk}/groups/remove"),
+    ("post", "/api/v1/zoom/users/{pk}/link"),
+}
 
 
 def test_the_openapi_document_lists_every_endpoint(client, db):

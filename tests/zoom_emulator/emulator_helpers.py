@@ -99,6 +99,8 @@ SEED: dict[str, Any] = {
                     "user.deactivated",
                     "user.deleted",
                     "user.disassociated",
+                    "group.member_added",
+                    "group.member_deleted",
                 ],
             },
         },

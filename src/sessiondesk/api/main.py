@@ -25,3 +25,8 @@ api.add_router("/calendars", calendars.router)
 api.add_router("/calendars", slots.router)
 api.add_router("/clients", clients.router)
 api.add_router("/", members.router)
+
+# Zoom account administration (integrations/zoom/directory)
+from sessiondesk.integrations.zoom.directory import api as zoom_directory_api  # noqa: E402
+
+api.add_router("/zoom/users", zoom_directory_api.router)

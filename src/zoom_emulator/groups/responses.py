@@ -8,6 +8,8 @@ from ..context import Ctx
 from ..http import ZoomError, json_body, json_response, no_content
 from ..members import member_row, members_of_body
 from ..paging import page_size, paginate
+from ..users.models import User
+from ..webhooks import events
 from .models import Group
 
 
@@ -48,11 +50,17 @@ def add_members(ctx: Ctx, group_id: str) -> Response:
     paid_only(ctx)
     group = find(ctx, group_id)
     users = members_of_body(ctx.state, ctx.account_id, json_body(ctx.request))
+    # A pending user is not yet a member of the account: Zoom answers 201 but leaves them out of
+    # `ids` and of the group (identity tools report such group changes as silently lost).
+    users = [u for u in users if u.status != "pending"]
     members = ctx.state.group_members.setdefault(group.id, [])
+    added = []
     for user in users:
         if user.id not in members:
             members.append(user.id)
             user.group_ids.append(group.id)
+            added.append(user)
+    events.group_members(ctx.state, "group.member_added", group.id, ctx.account_id, added, operator(ctx))
     return json_response({"ids": ",".join(u.id for u in users), "added_at": iso(ctx.now)}, 201)
 
 
@@ -66,4 +74,15 @@ def remove_member(ctx: Ctx, group_id: str, member_id: str) -> Response:
     user = ctx.state.users.get(member_id)
     if user is not None and group.id in user.group_ids:
         user.group_ids.remove(group.id)
+    if user is not None:
+        events.group_members(
+            ctx.state, "group.member_deleted", group.id, ctx.account_id, [user], operator(ctx)
+        )
     return no_content()
+
+
+def operator(ctx: Ctx) -> User | None:
+    assert ctx.token is not None
+    if ctx.token.user_id:
+        return ctx.state.users.get(ctx.token.user_id)
+    return ctx.state.owner_of(ctx.account_id)

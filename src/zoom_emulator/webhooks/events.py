@@ -94,6 +94,18 @@ def user_updated(
     emit(state, "user.updated", user.account_id, user.id, payload)
 
 
+def group_members(
+    state: "State", event: str, group_id: str, account_id: str, users: list[User], operator: User | None
+) -> None:
+    """group.member_added / group.member_deleted: the group's id and the members concerned."""
+    if not users:
+        return
+    payload: dict[str, Any] = {"account_id": account_id, **operator_fields(operator)}
+    payload["object"] = {"id": group_id, "members": [{"id": u.id, "email": u.email} for u in users]}
+    payload["time_stamp"] = int(state.now() * 1000)
+    emit(state, event, account_id, users[0].id, payload)
+
+
 def app_deauthorized(state: "State", app: App, account_id: str, user_id: str) -> None:
     """Sent to the app's endpoint whatever it subscribed to: the deauthorization notice is mandatory."""
     if not app.webhook_url:

@@ -12,6 +12,18 @@ from sessiondesk.ops.demo import DEMO_PEOPLE
 
 ZOOM_ROLES = {Role.OWNER: "owner", Role.ADMIN: "admin", Role.CONSULTANT: "member"}
 EVENTS = ["meeting.created", "meeting.updated", "meeting.deleted", "app_deauthorized"]
+# The organisation app also hears about Zoom users and groups (the Zoom Users page's incremental sync).
+DIRECTORY_EVENTS = [
+    "user.created",
+    "user.invitation_accepted",
+    "user.updated",
+    "user.activated",
+    "user.deactivated",
+    "user.deleted",
+    "user.disassociated",
+    "group.member_added",
+    "group.member_deleted",
+]
 
 
 def webhook_url(site_url: str) -> str:
@@ -39,7 +51,7 @@ def _app(client_id: str, secret: str, kind: str, site_url: str) -> dict[str, Any
         "webhook": {
             "url": webhook_url(site_url),
             "secret_token": settings.ZOOM_WEBHOOK_SECRET_TOKEN,
-            "events": EVENTS,
+            "events": EVENTS + (DIRECTORY_EVENTS if kind == "organization" else []),
         },
     }
 
@@ -54,7 +66,18 @@ def seed_data(site_url: str) -> dict[str, Any]:
             {"email": email, "first_name": first, "last_name": last, "role": ZOOM_ROLES[role], "timezone": tz}
         )
     return {
-        "accounts": [{"id": "brightside-zoom", "plan": "pro", "name": "Brightside Tutoring", "users": users}],
+        "accounts": [
+            {
+                "id": "brightside-zoom",
+                "plan": "pro",
+                "name": "Brightside Tutoring",
+                "users": users,
+                "groups": [
+                    {"name": "Tutors", "members": [u["email"] for u in users if u["role"] == "member"]},
+                    {"name": "Admissions", "members": []},
+                ],
+            }
+        ],
         "apps": [
             _app(settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET, "personal", site_url),
             _app(settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET, "organization", site_url),

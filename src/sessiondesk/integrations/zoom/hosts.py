@@ -174,10 +174,15 @@ def host_for(session: Session) -> HostDecision:
     }
     org_facts = _facts(org) if org is not None else None
     # A member's Zoom user is linked to the organisation's account when their personal connection
-    # is a user of that same account (the directory may add other ways to link them).
+    # is a user of that same account.
     links: dict[int, ZoomUserRef] = {
         member_id: ZoomUserRef(c.zoom_user_id, c.zoom_email)
         for member_id, c in personal.items()
         if org_facts is not None and c.zoom_account_id == org_facts.zoom_account_id
     }
+    if org_facts is not None:
+        # Links an admin made on the Zoom Users page win over those inferred from personal connections.
+        from sessiondesk.integrations.zoom.directory.links import host_links
+
+        links.update({m: ZoomUserRef(*ref) for m, ref in host_links(session.org_id, members).items()})
     return resolve_host(facts, org_facts, personal, links)

@@ -45,6 +45,9 @@ ORGANIZATION = (
         ("meeting:read:list_meetings:admin", "meeting:read:admin"),
         "to find a meeting whose creation was interrupted, instead of creating it twice",
     ),
+    # The Zoom Users page (directory sync): roles and groups of the account.
+    Need(("role:read:list_roles:admin", "role:read:admin"), "to show the account's Zoom roles"),
+    Need(("group:read:list_groups:admin", "group:read:admin"), "to show the account's Zoom groups"),
 )
 
 # Only asked for when the organisation account manages Zoom users (Read/Write).
@@ -52,6 +55,10 @@ ORGANIZATION_WRITE = (
     Need(("user:write:user:admin", "user:write:admin"), "to add Zoom users for new members"),
     Need(("user:update:user:admin", "user:write:admin"), "to change Zoom users' details and roles"),
     Need(("user:delete:user:admin", "user:write:admin"), "to remove Zoom users of departing members"),
+    Need(("role:write:member:admin", "role:write:admin"), "to give Zoom users a role"),
+    Need(("role:delete:member:admin", "role:write:admin"), "to take a Zoom role back"),
+    Need(("group:write:member:admin", "group:write:admin"), "to add Zoom users to groups"),
+    Need(("group:delete:member:admin", "group:write:admin"), "to remove Zoom users from groups"),
 )
 
 

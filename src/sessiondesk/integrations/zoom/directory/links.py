@@ -1,0 +1,51 @@
+"""Links between SessionDesk members and the organisation account's Zoom users: host resolution
+creates a linked consultant's meetings for their own Zoom user."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from sessiondesk.accounts import audit
+from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom.directory.gate import DirectoryRefused
+from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
+
+
+def attach(user: DirectoryUser, member: Member) -> None:
+    """Link inside the caller's transaction; a member holds one Zoom user at a time."""
+    if member.org_id != user.org_id or not member.hosts_sessions:
+        raise DirectoryRefused("Only consultants, admins and owners of this organisation host sessions.")
+    holder = DirectoryUser.objects.filter(member=member).exclude(pk=user.pk).first()
+    if holder is not None:
+        raise DirectoryRefused(
+            f"{member.name} is already linked to the Zoom user {holder.email}; unlink it first."
+        )
+    user.member = member
+    user.save(update_fields=["member"])
+
+
+def link(actor: Member, user: DirectoryUser, member: Member | None) -> DirectoryUser:
+    """Link ``member`` (or unlink with None). A SessionDesk-side change: allowed in Read-only too."""
+    if not actor.is_admin:
+        raise DirectoryRefused("Only owners and admins can link members to Zoom users.")
+    with transaction.atomic():
+        user = DirectoryUser.objects.select_for_update().get(pk=user.pk, org=actor.org)
+        before = user.member.name if user.member else ""
+        if member is None:
+            user.member = None
+            user.save(update_fields=["member"])
+        else:
+            attach(user, member)
+        audit.record(
+            actor.org, actor, "zoom_directory.linked" if member else "zoom_directory.unlinked", user,
+            email=user.email, member=member.name if member else "", previous=before,
+        )  # fmt: skip
+    return user
+
+
+def host_links(org_id: int, member_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Member id → (Zoom user id, email) of linked, active Zoom users (pending users cannot host yet)."""
+    rows = DirectoryUser.objects.filter(
+        org_id=org_id, member_id__in=list(member_ids), status=UserStatus.ACTIVE
+    ).exclude(zoom_user_id="")
+    return {row.member_id: (row.zoom_user_id, row.email) for row in rows if row.member_id is not None}

@@ -1,0 +1,119 @@
+"""Roles and groups of a Zoom user. For a pending user the change is queued (see ``queue``)."""
+
+from typing import Any
+
+from django.db import transaction
+
+from sessiondesk.accounts import audit
+from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom.directory import gate, zoom_api
+from sessiondesk.integrations.zoom.directory.models import (
+    MEMBER_ROLE,
+    OWNER_ROLE,
+    ChangeKind,
+    DirectoryGroup,
+    DirectoryRole,
+    DirectoryUser,
+    GroupMembership,
+    QueuedChange,
+    UserStatus,
+)
+
+
+def _queue(actor: Member, user: DirectoryUser, kind: str, target_id: str, target_name: str) -> QueuedChange:
+    with transaction.atomic():
+        # A later change about the same group or role replaces an earlier one still waiting.
+        same = QueuedChange.objects.filter(user=user, target_id=target_id)
+        if kind == ChangeKind.SET_ROLE:
+            same = QueuedChange.objects.filter(user=user, kind=ChangeKind.SET_ROLE)
+        else:
+            same = same.exclude(kind=ChangeKind.SET_ROLE)
+        same.delete()
+        change = QueuedChange.objects.create(
+            user=user, kind=kind, target_id=target_id, target_name=target_name, queued_by=actor
+        )
+        audit.record(
+            actor.org, actor, "zoom_directory.change_queued", user, email=user.email, change=kind,
+            target=target_name, reason="pending until the user accepts Zoom's invitation",
+        )  # fmt: skip
+    return change
+
+
+def change_role(actor: Member, user: DirectoryUser, role: DirectoryRole) -> bool:
+    """True when Zoom changed it now, False when queued for a pending user."""
+    connection = gate.writable(actor)
+    if role.zoom_role_id == OWNER_ROLE or user.role_id == OWNER_ROLE:
+        raise gate.DirectoryRefused("Zoom lets only the account owner hand over ownership, inside Zoom.")
+    if role.zoom_role_id == user.role_id:
+        return True
+    if user.status == UserStatus.PENDING:
+        _queue(actor, user, ChangeKind.SET_ROLE, role.zoom_role_id, role.name)
+        return False
+    detail: dict[str, Any] = {"email": user.email, "role": role.name}
+    try:
+        with gate.zoom_call():
+            token = gate.token(connection)
+            if role.zoom_role_id == MEMBER_ROLE:
+                zoom_api.unassign_role(token, user.role_id, user.path_id)
+            else:
+                zoom_api.assign_role(token, role.zoom_role_id, user.path_id)
+    except gate.ZoomRefused as refused:
+        gate.record_failure(actor, "role_change", refused, **detail)
+        raise
+    with transaction.atomic():
+        DirectoryUser.objects.filter(pk=user.pk).update(role_id=role.zoom_role_id)
+        status = 204 if role.zoom_role_id == MEMBER_ROLE else 201
+        audit.record(actor.org, actor, "zoom_directory.role_changed", user, **detail, **gate.answer(status))
+    return True
+
+
+def add_to_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> bool:
+    """True when Zoom added them now, False when queued for a pending user."""
+    connection = gate.writable(actor)
+    if user.status == UserStatus.PENDING:
+        _queue(actor, user, ChangeKind.ADD_GROUP, group.zoom_group_id, group.name)
+        return False
+    detail: dict[str, Any] = {"email": user.email, "group": group.name}
+    try:
+        with gate.zoom_call():
+            zoom_api.add_to_group(gate.token(connection), group.zoom_group_id, user.path_id)
+    except gate.ZoomRefused as refused:
+        gate.record_failure(actor, "group_add", refused, **detail)
+        raise
+    with transaction.atomic():
+        GroupMembership.objects.get_or_create(user=user, group=group)
+        audit.record(actor.org, actor, "zoom_directory.group_added", user, **detail, **gate.answer(201))
+    return True
+
+
+def remove_from_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> bool:
+    connection = gate.writable(actor)
+    if user.status == UserStatus.PENDING:
+        waiting = QueuedChange.objects.filter(
+            user=user, kind=ChangeKind.ADD_GROUP, target_id=group.zoom_group_id
+        )
+        if waiting.exists():
+            with transaction.atomic():
+                waiting.delete()
+                audit.record(
+                    actor.org,
+                    actor,
+                    "zoom_directory.change_unqueued",
+                    user,
+                    email=user.email,
+                    group=group.name,
+                )
+            return True
+        _queue(actor, user, ChangeKind.REMOVE_GROUP, group.zoom_group_id, group.name)
+        return False
+    detail: dict[str, Any] = {"email": user.email, "group": group.name}
+    try:
+        with gate.zoom_call():
+            zoom_api.remove_from_group(gate.token(connection), group.zoom_group_id, user.path_id)
+    except gate.ZoomRefused as refused:
+        gate.record_failure(actor, "group_remove", refused, **detail)
+        raise
+    with transaction.atomic():
+        GroupMembership.objects.filter(user=user, group=group).delete()
+        audit.record(actor.org, actor, "zoom_directory.group_removed", user, **detail, **gate.answer(204))
+    return True

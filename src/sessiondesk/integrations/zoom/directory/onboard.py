@@ -1,0 +1,66 @@
+"""Onboarding: Zoom creates the user and emails the invitation; the row is pending until they accept.
+An email Zoom already knows (1005) can be adopted instead: the existing Zoom user is copied and linked."""
+
+from typing import Any
+
+from django.db import transaction
+
+from sessiondesk.accounts import audit
+from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom.directory import gate, links, store, zoom_api
+from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
+from sessiondesk.integrations.zoom.directory.zoom_api import ZoomUserRow
+
+ALREADY_EXISTS = "1005"
+
+
+class AlreadyExists(gate.ZoomRefused):
+    """Zoom already has a user with this email: the page offers to adopt and link it."""
+
+
+def onboard(
+    actor: Member, email: str, first_name: str, last_name: str, user_type: int, member: Member | None = None
+) -> DirectoryUser:
+    connection = gate.writable(actor)
+    email = email.strip().lower()
+    detail: dict[str, Any] = {"email": email, "account_type": user_type}
+    try:
+        with gate.zoom_call():
+            zoom_id = zoom_api.create_user(gate.token(connection), email, first_name, last_name, user_type)
+    except gate.ZoomRefused as refused:
+        gate.record_failure(actor, "onboard", refused, **detail)
+        if refused.code == ALREADY_EXISTS:
+            raise AlreadyExists(refused.error) from None
+        raise
+    row = ZoomUserRow(zoom_id, email, first_name, last_name, user_type, "2", UserStatus.PENDING, ())
+    with transaction.atomic():
+        user = store.upsert(actor.org, connection.zoom_account_id, row)
+        if member is not None:
+            links.attach(user, member)
+        audit.record(
+            actor.org, actor, "zoom_directory.onboarded", user, linked=member.name if member else "",
+            **detail, **gate.answer(201, zoom_user_id=zoom_id),
+        )  # fmt: skip
+    return user
+
+
+def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryUser:
+    """Take over the Zoom user that already has ``email`` (e.g. made in Zoom by hand) and link it."""
+    connection = gate.writable(actor)
+    email = email.strip().lower()
+    try:
+        with gate.zoom_call():
+            row = zoom_api.get_user(gate.token(connection), email)
+    except gate.ZoomRefused as refused:
+        gate.record_failure(actor, "adopt", refused, email=email)
+        raise
+    with transaction.atomic():
+        user = store.upsert(actor.org, connection.zoom_account_id, row)
+        store.set_groups(user, row.group_ids)
+        if member is not None:
+            links.attach(user, member)
+        audit.record(
+            actor.org, actor, "zoom_directory.adopted", user, email=email, linked=member.name if member else "",
+            **gate.answer(200, zoom_user_id=row.id, status=row.status),
+        )  # fmt: skip
+    return user

@@ -1,0 +1,170 @@
+"""Fixtures of the Zoom directory tests: the emulator in-process with Acme's Zoom account (users of
+every status and type, a custom role, two groups), SessionDesk's organisation app subscribed to the
+user and group events, and an organisation connection made through the emulator's OAuth endpoints."""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom import client, scopes
+from sessiondesk.integrations.zoom.directory import sync
+from sessiondesk.integrations.zoom.directory.models import DirectoryUser
+from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, ZoomConnection, ZoomTokenSet
+from tests.integrations.zoom.meeting_event_fixtures import to_sessiondesk
+from zoom_emulator.app import EmulatorApp, create_app
+
+REDIRECT = "http://testserver/integrations/zoom/callback/"
+HOOK_URL = "http://testserver/integrations/zoom/webhook/"
+EVENTS = [
+    "user.created",
+    "user.invitation_accepted",
+    "user.updated",
+    "user.activated",
+    "user.deactivated",
+    "user.deleted",
+    "user.disassociated",
+    "group.member_added",
+    "group.member_deleted",
+]
+USERS = [
+    {"id": "zu-olivia", "email": "olivia@acme.test", "first_name": "Olivia", "last_name": "Owner", "role": "owner"},
+    {"id": "zu-adam", "email": "adam@acme.test", "first_name": "Adam", "last_name": "Admin", "role": "admin"},
+    {"id": "zu-carla", "email": "carla@acme.test", "first_name": "Carla", "last_name": "Consultant", "type": 2},
+    {"id": "zu-dev", "email": "dev@acme.test", "first_name": "Dev", "last_name": "Basic", "type": 1},
+    {"id": "zu-cora", "email": "cora@acme.test", "first_name": "Cora", "last_name": "Corporate", "type": 3,
+     "status": "inactive"},
+    {"id": "zu-pat", "email": "pat@acme.test", "first_name": "Pat", "last_name": "Pending", "type": 1,
+     "status": "pending"},
+]  # fmt: skip
+
+
+def seed(app_scopes: list[str]) -> dict[str, Any]:
+    return {
+        "accounts": [
+            {
+                "id": "acct-acme",
+                "plan": "pro",
+                "name": "Acme Tutoring",
+                "users": USERS,
+                "roles": [{"id": "r-scheduler", "name": "Scheduler", "description": "Schedules for others"}],
+                "groups": [
+                    {"id": "g-tutors", "name": "Tutors", "members": ["carla@acme.test"]},
+                    {"id": "g-maths", "name": "Maths", "members": []},
+                ],
+            }
+        ],
+        "apps": [
+            {
+                "client_id": settings.ZOOM_ORG_CLIENT_ID,
+                "client_secret": settings.ZOOM_ORG_CLIENT_SECRET,
+                "type": "admin",
+                "name": "SessionDesk",
+                "redirect_uris": [REDIRECT],
+                "scopes": app_scopes,
+                "webhook": {
+                    "url": HOOK_URL,
+                    "secret_token": settings.ZOOM_WEBHOOK_SECRET_TOKEN,
+                    "events": EVENTS,
+                },
+            }
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def unpaced(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ZOOM_ACCOUNT_CALLS_PER_SECOND = 0
+
+
+@pytest.fixture(name="dir_emulator")
+def dir_emulator_fixture() -> EmulatorApp:
+    app = create_app()
+    app.state.settings.webhook_mode = "manual"
+    app.state.webhook_transport = to_sessiondesk
+    return app
+
+
+def make_emu(app: EmulatorApp, app_scopes: list[str]) -> Iterator[httpx.Client]:
+    transport = httpx.WSGITransport(app=app)
+    http = httpx.Client(transport=transport, base_url=settings.ZOOM_OAUTH_URL)
+    assert http.post("/_emulator/seed", json=seed(app_scopes)).status_code == 201
+    with client.use_transport(transport):
+        yield http
+
+
+@pytest.fixture(name="emu")
+def emu_fixture(dir_emulator: EmulatorApp) -> Iterator[httpx.Client]:
+    # The status scope lets tests act as an admin working inside Zoom (SessionDesk does not ask for it).
+    app_scopes = [*scopes.registration_list(ConnectionKind.ORGANIZATION), "user:update:status:admin"]
+    yield from make_emu(dir_emulator, app_scopes)
+
+
+def connect_org(
+    emu: httpx.Client, member: Member, zoom_user: str, mode: str = AdminMode.READ_WRITE
+) -> ZoomConnection:
+    answer = emu.post(
+        "/_emulator/oauth/authorize",
+        json={"client_id": settings.ZOOM_ORG_CLIENT_ID, "user": zoom_user, "redirect_uri": REDIRECT},
+    )
+    assert answer.status_code == 201, answer.text
+    kind = ConnectionKind.ORGANIZATION
+    tokens = client.exchange_code(answer.json()["code"], code_verifier="", redirect_uri=REDIRECT, kind=kind)
+    me = client.get_me(tokens.access_token)
+    connection = ZoomConnection.objects.create(
+        org=member.org, member=member, kind=kind, admin_mode=mode, zoom_user_id=me.id,
+        zoom_account_id=me.account_id, zoom_email=me.email, zoom_role=me.role_label, granted_scopes=tokens.scope,
+    )  # fmt: skip
+    ZoomTokenSet.objects.create(
+        connection=connection,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_at=timezone.now() + dt.timedelta(seconds=tokens.expires_in),
+    )
+    clear(emu)
+    return connection
+
+
+@pytest.fixture(name="org_zoom")
+def org_zoom_fixture(emu: httpx.Client, owner: Member) -> ZoomConnection:
+    return connect_org(emu, owner, "olivia@acme.test")
+
+
+@pytest.fixture(name="synced")
+def synced_fixture(emu: httpx.Client, org_zoom: ZoomConnection, owner: Member) -> ZoomConnection:
+    assert sync.run(owner.org) is not None
+    flush(emu)
+    clear(emu)
+    return org_zoom
+
+
+def clear(emu: httpx.Client) -> None:
+    assert emu.delete("/_emulator/requests").status_code == 204
+
+
+def calls(emu: httpx.Client) -> list[tuple[str, str, int]]:
+    """Zoom's request log as (method, path, status), oldest first."""
+    found = emu.get("/_emulator/requests").json()["requests"]
+    return [(r["method"], r["path"], r["status"]) for r in found if r["path"].startswith("/v2/")]
+
+
+def flush(emu: httpx.Client) -> list[str]:
+    """Deliver the emulator's pending webhooks to SessionDesk; returns their events."""
+    deliveries = emu.get("/_emulator/webhooks/deliveries").json()["deliveries"]
+    before = {d["id"] for d in deliveries if d["status"] != "pending"}
+    assert emu.post("/_emulator/webhooks/flush", json={"timeout": 10}).json()["failed"] == 0
+    after = emu.get("/_emulator/webhooks/deliveries").json()["deliveries"]
+    return [d["event"] for d in after if d["id"] not in before]
+
+
+def row(email: str) -> DirectoryUser:
+    return DirectoryUser.objects.get(email=email)
+
+
+def zoom_user(dir_emulator: EmulatorApp, email: str) -> Any:
+    return dir_emulator.state.user_by_email(email)
