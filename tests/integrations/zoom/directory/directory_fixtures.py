@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom import client, scopes
+from sessiondesk.integrations.zoom.devseed import DIRECTORY_EVENTS as EVENTS
 from sessiondesk.integrations.zoom.directory import sync
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, ZoomConnection, ZoomTokenSet
@@ -21,17 +22,6 @@ from zoom_emulator.app import EmulatorApp, create_app
 
 REDIRECT = "http://testserver/integrations/zoom/callback/"
 HOOK_URL = "http://testserver/integrations/zoom/webhook/"
-EVENTS = [
-    "user.created",
-    "user.invitation_accepted",
-    "user.updated",
-    "user.activated",
-    "user.deactivated",
-    "user.deleted",
-    "user.disassociated",
-    "group.member_added",
-    "group.member_deleted",
-]
 USERS = [
     {"id": "zu-olivia", "email": "olivia@acme.test", "first_name": "Olivia", "last_name": "Owner", "role": "owner"},
     {"id": "zu-adam", "email": "adam@acme.test", "first_name": "Adam", "last_name": "Admin", "role": "admin"},
