@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("sessiondesk.meetings.urls")),
     path("integrations/zoom/", include("sessiondesk.integrations.zoom.urls")),
     path("api/v1/", include("sessiondesk.api.urls")),
+    # Probes and metrics for operators (docs/deploy.md).
+    path("", include("sessiondesk.ops.urls")),
 ]

@@ -2,6 +2,7 @@ import signal
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessiondesk.meetings import wakeup
@@ -12,10 +13,14 @@ class Command(BaseCommand):
     help = "Run the background worker: meeting sync, emails and the other registered jobs."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--concurrency", type=int, default=1, help="Worker threads (default 1).")
+        parser.add_argument(
+            "--concurrency", type=int, default=None, help="Worker threads (default WORKER_CONCURRENCY, 1)."
+        )
         parser.add_argument("--once", action="store_true", help="Exit once nothing is due.")
 
-    def handle(self, *args: Any, concurrency: int, once: bool, **options: Any) -> None:
+    def handle(self, *args: Any, concurrency: int | None, once: bool, **options: Any) -> None:
+        if concurrency is None:
+            concurrency = settings.WORKER_CONCURRENCY
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1.")
         stop = threading.Event()
