@@ -14,6 +14,13 @@ from tests.integrations.zoom.conftest import ORG_APP, PERSONAL_APP
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def keys_in_environment(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
+    """As a deployment sets them (on PostgreSQL the check insists they come from the environment)."""
+    monkeypatch.setenv("SECRET_KEY", settings.SECRET_KEY)
+    monkeypatch.setenv("ENCRYPTION_KEYS", ",".join(settings.ENCRYPTION_KEYS))
+
+
 def run_check(*args: str) -> tuple[str, str]:
     """The command's output and its error ("" when it exited 0)."""
     out = io.StringIO()
