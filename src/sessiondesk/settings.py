@@ -136,7 +136,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Static files straight from the source folders, unless collected (compressed) into STATIC_ROOT:
+# `sessiondesk serve` collects them and sets STATIC_COLLECTED=true for its processes.
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_COLLECTED", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -31,8 +31,8 @@ _PATTERNS = [
     # Values signed by django.core.signing (clients' links): payload:timestamp:signature.
     (re.compile(r"[A-Za-z0-9_.-]{16,}:[A-Za-z0-9_-]{4,}:[A-Za-z0-9_-]{16,}"), REDACTED),
     # The secret segment of signed links and password-reset links.
-    (re.compile(r"/(manage|portal|invite)/[^/\s\"'?#]+"), r"/\1/" + REDACTED),
-    (re.compile(r"/password-reset/([^/\s\"'?#]+)/[^/\s\"'?#]+"), r"/password-reset/\1/" + REDACTED),
+    (re.compile(r"/(manage|portal|invite)/(?![<\[])[^/\s\"'?#]+"), r"/\1/" + REDACTED),
+    (re.compile(r"/password-reset/([^/\s\"'?#]+)/(?![<\[])[^/\s\"'?#]+"), r"/password-reset/\1/" + REDACTED),
 ]
 
 

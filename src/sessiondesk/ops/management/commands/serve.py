@@ -52,6 +52,8 @@ class Command(BaseCommand):
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
         env = dict(os.environ)
+        # WhiteNoise serves the collected, pre-compressed files (gzip and Brotli), not the source folders.
+        env["STATIC_COLLECTED"] = "true"
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder(env.get("PROMETHEUS_MULTIPROC_DIR"), bind))
         argv = [
             sys.executable,
