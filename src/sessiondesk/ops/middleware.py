@@ -15,8 +15,9 @@ from sessiondesk.ops.logs import request_id_var
 log = logging.getLogger("sessiondesk.request")
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-# Probes and scrapes are frequent and carry no information worth a line each.
-_QUIET_ROUTES = {"healthz", "readyz", "metrics"}
+# Probes, scrapes and static files are frequent and carry no information worth a line each
+# (they are still counted in the metrics).
+_QUIET_ROUTES = {"healthz", "readyz", "metrics", "static"}
 
 
 def route_of(request: HttpRequest) -> str:
