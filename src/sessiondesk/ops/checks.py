@@ -82,7 +82,8 @@ def keys() -> list[Finding]:
             )
         )
     else:
-        findings.append(Finding("keys", True, "SECRET_KEY is set."))
+        origin = "from the environment" if env("SECRET_KEY") else "generated in the instance folder"
+        findings.append(Finding("keys", True, f"SECRET_KEY is set ({origin})."))
     bad = []
     for index, key in enumerate(settings.ENCRYPTION_KEYS, start=1):
         try:
@@ -108,9 +109,9 @@ def keys() -> list[Finding]:
             )
         )
     else:
-        findings.append(
-            Finding("keys", True, f"ENCRYPTION_KEYS holds {len(settings.ENCRYPTION_KEYS)} valid key(s).")
-        )
+        origin = "from the environment" if env("ENCRYPTION_KEYS") else "generated in the instance folder"
+        count = len(settings.ENCRYPTION_KEYS)
+        findings.append(Finding("keys", True, f"ENCRYPTION_KEYS holds {count} valid key(s) ({origin})."))
     return findings
 
 
@@ -207,17 +208,20 @@ def zoom_apps() -> list[Finding]:
             )
         )
     for names, client_id, secret in apps:
-        findings.append(_zoom_app(names, client_id, secret, where))
+        finding, reached = _zoom_app(names, client_id, secret, where)
+        findings.append(finding)
+        if not reached:
+            break  # the same address for every app: once is enough
     return findings
 
 
-def _zoom_app(names: str, client_id: str, secret: str, where: str) -> Finding:
+def _zoom_app(names: str, client_id: str, secret: str, where: str) -> tuple[Finding, bool]:
     """Ask Zoom for an app-only token (client credentials grant): it answers ``invalid_client`` for
     credentials it does not know, and anything else (a token, or a refusal of the grant) proves them."""
     from sessiondesk.integrations.zoom import client as zoom_client
 
     if not client_id or not secret:
-        return Finding("zoom", False, f"{names}: both must be set.")
+        return Finding("zoom", False, f"{names}: both must be set."), True
     url = settings.ZOOM_OAUTH_URL + "/oauth/token"
     try:
         with httpx.Client(
@@ -225,31 +229,31 @@ def _zoom_app(names: str, client_id: str, secret: str, where: str) -> Finding:
         ) as http:
             response = http.post(url, data={"grant_type": "client_credentials"}, auth=(client_id, secret))
     except httpx.HTTPError as exc:
-        return Finding(
-            "zoom",
-            False,
-            f"{where} at {settings.ZOOM_OAUTH_URL} cannot be reached ({type(exc).__name__}): "
-            "check ZOOM_OAUTH_URL and this machine's outbound network.",
-        )
+        if settings.ZOOM_USES_EMULATOR:
+            remedy = (
+                "it runs inside `sessiondesk up` (or alone: `sessiondesk emulator`); for real Zoom set "
+                "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (docs/zoom-setup.md)."
+            )
+        else:
+            remedy = "check ZOOM_OAUTH_URL and this machine's outbound network."
+        message = f"{where} at {settings.ZOOM_OAUTH_URL} cannot be reached ({type(exc).__name__}): {remedy}"
+        return Finding("zoom", False, message), False
     try:
         body = response.json()
     except ValueError:
         body = {}
     error = str(body.get("error", "")) if isinstance(body, dict) else ""
     if response.status_code == 401 or error == "invalid_client":
-        return Finding(
-            "zoom",
-            False,
-            f"{names}: {where} does not accept these credentials (invalid_client). Copy the "
-            "Client ID and Client Secret from the app's page on the Zoom Marketplace (App Credentials).",
+        message = (
+            f"{names}: {where} does not accept these credentials (invalid_client). Copy the Client ID and "
+            "Client Secret from the app's page on the Zoom Marketplace (App Credentials)."
         )
+        return Finding("zoom", False, message), True
     if response.is_success or (400 <= response.status_code < 500 and error):
         return Finding(
             "zoom", True, f"{names}: {where} accepts the app's credentials (client id {client_id})."
-        )
-    return Finding(
-        "zoom",
-        False,
-        f"{names}: {where} answered {response.status_code} to a token request at {url}: "
-        "check ZOOM_OAUTH_URL.",
+        ), True
+    message = (
+        f"{names}: {where} answered {response.status_code} to a token request at {url}: check ZOOM_OAUTH_URL."
     )
+    return Finding("zoom", False, message), True
