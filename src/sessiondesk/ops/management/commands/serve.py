@@ -6,6 +6,7 @@ gunicorn (exec), so signals from systemd or a container runtime reach it directl
 migrate: that is a deliberate step of an upgrade (docs/deploy.md).
 """
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+log = logging.getLogger("sessiondesk.serve")
 
 
 class Command(BaseCommand):
@@ -60,6 +63,8 @@ class Command(BaseCommand):
             "-m",
             "gunicorn",
             "sessiondesk.wsgi:application",
+            "--config",
+            "python:sessiondesk.ops.gunicorn_config",
             "--bind",
             bind,
             "--workers",
@@ -83,8 +88,10 @@ class Command(BaseCommand):
             "--log-level",
             settings.LOG_LEVEL.lower(),
         ]
-        self.stdout.write(f"Serving SessionDesk on {bind} with {workers} process(es) × {threads} thread(s).")
-        self.stdout.flush()
+        # Through the log (not stdout), so that with LOG_FORMAT=json every line of the output is JSON.
+        log.info("Serving SessionDesk on %s with %s process(es) × %s thread(s).", bind, workers, threads)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
         os.execve(sys.executable, argv, env)
 
 
