@@ -1,3 +1,4 @@
+import logging
 import signal
 import threading
 from typing import Any
@@ -6,7 +7,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessiondesk.meetings import wakeup
-from sessiondesk.meetings.worker import Worker
+from sessiondesk.meetings.worker import Worker, worker_name
+
+log = logging.getLogger("sessiondesk.worker")
 
 
 class Command(BaseCommand):
@@ -31,6 +34,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        self.stdout.write(f"Worker running with {concurrency} thread(s); stop with Ctrl-C or SIGTERM.")
+        # Through the log, so that with LOG_FORMAT=json every line a worker writes is JSON.
+        log.info(
+            "Worker %s running with %s thread(s); stop with Ctrl-C or SIGTERM.", worker_name(), concurrency
+        )
         Worker(concurrency=concurrency, once=once, stop=stop).run()
-        self.stdout.write("Worker stopped.")
+        log.info("Worker %s stopped.", worker_name())
