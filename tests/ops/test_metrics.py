@@ -141,6 +141,7 @@ def test_it_reports_backlog_zoom_calls_webhooks_emails_and_workers_from_the_data
     WebhookEvent.objects.create(dedupe_key="c", event="meeting.deleted", payload={})
     WorkerHeartbeat.objects.create(name="host-a:11", seen_at=now - dt.timedelta(seconds=2))
     WorkerHeartbeat.objects.create(name="host-b:12", seen_at=now - dt.timedelta(minutes=10))
+    WorkerHeartbeat.objects.create(name="host-a:3", seen_at=now - dt.timedelta(days=2))
 
     response = scrape(client, Authorization=f"Bearer {TOKEN}")
 
@@ -169,6 +170,7 @@ def test_it_reports_backlog_zoom_calls_webhooks_emails_and_workers_from_the_data
     assert value(text, 'sessiondesk_emails_total{state="pending"}') == 2
     assert value(text, 'sessiondesk_worker_heartbeat_age_seconds{worker="host-b:12"}') >= 600
     assert value(text, "sessiondesk_workers_live") == 1
+    assert 'worker="host-a:3"' not in text  # gone for more than a day
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,6 +13,7 @@ Access: a bearer token (``METRICS_TOKEN``) or a client address in ``METRICS_ALLO
 with neither set the page does not exist (404).
 """
 
+import datetime as dt
 import hmac
 import ipaddress
 import os
@@ -51,6 +52,9 @@ LATENCY = Histogram(
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
+
+
+HEARTBEAT_HORIZON = dt.timedelta(days=1)
 
 
 class DatabaseCollector(Collector):
@@ -154,7 +158,10 @@ class DatabaseCollector(Collector):
             labels=["worker"],
         )
         live = 0
-        for name, seen_at in WorkerHeartbeat.objects.values_list("name", "seen_at").order_by("name"):
+        # Each worker process has its own row (host:pid); those of processes gone for a day are left
+        # out, so restarts do not grow the series without end.
+        recent = WorkerHeartbeat.objects.filter(seen_at__gte=now - HEARTBEAT_HORIZON)
+        for name, seen_at in recent.values_list("name", "seen_at").order_by("name"):
             age = max(0.0, (now - seen_at).total_seconds())
             ages.add_metric([name], age)
             live += age <= settings.WORKER_HEARTBEAT_MAX_AGE
