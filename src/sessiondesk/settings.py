@@ -1,5 +1,6 @@
 """One settings file, driven by the environment. See docs/configuration.md for every variable."""
 
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from sessiondesk.lib.env import env, env_bool, env_int, env_list
+from sessiondesk.lib.env import ConfigError, env, env_bool, env_int, env_list
+from sessiondesk.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "sessiondesk.ops.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,7 +137,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# Static files straight from the source folders, unless collected (compressed) into STATIC_ROOT:
+# `sessiondesk serve` collects them and sets STATIC_COLLECTED=true for its processes.
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_COLLECTED", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
@@ -168,14 +173,12 @@ ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS") or [_instance_secret("encryption_k
 WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "0.5"))
 WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Logs: plain text or JSON lines, with the request id, scrubbed of secrets (sessiondesk/ops/logs.py).
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOG_FORMAT = env("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ConfigError(f'LOG_FORMAT must be "plain" or "json", not {LOG_FORMAT!r}')
+LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
 
 # Zoom
 # Without ZOOM_CLIENT_ID/ZOOM_CLIENT_SECRET SessionDesk talks to the bundled Zoom emulator with a
@@ -209,3 +212,20 @@ ZOOM_HTTP_TIMEOUT = float(env("ZOOM_HTTP_TIMEOUT", "15"))
 # Zoom account administration (integrations/zoom/directory): how often the organisation's Zoom
 # directory is copied again in full, in minutes (webhooks keep it current in between).
 ZOOM_DIRECTORY_SYNC_MINUTES = env_int("ZOOM_DIRECTORY_SYNC_MINUTES", 360)
+
+# Production mode: `sessiondesk serve`, probes and metrics (docs/deploy.md).
+# /readyz and the metrics count a worker as live while its heartbeat is newer than this.
+WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 30)
+# /metrics answers a bearer token or an allowed client network; with neither it is off (404).
+METRICS_TOKEN = env("METRICS_TOKEN")
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS")
+for _network in METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ConfigError(f"METRICS_ALLOWED_NETWORKS: {_network!r} is not an address or a network") from None
+# `sessiondesk serve`: address, web processes and threads per process; `sessiondesk worker`: threads.
+WEB_BIND = env("WEB_BIND", "127.0.0.1:8000")
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
+WEB_THREADS = env_int("WEB_THREADS", 4)
+WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 1)

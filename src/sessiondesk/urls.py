@@ -8,4 +8,6 @@ urlpatterns = [
     path("integrations/zoom/users/", include("sessiondesk.integrations.zoom.directory.urls")),
     path("integrations/zoom/", include("sessiondesk.integrations.zoom.urls")),
     path("api/v1/", include("sessiondesk.api.urls")),
+    # Probes and metrics for operators (docs/deploy.md).
+    path("", include("sessiondesk.ops.urls")),
 ]

@@ -33,6 +33,11 @@ def use_transport(transport: httpx.BaseTransport | None) -> Iterator[None]:
         _transport = previous
 
 
+def current_transport() -> httpx.BaseTransport | None:
+    """The transport calls to Zoom use (None: the network); ``sessiondesk check`` uses it too."""
+    return _transport
+
+
 @dataclass(frozen=True)
 class TokenSet:
     access_token: str

@@ -7,8 +7,10 @@ def copy_choices(apps, schema_editor):  # type: ignore[no-untyped-def]
     """Keep what an organisation chose while the choice lived in its own table."""
     old = apps.get_model("zoom", "ZoomMeetingSettings")
     policy = apps.get_model("zoom", "MeetingPolicy")
-    for row in old.objects.all():
-        policy.objects.update_or_create(
+    # The database being migrated, which is not always "default" (`sessiondesk copy-to-postgres`).
+    db = schema_editor.connection.alias
+    for row in old.objects.using(db).all():
+        policy.objects.using(db).update_or_create(
             org_id=row.org_id, defaults={"when_deleted_in_zoom": row.when_deleted_in_zoom}
         )
 

@@ -1,21 +1,29 @@
+import logging
 import signal
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sessiondesk.meetings import wakeup
-from sessiondesk.meetings.worker import Worker
+from sessiondesk.meetings.worker import Worker, worker_name
+
+log = logging.getLogger("sessiondesk.worker")
 
 
 class Command(BaseCommand):
     help = "Run the background worker: meeting sync, emails and the other registered jobs."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--concurrency", type=int, default=1, help="Worker threads (default 1).")
+        parser.add_argument(
+            "--concurrency", type=int, default=None, help="Worker threads (default WORKER_CONCURRENCY, 1)."
+        )
         parser.add_argument("--once", action="store_true", help="Exit once nothing is due.")
 
-    def handle(self, *args: Any, concurrency: int, once: bool, **options: Any) -> None:
+    def handle(self, *args: Any, concurrency: int | None, once: bool, **options: Any) -> None:
+        if concurrency is None:
+            concurrency = settings.WORKER_CONCURRENCY
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1.")
         stop = threading.Event()
@@ -26,6 +34,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        self.stdout.write(f"Worker running with {concurrency} thread(s); stop with Ctrl-C or SIGTERM.")
+        # Through the log, so that with LOG_FORMAT=json every line a worker writes is JSON.
+        log.info(
+            "Worker %s running with %s thread(s); stop with Ctrl-C or SIGTERM.", worker_name(), concurrency
+        )
         Worker(concurrency=concurrency, once=once, stop=stop).run()
-        self.stdout.write("Worker stopped.")
+        log.info("Worker %s stopped.", worker_name())
