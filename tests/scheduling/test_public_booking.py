@@ -155,7 +155,8 @@ def test_it_books_a_personal_calendar_slot(client, calendar, consultant):
     assert response.status_code == 303
     assert (
         response["Location"]
-        == reverse("booking_confirmed", args=[links.booking_token(session, nora)]) + "?tz=Europe%2FParis"
+        == reverse("booking_confirmed", args=[links.booking_token(session, nora, visitor_tz="Europe/Paris")])
+        + "?tz=Europe%2FParis"
     )
     assert (session.consultant, session.start, session.end) == (
         consultant,
@@ -191,7 +192,7 @@ def test_it_reuses_a_known_client_by_email(client, calendar, student):
     assert list(Session.objects.get().clients.all()) == [student]
 
 
-def test_the_confirmation_page_shows_the_booking(client, calendar):
+def test_the_confirmation_page_shows_the_booking(client, calendar, settings):
     start = first_slot(calendar)
     response = client.post(details_url(calendar), booking_data(start), follow=True)
     body = response.content.decode()
@@ -202,8 +203,9 @@ def test_the_confirmation_page_shows_the_booking(client, calendar):
     assert "Europe/Paris" in body
     assert "Carla Consultant" in body
     assert "nora@example.test" in body
-    assert reverse("booking_invite", args=[links.booking_token(session, Client.objects.get())]) in body
-    assert links.manage_url(session, Client.objects.get()) in body
+    token = links.booking_token(session, Client.objects.get(), visitor_tz="Europe/Paris")
+    assert reverse("booking_invite", args=[token]) in body
+    assert settings.SITE_URL + reverse("manage_booking", args=[token]) in body
 
 
 def test_the_confirmation_page_shows_the_meeting_link_when_known(client, org, lesson, consultant):
