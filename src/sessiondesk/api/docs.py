@@ -30,7 +30,7 @@ class LocalSwagger(DocsBase):
         context = {"api": api, "swagger_settings": json.dumps(swagger)}
         response = render(request, "api/docs.html", context)
         # Swagger UI sets style attributes from its scripts; scripts stay limited to our own files.
-        policy = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+        policy: dict[str, Any] = {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
         response[CSP.HEADER_ENFORCE] = build_policy(policy)
         return response
 
