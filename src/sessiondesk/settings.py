@@ -219,7 +219,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # signed links in URLs never leave the site in a Referer
 X_FRAME_OPTIONS = "DENY"
-MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(1, "sessiondesk.security.middleware.SecurityPolicyMiddleware")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -230,8 +230,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
-    # Connecting Zoom posts a form that redirects to Zoom's consent page.
-    "form-action": [CSP.SELF, ZOOM_OAUTH_URL],
+    # The middleware adds the origin of ZOOM_OAUTH_URL: connecting Zoom redirects a form post there.
+    "form-action": [CSP.SELF],
 }
 
 # Rate limits, "<requests>/<seconds>", counted in the database so every process shares them.
