@@ -90,6 +90,7 @@ def assert_hardened(response, url: str) -> None:  # type: ignore[no-untyped-def]
         assert directives["frame-ancestors"] == "'none'", url
     assert response["X-Content-Type-Options"] == "nosniff", url
     assert response["Referrer-Policy"] == "same-origin", url
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
     assert response["X-Frame-Options"] in ("DENY", "SAMEORIGIN"), url
     assert "Strict-Transport-Security" not in response, url  # plain HTTP here
 
