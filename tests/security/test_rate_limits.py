@@ -2,8 +2,10 @@
 database); a refused request gets a 429 with Retry-After and changes nothing."""
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
 from django.utils import timezone
 
@@ -209,3 +211,27 @@ def test_behind_proxies_it_counts_the_address_they_saw(consultant, settings):
         "/login/", {"username": "carla@acme.test", "password": "x"}, HTTP_X_FORWARDED_FOR="203.0.113.5"
     )
     assert (first.status_code, other_visitor.status_code, same_visitor.status_code) == (400, 302, 429)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_never_get_past_the_limit_together():
+    rate = ratelimit.Rate(3, 60)
+    barrier = threading.Barrier(6)
+    answers: list[int | None] = []
+
+    def request() -> None:
+        try:
+            barrier.wait()
+            answers.append(ratelimit.hit("login", "203.0.113.7", rate))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(answers) == 6
+    assert sum(a is None for a in answers) == 3
+    assert RateCounter.objects.get().count == 3

@@ -9,7 +9,7 @@ class RateCounter(models.Model):
     """
 
     key = models.CharField(max_length=64, unique=True)
-    window_start = models.DateTimeField()
+    window_start = models.DateTimeField(db_index=True)
     count = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -92,12 +92,22 @@ def record(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -
 
 
 def hit(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> int | None:
-    """Check then count: the seconds to wait when this request is over the limit (then not counted)."""
+    """Count this request, or return the seconds to wait when it is over the limit (then it is not
+    counted). The check and the count happen under one row lock, so concurrent requests in several
+    processes never get past the limit together."""
+    if not rate.enabled:
+        return None
     now = now or timezone.now()
-    wait = retry_after(scope, ident, rate, now)
-    if wait is None:
-        record(scope, ident, rate, now)
-    return wait
+    with transaction.atomic():
+        row = _locked(_key(scope, ident), now)
+        ends = row.window_start + dt.timedelta(seconds=rate.seconds)
+        if ends <= now:
+            row.window_start, row.count = now, 0
+        elif row.count >= rate.requests:
+            return max(1, math.ceil((ends - now).total_seconds()))
+        row.count += 1
+        row.save(update_fields=["window_start", "count"])
+    return None
 
 
 def too_many(request: HttpRequest, wait: int, what: str) -> HttpResponse:
