@@ -155,3 +155,17 @@ def test_a_visitor_link_shows_the_same_page_for_a_new_and_a_known_email(calendar
         pages.append(body.replace(email, "EMAIL").replace(posted["Location"].split("/")[2], "TOKEN"))
     first, second = (p.split('<dl class="facts">')[0] for p in pages)
     assert first == second
+
+
+def test_a_link_that_fails_verification_touches_no_data(booking, student, django_assert_num_queries):
+    """No database lookup happens before the signature checks out, so timing tells nothing either."""
+    genuine = links.booking_token(booking, student)
+    forged = forge({"s": booking.pk, "c": student.pk + 1}, links.BOOKING_SALT, genuine)
+    browser = HttpClient()
+    for url in (
+        reverse("manage_booking", args=[forged]),
+        reverse("manage_cancel", args=["garbage"]),
+        reverse("client_portal", args=[genuine]),  # a booking token is no portal token
+    ):
+        with django_assert_num_queries(0):
+            assert browser.get(url).status_code == 404
