@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client as HttpClient
 from django.utils import timezone
 
+from sessiondesk.lib.env import ConfigError, env_rate
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.models import Client, Session
 from sessiondesk.security import ratelimit
@@ -235,3 +236,14 @@ def test_concurrent_requests_never_get_past_the_limit_together():
     assert len(answers) == 6
     assert sum(a is None for a in answers) == 3
     assert RateCounter.objects.get().count == 3
+
+
+def test_a_rate_setting_is_read_strictly(monkeypatch):
+    monkeypatch.setenv("RATE_LIMIT_TEST", "10/300")
+    assert env_rate("RATE_LIMIT_TEST", "1/1") == (10, 300)
+    monkeypatch.setenv("RATE_LIMIT_TEST", "0/60")
+    assert env_rate("RATE_LIMIT_TEST", "1/1") == (0, 60)  # off
+    for bad in ("10", "10/0", "ten/60", "-1/60", "10/60s", ""):
+        monkeypatch.setenv("RATE_LIMIT_TEST", bad)
+        with pytest.raises(ConfigError, match='RATE_LIMIT_TEST must look like "10/300"'):
+            env_rate("RATE_LIMIT_TEST", "1/1")
