@@ -209,3 +209,131 @@ def test_anonymous_visitors_are_sent_to_log_in_or_refused(acme, settings):
                     assert response["Location"].startswith("/login/"), (name, response["Location"])
             assert b"Algebra" not in response.content
     assert snapshot(acme) == before
+
+
+# Every route, discovered from the URLconf ------------------------------------------------------------
+# New routes are tried automatically: a page that answers an anonymous visitor must be listed in PUBLIC
+# (and then still must not show anything private), every other one must send them to log in or refuse.
+
+PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+# What anonymous visitors may open, by route name.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",  # needs the emailed token
+    "public_booking",
+    "public_booking_day",
+    "public_booking_details",
+    "manage_booking",  # the manage and portal pages need a signed token
+    "booking_confirmed",
+    "booking_invite",
+    "manage_reschedule",
+    "manage_reschedule_day",
+    "manage_cancel",
+    "client_portal",
+    "zoom_webhook",  # answers only requests signed by Zoom
+    "api_docs_asset",
+    "openapi-json",
+    "openapi-view",
+    "api-root",
+    "",  # the API's JSON 404 for unknown endpoints
+}
+# Strings that only someone inside Acme may see.
+PRIVATE = [
+    b"Algebra",
+    b"stu@example.test",
+    b"Stu Student",
+    b"carla@acme.test",
+    b"olivia@acme.test",
+    b"za-acme",
+]
+
+
+def all_routes() -> list[tuple[str, str]]:
+    def walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern.name or ""
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def fill(route: str, objects: dict) -> str:
+    """A URL for any route: Acme's objects for ids, Acme's public calendar, junk for tokens."""
+    if "(?P<rest>" in route:
+        return "/api/v1/no-such-endpoint"
+    if ID.search(route) and any(route.startswith(prefix) for prefix, _ in OBJECT_BY_PREFIX):
+        route = url_for(route, objects)[1:]
+    values = {
+        "org_slug": objects["session"].org.slug,
+        "calendar_slug": objects["calendar"].slug,
+        "kind": "personal",
+        "name": "swagger-ui.css",
+    }
+    return "/" + PARAM.sub(lambda m: values.get(m.group(2), "not-a-token"), route)
+
+
+def leaked(response) -> list[bytes]:  # type: ignore[no-untyped-def]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    seen = body + response.get("Location", "").encode()
+    return [word for word in PRIVATE if word in seen]
+
+
+def test_every_route_is_discovered():
+    names = {name for _, name in all_routes()}
+    assert {"login", "session_detail", "client_portal", "zoom_health", "get_session", "zoom_webhook"} <= names
+    assert len(all_routes()) >= 90
+
+
+def test_anonymous_visitors_get_nothing_from_any_route(acme, settings):
+    settings.DEV_MAILBOX = True
+    Calendar.objects.filter(pk=acme["calendar"].pk).update(is_public=True)
+    before = snapshot(acme)
+    answered = {}
+    for route, name in all_routes():
+        url = fill(route, acme)
+        for method in ("get", "post"):
+            response = getattr(HttpClient(), method)(url)
+            status = response.status_code
+            answered[(route, name, method)] = status
+            assert not leaked(response), (name, method, url, leaked(response))
+            assert status < 500, (name, method, url, status)
+            if name in PUBLIC:
+                continue
+            if url.startswith("/api/"):
+                assert status in (401, 403, 404, 405), (name, method, url, status)
+            else:
+                assert status in (302, 403, 404, 405), (name, method, url, status)
+                if status == 302:
+                    assert response["Location"].startswith("/login/?next="), (name, response["Location"])
+    assert snapshot(acme) == before
+    assert len(answered) == 2 * len(all_routes())
+
+
+def test_another_organisation_sees_nothing_of_acme_on_any_route(client, acme, owner, outsider, settings):
+    settings.DEV_MAILBOX = True
+    login(client, owner)  # the words looked for are there for Acme's own people
+    assert leaked(client.get(fill("sessions/<int:pk>/", acme))) == [
+        b"Algebra",
+        b"stu@example.test",
+        b"Stu Student",
+    ]
+    _, raw = create_token(outsider, "rival")
+    before = snapshot(acme)
+    audits = AuditEntry.objects.filter(org=acme["session"].org).count()
+    for route, name in all_routes():
+        url = fill(route, acme)
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if url.startswith("/api/") else {}
+        for method in ("get", "post"):
+            login(client, outsider)
+            response = getattr(client, method)(url, **headers)
+            assert not leaked(response), (name, method, url, leaked(response))
+            assert response.status_code < 500, (name, method, url, response.status_code)
+    assert snapshot(acme) == before
+    assert AuditEntry.objects.filter(org=acme["session"].org).count() == audits

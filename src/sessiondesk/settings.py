@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from sessiondesk.lib.env import ConfigError, env, env_bool, env_int, env_list
+from sessiondesk.lib.env import ConfigError, env, env_bool, env_int, env_list, env_rate
 from sessiondesk.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sessiondesk.ops",
     "sessiondesk.integrations.zoom",
     "sessiondesk.integrations.zoom.directory",
+    "sessiondesk.security",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +143,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_COLLECTED", False)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Served over HTTPS by a reverse proxy that sets X-Forwarded-Proto (docs/security.md).
+BEHIND_TLS = env_bool("BEHIND_TLS", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", BEHIND_TLS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Email: SMTP when EMAIL_HOST is set; otherwise kept in the database and shown on the dev mailbox page.
@@ -229,3 +232,37 @@ WEB_BIND = env("WEB_BIND", "127.0.0.1:8000")
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
 WEB_THREADS = env_int("WEB_THREADS", 4)
 WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 1)
+
+# Hardening: security headers and rate limits (docs/security.md) -----------------------------------
+from django.utils.csp import CSP  # noqa: E402
+
+if BEHIND_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sent only on HTTPS requests, so only behind TLS.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365 if BEHIND_TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # signed links in URLs never leave the site in a Referer
+X_FRAME_OPTIONS = "DENY"
+MIDDLEWARE.insert(1, "sessiondesk.security.middleware.SecurityPolicyMiddleware")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "frame-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    # The middleware adds the origin of ZOOM_OAUTH_URL: connecting Zoom redirects a form post there.
+    "form-action": [CSP.SELF],
+}
+
+# Rate limits, "<requests>/<seconds>", counted in the database so every process shares them.
+RATE_LIMIT_LOGIN = env_rate("RATE_LIMIT_LOGIN", "10/300")  # login attempts per client address
+RATE_LIMIT_LOGIN_ACCOUNT = env_rate("RATE_LIMIT_LOGIN_ACCOUNT", "10/900")  # failed logins per account
+RATE_LIMIT_PASSWORD_RESET = env_rate("RATE_LIMIT_PASSWORD_RESET", "5/3600")  # per address and per email
+RATE_LIMIT_BOOKING = env_rate("RATE_LIMIT_BOOKING", "10/3600")  # public bookings per client address
+# How many reverse proxies append to X-Forwarded-For in front of SessionDesk (0: use the peer address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -44,17 +44,26 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def new_page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page; any Content-Security-Policy violation it reports fails the test."""
     contexts = []
+    violations: list[str] = []
+
+    def watch(message) -> None:  # type: ignore[no-untyped-def]
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
 
     def make(timezone_id: str = "America/New_York"):  # type: ignore[no-untyped-def]
         context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id=timezone_id)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", watch)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert violations == []
 
 
 @pytest.fixture

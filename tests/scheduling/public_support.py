@@ -1,6 +1,7 @@
 """Calendars and slots for the client-facing page tests (public booking, manage links, portal)."""
 
 import datetime as dt
+import re
 import zoneinfo
 
 from django.urls import reverse
@@ -75,3 +76,12 @@ def booking_data(start: dt.datetime, **fields: str) -> dict[str, str]:
     }
     data.update(fields)
     return data
+
+
+def booking_links(text: str, suffix: str = "") -> list[dict]:
+    """What each ``/manage/<token>/<suffix>`` link in ``text`` opens. Tokens carry the second they
+    were signed, so tests compare what they decode to rather than the text."""
+    from sessiondesk.scheduling import links
+
+    found = re.findall(r"/manage/([^/\s\"?]+)/" + re.escape(suffix), text)
+    return [links.read_booking_token(token) or {} for token in found]

@@ -35,3 +35,12 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written ``"<requests>/<seconds>"``, e.g. ``"10/300"``; ``"0/60"`` turns it off."""
+    raw = env(name, default)
+    requests, slash, seconds = raw.partition("/")
+    if slash and requests.strip().isdigit() and seconds.strip().isdigit() and int(seconds) > 0:
+        return int(requests), int(seconds)
+    raise ConfigError(f'{name} must look like "10/300" (requests per seconds), not {raw!r}')

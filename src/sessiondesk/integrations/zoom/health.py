@@ -1,14 +1,18 @@
-"""The admin's Integration health page: every Zoom connection of the organisation, and the URLs to
-register in the Zoom Marketplace."""
+"""The admin's Integration health page: every Zoom connection of the organisation, the meeting sync's
+backlog and recent failures, Zoom's daily limit per host, two small charts (``health_figures``), and
+the URLs to register in the Zoom Marketplace."""
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from sessiondesk.accounts.decorators import admin_required
 from sessiondesk.accounts.models import Organization
+from sessiondesk.integrations.zoom import health_figures as figures
+from sessiondesk.integrations.zoom import ledger
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
 
 BADGES = {
@@ -35,5 +39,19 @@ def marketplace_urls(request: HttpRequest) -> dict[str, str]:
 
 @admin_required
 def health_page(request: HttpRequest) -> HttpResponse:
-    rows = [(c, BADGES[ConnectionStatus(c.status)], sorted(c.scopes)) for c in connections(request.org)]  # type: ignore[attr-defined]
-    return render(request, "zoom/health.html", {"rows": rows, **marketplace_urls(request)})
+    org: Organization = request.org  # type: ignore[attr-defined]
+    now = timezone.now()
+    rows = [(c, BADGES[ConnectionStatus(c.status)], sorted(c.scopes)) for c in connections(org)]
+    backlog = figures.backlog(org, now)
+    context = {
+        "rows": rows,
+        "backlog": backlog,
+        "failures": figures.recent_failures(org),
+        "usage": figures.daily_usage(org, now),
+        "daily_limit": ledger.limit(),
+        "sessions_chart": figures.sessions_per_week(org, now),
+        "calls_chart": figures.zoom_calls_per_day(org, now),
+        "call_days": figures.CALL_DAYS,
+        **marketplace_urls(request),
+    }
+    return render(request, "zoom/health.html", context)

@@ -30,9 +30,17 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"error": "invalid signature"}, status=401)
     try:
         body = json.loads(raw)
-        event = str(body["event"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, RecursionError):
+        body = None
+    # Even a signed body must have Zoom's shape: {"event": "…", "payload": {…}}.
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("event"), str)
+        or not body["event"]
+        or not isinstance(body.get("payload", {}), dict)
+    ):
         return JsonResponse({"error": "the body is not a Zoom event"}, status=400)
+    event = body["event"]
     if event == "endpoint.url_validation":
         plain = (body.get("payload") or {}).get("plainToken")
         if not isinstance(plain, str) or not plain:

@@ -38,7 +38,10 @@ def verify(
     secret: str, timestamp: str, signature_header: str, raw_body: bytes, now: float | None = None
 ) -> bool:
     """True for a genuine request signed within five minutes of ``now`` (epoch seconds)."""
-    if not secret or not timestamp.isdigit() or not signature_header:
+    # Epoch seconds have 10 digits; a longer "number" is junk (and int() refuses huge ones).
+    if not secret or not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    if not signature_header:
         return False
     now = clock() if now is None else now
     if abs(now - int(timestamp)) > TOLERANCE_SECONDS:

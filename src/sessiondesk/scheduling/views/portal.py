@@ -6,8 +6,10 @@ session), so a link for one client can never act on another client's booking.
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -21,7 +23,13 @@ from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.actions import cancel_session, reschedule_session
 from sessiondesk.scheduling.errors import InvalidBooking, SlotTaken
-from sessiondesk.scheduling.forms.public import CancelForm, RescheduleForm, parse_slot, timezone_choices
+from sessiondesk.scheduling.forms.public import (
+    CancelForm,
+    RescheduleForm,
+    known_timezone,
+    parse_slot,
+    timezone_choices,
+)
 from sessiondesk.scheduling.models import Calendar, Client, Session, SessionStatus
 from sessiondesk.scheduling.views.public import (
     TAKEN,
@@ -41,10 +49,21 @@ from sessiondesk.scheduling.views.public import (
 RECENT = dt.timedelta(days=90)
 
 
-def _booking(token: str) -> tuple[Session, Client] | None:
+@dataclass
+class Booking:
+    session: Session
+    client: Client
+    # Set for the token handed to the browser that booked (see ``links``): the time zone it chose.
+    visitor_tz: str | None
+
+
+def _booking(token: str) -> Booking | None:
     data = links.read_booking_token(token)
-    if not isinstance(data, dict) or not {"s", "c"} <= data.keys():
+    if data is None or not {"s", "c"} <= data.keys():
         return None
+    if not all(isinstance(data[key], int) for key in ("s", "c")):
+        return None
+    visitor_tz = data.get("v")
     session = (
         Session.objects.select_related("org", "consultant__user", "session_type", "calendar__session_type")
         .filter(pk=data["s"], clients__pk=data["c"])
@@ -53,7 +72,9 @@ def _booking(token: str) -> tuple[Session, Client] | None:
     if session is None:
         return None
     client = Client.objects.filter(pk=data["c"], org_id=session.org_id).first()
-    return (session, client) if client is not None else None
+    if client is None:
+        return None
+    return Booking(session, client, str(visitor_tz) if visitor_tz is not None else None)
 
 
 def _can_change(session: Session) -> bool:
@@ -64,8 +85,15 @@ def _actor_label(client: Client) -> str:
     return f"client {client.name} <{client.email}>"
 
 
-def _context(request: HttpRequest, session: Session, client: Client, token: str) -> dict:
-    tz_name = visitor_timezone(request, client.timezone)
+def _context(request: HttpRequest, booking: Booking, token: str) -> dict:
+    session, client = booking.session, booking.client
+    visitor = booking.visitor_tz is not None
+    # A visitor sees times in the zone they chose, never the zone stored for the client.
+    default_tz = client.timezone
+    if booking.visitor_tz is not None:
+        default_tz = booking.visitor_tz if known_timezone(booking.visitor_tz) else session.org.timezone
+    tz_name = visitor_timezone(request, default_tz)
+    manage_path = reverse("manage_booking", args=[token])
     return {
         "session": session,
         "client": client,
@@ -74,11 +102,12 @@ def _context(request: HttpRequest, session: Session, client: Client, token: str)
         "timezones": timezone_choices(),
         "meeting": client_meeting(session),
         "token": token,
+        "visitor": visitor,
         "can_change": _can_change(session),
         "is_past": session.end <= timezone.now(),
-        "manage_url": reverse("manage_booking", args=[token]),
-        "manage_link": links.manage_url(session, client),
-        "portal_link": links.portal_url(client),
+        "manage_url": manage_path,
+        "manage_link": settings.SITE_URL + manage_path if visitor else links.manage_url(session, client),
+        "portal_link": "" if visitor else links.portal_url(client),
     }
 
 
@@ -86,9 +115,9 @@ def _load(request: HttpRequest, token: str) -> tuple[Session, Client, dict] | Ht
     found = _booking(token)
     if found is None:
         return link_not_found(request)
-    session, client = found
+    session, client = found.session, found.client
     try:
-        return session, client, _context(request, session, client, token)
+        return session, client, _context(request, found, token)
     except BadParameter as error:
         return problem(
             request, "Something in that link is not right", str(error), status=400, org=session.org
@@ -117,7 +146,7 @@ def booking_invite(request: HttpRequest, token: str) -> HttpResponse:
     found = _booking(token)
     if found is None:
         return link_not_found(request)
-    session, client = found
+    session, client = found.session, found.client
     if session.is_cancelled:
         return problem(
             request,
@@ -128,9 +157,16 @@ def booking_invite(request: HttpRequest, token: str) -> HttpResponse:
         )
     meeting = client_meeting(session)
     sent = OutboundEmail.objects.filter(session=session, client=client, state=EmailState.SENT).count()
-    entry = ics.Entry(session, join_url=meeting.join_url, manage_url=links.manage_url(session, client))
+    manage_link = links.manage_url(session, client)
+    if found.visitor_tz is not None:
+        manage_link = settings.SITE_URL + reverse("manage_booking", args=[token])
+    entry = ics.Entry(session, join_url=meeting.join_url, manage_url=manage_link)
     body = ics.invite(
-        [entry], method="PUBLISH", sequence=sent, attendee_email=client.email, attendee_name=client.name
+        [entry],
+        method="PUBLISH",
+        sequence=sent,
+        attendee_email=client.email,
+        attendee_name=client.email if found.visitor_tz is not None else client.name,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
@@ -295,7 +331,7 @@ def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
 def client_portal(request: HttpRequest, token: str) -> HttpResponse:
     data = links.read_portal_token(token)
     client = None
-    if isinstance(data, dict) and {"c", "o"} <= data.keys():
+    if data is not None and {"c", "o"} <= data.keys() and all(isinstance(data[k], int) for k in ("c", "o")):
         client = Client.objects.select_related("org").filter(pk=data["c"], org_id=data["o"]).first()
     if client is None:
         return link_not_found(request)

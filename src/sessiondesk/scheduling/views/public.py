@@ -24,6 +24,7 @@ from sessiondesk.scheduling.availability import Slot, calendar_slots, member_slo
 from sessiondesk.scheduling.errors import InvalidBooking, SlotTaken
 from sessiondesk.scheduling.forms.public import BookingForm, known_timezone, parse_slot, timezone_choices
 from sessiondesk.scheduling.models import Calendar, CalendarKind, Client, Session
+from sessiondesk.security import ratelimit
 
 WINDOW_DAYS = 14
 TAKEN = "Sorry, that time was just taken. Here are the times still open that day."
@@ -279,6 +280,7 @@ def _taken(
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("booking", "RATE_LIMIT_BOOKING", "bookings")
 def booking_details(request: HttpRequest, org_slug: str, calendar_slug: str) -> HttpResponse:
     """The visitor's details for a chosen slot; POST books it."""
     calendar = _public_calendar(org_slug, calendar_slug)
@@ -332,7 +334,7 @@ def _book(request: HttpRequest, calendar: Calendar) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _details(request, calendar, form, 400, start=data["start"])
     client = Client.objects.get(org=calendar.org, email=data["email"].strip().lower())
-    token = links.booking_token(session, client)
+    token = links.booking_token(session, client, visitor_tz=data["tz"])
     url = reverse("booking_confirmed", args=[token]) + "?" + urlencode({"tz": data["tz"]})
     return see_other(url)
 
