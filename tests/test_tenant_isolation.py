@@ -7,12 +7,14 @@ import re
 import pytest
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from sessiondesk.accounts.invitations import invite
 from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.accounts.tokens import create_token
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import ZoomConnection
+from sessiondesk.meetings.models import WorkerHeartbeat
 from sessiondesk.notifications.models import MailboxMessage
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Calendar, DateOverride, Session, SessionStatus, SessionType
@@ -66,6 +68,8 @@ def acme(org, owner, consultant, student, lesson, settings):
     settings.MAILERS = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
     calendar = Calendar.objects.create(org=org, name="Maths", slug="maths", session_type=lesson)
     calendar.members.set([consultant])
+    # A worker is running, as in any deployment: /readyz answers 200 like every other probe.
+    WorkerHeartbeat.objects.create(name="worker-1", seen_at=timezone.now())
     start = future(4, 10)
     session = actions.schedule_session(
         org,
@@ -236,6 +240,8 @@ PUBLIC = {
     "manage_cancel",
     "client_portal",
     "zoom_webhook",  # answers only requests signed by Zoom
+    "healthz",  # probes: "ok" or the failing dependency, nothing about any organisation
+    "readyz",
     "api_docs_asset",
     "openapi-json",
     "openapi-view",
