@@ -67,7 +67,9 @@ def _check_zoom_host(member: Member, consultant: Member, is_online: bool, provid
     if missing == first_use.OTHER:
         raise ApiError(409, f"{consultant.name} must connect Zoom first.", "provider")
     if missing == first_use.SELF:
-        raise ApiError(409, "Connect Zoom first (Settings → Meeting Preferences), then save again.", "provider")
+        raise ApiError(
+            409, "Connect Zoom first (Settings → Meeting Preferences), then save again.", "provider"
+        )
 
 
 @router.get("/", response={200: SessionPage, **ERRORS}, summary="List sessions")
