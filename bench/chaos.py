@@ -8,7 +8,7 @@ meetings must all be 0.
 Prints per-backend figures, then one JSON object last.
 
     .venv/bin/python bench/chaos.py [--sessions 300] [--hosts 30] [--operations 900] [--workers 3]
-                                    [--threads 2] [--seed 1] [--backends postgresql,sqlite]
+                                    [--threads 2] [--seed 1] [--drain 90] [--backends postgresql,sqlite]
 """
 
 import argparse
@@ -217,10 +217,10 @@ class Workers:
 
 
 STEADY_FAULTS = [
-    {"kind": "error", "status": 503, "probability": 0.05},
-    {"kind": "error", "status": 502, "probability": 0.03, "phase": "after"},
-    {"kind": "timeout", "probability": 0.02},
-    {"kind": "timeout", "probability": 0.03, "phase": "after"},
+    {"kind": "error", "status": 503, "probability": 0.06},
+    {"kind": "error", "status": 502, "probability": 0.04, "phase": "after"},
+    {"kind": "timeout", "probability": 0.03},
+    {"kind": "timeout", "probability": 0.04, "phase": "after"},
 ]
 
 
@@ -272,17 +272,27 @@ def run(backend: str, args: argparse.Namespace) -> dict:
             storms = 0
             began = time.monotonic()
             try:
-                # Kill a worker every 0.5-3 s while the churn runs, and a few seconds more.
+                # Kill a worker every 0.5-3 s while the churn runs, and after it while the backlog
+                # drains, until at most 5% of the sessions' links are left (or for --drain seconds).
                 churned_at = None
-                while churned_at is None or time.monotonic() - churned_at < 5:
+                checked_at = time.monotonic()
+                while True:
                     time.sleep(rng.uniform(0.5, 3.0))
                     workers.kill(rng)
                     if rng.random() < 0.15:
                         storm = {"kind": "rate_limit", "path": "/v2/*", "count": rng.randint(20, 80)}
                         assert control.post("/faults", json=storm).status_code == 201
                         storms += 1
-                    if churned_at is None and churn.poll() is not None:
-                        churned_at = time.monotonic()
+                    if churned_at is None:
+                        if churn.poll() is not None:
+                            churned_at = time.monotonic()
+                        continue
+                    if time.monotonic() - churned_at > args.drain:
+                        break
+                    if time.monotonic() - checked_at > 5:
+                        checked_at = time.monotonic()
+                        if django_run(env, PENDING)["pending"] <= args.sessions // 20:
+                            break
                 operations = json.loads(churn.stdout.read().strip().splitlines()[-1])  # type: ignore[union-attr]
                 hits = Counter()
                 for fault in control.get("/faults").json()["faults"]:
@@ -316,7 +326,7 @@ def run(backend: str, args: argparse.Namespace) -> dict:
                 "faults_by_kind": dict(hits),
                 "storms_429": storms,
                 "zoom_calls": calls,
-                "churn_seconds": round(quiet_at - began, 1),
+                "chaos_seconds": round(quiet_at - began, 1),
                 "seconds_to_settle": round(settle, 1),
                 "unsettled_links": left["pending"],
                 "blocked_links": left["blocked"],
@@ -332,6 +342,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--drain", type=float, default=90, help="most seconds of chaos after the churn")
     parser.add_argument("--settle-timeout", type=float, default=600)
     parser.add_argument("--backends", default="postgresql,sqlite")
     args = parser.parse_args()

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0002_host_member_create_intent'),
+        ("meetings", "0002_host_member_create_intent"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='meetinglink',
-            name='intent_payload',
+            model_name="meetinglink",
+            name="intent_payload",
             field=models.JSONField(blank=True, null=True),
         ),
     ]
