@@ -3,7 +3,8 @@ matters and Zoom fails; once things settle, Zoom holds exactly one matching meet
 
 A worker "dies" by raising ``WorkerDied`` (a BaseException nothing in SessionDesk catches) from
 the HTTP transport: before a Zoom call leaves, or after Zoom has carried it out and answered but
-before SessionDesk read the answer. Like SIGKILL, nothing after that point runs: what was
+before SessionDesk read the answer (a death during the call leaves one of those two states; the
+emulator's "after" faults add calls that Zoom carried out while the answer was lost). Like SIGKILL, nothing after that point runs: what was
 committed stays, an open transaction rolls back, and the dead worker's leases stay taken until
 they expire (here: expired by hand, as the clock would). ``bench/chaos.py`` does the same with
 real worker processes killed by SIGKILL against PostgreSQL.
