@@ -38,6 +38,9 @@ class MeetingLink(models.Model):
     # Written and committed before a create call; a later pass that finds it set without an
     # external_id asks the provider to look the meeting up (Provider.find) before creating again.
     create_intent = models.CharField(max_length=64, blank=True)
+    # The payload the create behind ``create_intent`` was sent with: where (which host) to look for
+    # the meeting it may have made, even after the session moved to another host or was cancelled.
+    intent_payload = models.JSONField(null=True, blank=True)
     applied_payload = models.JSONField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -33,6 +33,7 @@ CLEARED = {
     "host_member_id": None,
     "applied_payload": None,
     "create_intent": "",
+    "intent_payload": None,
 }
 
 
@@ -84,6 +85,7 @@ def _apply(link: MeetingLink, owner: str) -> dict[str, Any]:
         **_meeting_fields(meeting),
         "applied_payload": payload,
         "create_intent": "",
+        "intent_payload": None,
     }
 
 
@@ -91,27 +93,32 @@ def _present(
     link: MeetingLink, provider: MeetingProvider, payload: dict[str, Any], owner: str
 ) -> Meeting | None:
     if link.external_id or link.applied_payload is not None:
-        if payload == link.applied_payload:
+        if payload == link.applied_payload and not link.create_intent:
             return None  # nothing changed since the last apply: no call
         return _call(link, provider, "update", provider.update, link, payload)
     if link.create_intent:
+        # An earlier pass committed an intent and then died, or never heard Zoom's answer: the
+        # meeting may exist. find() looks where that create was sent (link.intent_payload) and
+        # returns it only if it can serve the session as it is now; one made for a host the
+        # session no longer has is deleted there, and we create afresh below.
         found = _call(link, provider, "find", provider.find, link, payload)
         if found is not None:
             link.external_id = found.external_id
             return _call(link, provider, "update", provider.update, link, payload)
     if provider.external:
-        link.create_intent = uuid.uuid4().hex
-        # Committed before the call: if we die after the provider answered, the next pass finds it.
-        if not MeetingLink.objects.filter(id=link.pk, lease_owner=owner).update(
-            create_intent=link.create_intent
-        ):
+        # Committed before the call, with the payload (so the host) it is sent with: if we die
+        # after the provider answered, the next pass finds the meeting there.
+        if link.lease_owner != owner:
             raise ProviderError("The worker lost its lease before creating the meeting.", permanent=False)
+        providers.commit_intent(link, uuid.uuid4().hex, payload)
     return _call(link, provider, "create", provider.create, link, payload)
 
 
 def _remove(link: MeetingLink, provider: MeetingProvider) -> None:
     if not link.external_id and link.create_intent:
-        found = _call(link, provider, "find", provider.find, link, link.applied_payload or {})
+        # The session wants no meeting any more (cancelled, in person, another provider), but a
+        # create may have happened: find() with an empty payload deletes whatever it made.
+        found = _call(link, provider, "find", provider.find, link, {})
         if found is None:
             return
         link.external_id = found.external_id

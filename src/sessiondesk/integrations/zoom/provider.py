@@ -1,12 +1,27 @@
 """The Zoom meeting provider: a session becomes a Zoom meeting payload, and the payload is applied.
 
-Crash-safe creation. Zoom has no idempotency key, so every meeting SessionDesk creates carries a
-marker Zoom keeps and lists back: the agenda's last line, ``SessionDesk ref: <token>``
-(``GET /users/{userId}/meetings`` returns each meeting's agenda). The token is the link's
-``create_intent``, which the reconciler commits before the create call; a pass that finds an
-intent without a meeting id lists the host's meetings, adopts the one carrying the token and
-creates nothing. A host move (create in the new place, delete the old) writes its own intent,
-``move-<link>-<old meeting id>``, the same way before creating.
+Crash safety. A worker may die at any instant: before a call, while Zoom carries it out, or after
+Zoom answered but before the result was saved. Whatever was committed stays; nothing else does.
+So every call is prepared by a committed write that lets a later pass finish the job:
+
+- Create. Zoom has no idempotency key, so every meeting SessionDesk creates carries a marker Zoom
+  keeps and lists back: the agenda's last line, ``SessionDesk ref: <token>``
+  (``GET /users/{userId}/meetings`` returns each meeting's agenda). The token is the link's
+  ``create_intent``, committed before the call together with ``intent_payload``, the payload (so
+  the host) the create is sent with. A pass that finds an intent without a meeting id lists *that*
+  host's meetings: the one carrying the token is adopted when the session still wants a meeting
+  from that host, and deleted otherwise (the consultant changed, or the session was cancelled
+  meanwhile; nobody has seen its link yet). Only then does it create, with a fresh intent.
+- Move (a new host, or the meeting deleted inside Zoom). Create for the new host, then delete the
+  old meeting; the intent ``move-<link>-<old meeting id>`` and the new payload are committed before
+  creating, so a pass that died between the two steps finds the new meeting by its marker, adopts
+  it (or deletes it, if the host changed yet again) and deletes the old one.
+- Update. Before the PATCH the fields it changes are committed as unknown (``None``) in the link's
+  ``applied_payload``: if the answer is lost, Zoom may or may not hold the new values, and the next
+  pass sends those fields again even if the session was changed back to what was applied before.
+  A PATCH is idempotent, so sending it twice is harmless.
+- Delete. A meeting already gone (404, code 3001) counts as deleted; delete also removes whatever
+  an unresolved intent may have made.
 """
 
 import datetime as dt
@@ -21,7 +36,7 @@ from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
 from sessiondesk.integrations.zoom.policy import policy_of, zoom_settings
 from sessiondesk.meetings.models import MeetingLink
-from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
+from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError, commit_intent
 from sessiondesk.scheduling.models import Session
 
 MARKER = "SessionDesk ref: "
@@ -98,12 +113,28 @@ class ZoomProvider(MeetingProvider):
         old = link.applied_payload
         if old is None:
             return self._adopt(link, payload, link.external_id)  # found after a lost create answer
-        if not _same_host(old["host"], payload["host"]) or link.create_intent.startswith("move-"):
+        moving = link.create_intent.startswith("move-")
+        moved_to = (link.intent_payload or {}).get("host")
+        if (
+            moving
+            and moved_to
+            and _same_host(old["host"], payload["host"])
+            and not _same_host(moved_to, payload["host"])
+        ):
+            # A move to another host died unresolved and the session is back with the old host:
+            # remove what the move may have made there. The move may also have deleted the old
+            # meeting already: keep it if Zoom still has it, else replace it like one deleted in Zoom.
+            self.find(link, {})
+            if not self._exists(old["host"], link.external_id):
+                return self._move(link, payload, old, gone=True)
+            moving = False
+        if moving or not _same_host(old["host"], payload["host"]):
             return self._move(link, payload, old)
         changes = {k: v for k, v in payload["meeting"].items() if old["meeting"].get(k) != v}
         if changes:
             host = payload["host"]
             connection = _connection(host)
+            _unsure(link, old, changes)
             try:
                 status = _zoom(
                     connection, host, client.update_meeting, link.external_id, changes, charge=True
@@ -122,25 +153,32 @@ class ZoomProvider(MeetingProvider):
         )  # fmt: skip
 
     def delete(self, link: MeetingLink) -> int | None:
+        if link.create_intent:
+            # A create or move that died unresolved may have made a meeting: find() removes it.
+            self.find(link, {})
         host = _known_host(link, link.applied_payload)
-        if host is None:
+        if host is None or not link.external_id:
             return None
-        connection = _connection(host)
-        if link.create_intent.startswith("move-"):
-            # A move died after creating the new meeting: remove that one too.
-            replacement = self._find(connection, host, link.create_intent)
-            if replacement is not None:
-                self._delete(connection, host, replacement)
-        if not link.external_id:
-            return None
-        return self._delete(connection, host, link.external_id)
+        return self._delete(_connection(host), host, link.external_id)
 
     def find(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting | None:
-        host = _known_host(link, payload)
-        if host is None:
+        """The meeting the link's unresolved intent made, if it can serve ``payload``.
+
+        It is looked for with the host the create was sent to (``intent_payload``), not the
+        session's host now. Found there while ``payload`` wants another host, or no meeting at all
+        (an empty payload), it is deleted: its link was never saved, so nobody has seen it.
+        """
+        where = _known_host(link, link.intent_payload) if link.intent_payload else _known_host(link, payload)
+        if where is None or not link.create_intent:
             return None
-        found = self._find(_connection(host), host, link.create_intent)
-        return Meeting(external_id=found) if found else None
+        connection = _connection(where)
+        found = self._find(connection, where, link.create_intent)
+        if found is None:
+            return None
+        if payload.get("host") and _same_host(where, payload["host"]):
+            return Meeting(external_id=found)
+        self._delete(connection, where, found)
+        return None
 
     # The steps.
 
@@ -154,17 +192,20 @@ class ZoomProvider(MeetingProvider):
         return _meeting(made, host, status=201)
 
     def _adopt(self, link: MeetingLink, payload: dict[str, Any], meeting_id: str) -> Meeting:
-        """Bring a meeting made by an earlier, interrupted pass in line and read back its details."""
+        """Bring a meeting made by an earlier, interrupted pass in line and read back its details.
+
+        The marker stays in the agenda: should this pass die before the meeting id is saved, the
+        next one must still find the meeting by it."""
         host = payload["host"]
         connection = _connection(host)
-        _zoom(connection, host, client.update_meeting, meeting_id, payload["meeting"], charge=True)
+        fields = {**payload["meeting"], "agenda": tagged(payload["meeting"]["agenda"], link.create_intent)}
+        _zoom(connection, host, client.update_meeting, meeting_id, fields, charge=True)
         return _meeting(_zoom(connection, host, client.meeting_details, meeting_id), host, status=200)
 
     def _move(
         self, link: MeetingLink, payload: dict[str, Any], old: dict[str, Any], gone: bool = False
     ) -> Meeting:
         """A new host (or a meeting deleted inside Zoom): create the new meeting, then delete the old."""
-        host = payload["host"]
         token = (
             link.create_intent
             if link.create_intent.startswith("move-")
@@ -172,14 +213,11 @@ class ZoomProvider(MeetingProvider):
         )
         found = None
         if link.create_intent == token:
-            found = self._find(_connection(host), host, token)  # an earlier pass may have made it
-        else:
-            # Committed before the call, like the reconciler's create intent.
-            MeetingLink.objects.filter(pk=link.pk).update(create_intent=token)
-            link.create_intent = token
+            found = self.find(link, payload)  # an earlier pass may have made it (for this host)
         if found:
-            made = self._adopt(link, payload, found)
+            made = self._adopt(link, payload, found.external_id)
         else:
+            commit_intent(link, token, payload)  # written ahead, like the reconciler's create intent
             made = self._create(link, payload, token, passcode=link.passcode or new_passcode())
         if not gone:
             self._delete_old(old["host"], link.external_id)
@@ -202,6 +240,15 @@ class ZoomProvider(MeetingProvider):
                 return 404
             raise
 
+    def _exists(self, host: dict[str, Any], meeting_id: str) -> bool:
+        try:
+            _zoom(_connection(host), host, client.meeting_details, meeting_id)
+        except ProviderError as error:
+            if error.status == 404 and error.code in GONE_CODES:
+                return False
+            raise
+        return True
+
     def _find(self, connection: ZoomConnection, host: dict[str, Any], token: str) -> str | None:
         if not token:
             return None
@@ -222,6 +269,15 @@ def daily_limit_error() -> ProviderError:
         retry_after=ledger.seconds_until_midnight(timezone.now()) + 1,
         remedy="Nothing to do: SessionDesk carries on by itself when Zoom's day starts again.",
     )
+
+
+def _unsure(link: MeetingLink, old: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Commit, before the PATCH, that the changed fields' values in Zoom are unknown until it answers."""
+    unknown = {**old, "meeting": {**old["meeting"], **dict.fromkeys(changes)}}
+    if not MeetingLink.objects.filter(pk=link.pk, lease_owner=link.lease_owner).update(
+        applied_payload=unknown
+    ):
+        raise ProviderError("The worker lost its lease before updating the meeting.", permanent=False)
 
 
 def _known_host(link: MeetingLink, payload: dict[str, Any] | None) -> dict[str, Any] | None:

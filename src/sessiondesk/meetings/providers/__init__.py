@@ -2,9 +2,18 @@
 
 from django.utils.module_loading import import_string
 
-from sessiondesk.meetings.providers.base import Meeting, MeetingProvider, ProviderError
+from sessiondesk.meetings.providers.base import Meeting, MeetingProvider, ProviderError, commit_intent
 
-__all__ = ["PROVIDERS", "Meeting", "MeetingProvider", "ProviderError", "get", "register", "unregister"]
+__all__ = [
+    "PROVIDERS",
+    "Meeting",
+    "MeetingProvider",
+    "ProviderError",
+    "commit_intent",
+    "get",
+    "register",
+    "unregister",
+]
 
 PROVIDERS: dict[str, str] = {
     "none": "sessiondesk.meetings.providers.builtin.NoMeetingProvider",

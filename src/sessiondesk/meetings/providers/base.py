@@ -83,10 +83,27 @@ class MeetingProvider:
     def find(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting | None:
         """Crash-safe creation hook.
 
-        The reconciler commits ``link.create_intent`` (a unique token) before calling create().
-        When a later pass finds an intent but no ``external_id``, the earlier create may have
-        succeeded before its result was saved; the reconciler then calls find() and adopts what
-        it returns instead of creating a second meeting. A provider without idempotency keys
-        should tag what it creates with ``link.create_intent`` and look it up here.
+        The reconciler commits ``link.create_intent`` (a unique token) and ``link.intent_payload``
+        (what the create is sent with) before calling create(). When a later pass finds an intent
+        but no ``external_id``, the earlier create may have succeeded before its result was saved;
+        the reconciler then calls find() and adopts what it returns instead of creating a second
+        meeting. A provider without idempotency keys should tag what it creates with
+        ``link.create_intent`` and look for it where ``link.intent_payload`` says it was sent.
+        Only a meeting that can serve ``payload`` is returned; one that cannot (made for another
+        host, or ``payload`` is empty because no meeting is wanted any more) is deleted here, so
+        nothing the intent made is left behind. delete() likewise removes what an unresolved
+        intent may have made, besides ``link.external_id``.
         """
         return None
+
+
+def commit_intent(link: MeetingLink, token: str, payload: dict[str, Any]) -> None:
+    """Write ahead, and commit, that a create tagged ``token`` is about to be sent with ``payload``.
+
+    Only while the caller still holds the link's lease: a worker that lost it must not create.
+    """
+    if not MeetingLink.objects.filter(pk=link.pk, lease_owner=link.lease_owner).update(
+        create_intent=token, intent_payload=payload
+    ):
+        raise ProviderError("The worker lost its lease before creating the meeting.", permanent=False)
+    link.create_intent, link.intent_payload = token, payload
