@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
-from sessiondesk.scheduling.models import BookedVia, Session, SessionStatus
+from sessiondesk.scheduling.models import BookedVia, Client, Session, SessionStatus
 from tests.api.conftest import future, iso, schedule
 
 
@@ -282,3 +282,29 @@ def test_it_schedules_a_session_in_a_fixed_number_of_queries(call_as, staff, con
         {"id": student.pk, "name": "Stu Student", "email": "stu@example.test"}
     ]
     assert OutboundEmail.objects.filter(session_id=response.json()["id"]).count() == 2
+
+
+def test_it_answers_a_new_session_as_reading_it_back_would(
+    call_as, staff, consultant, consultant2, student, lesson
+):
+    zed = Client.objects.create(org=student.org, name="Zed Zimmer", email="zed@example.test")
+    amy = Client.objects.create(org=student.org, name="Amy Adams", email="amy@example.test")
+    start = future(3, 10).astimezone(dt.timezone(dt.timedelta(hours=2)))
+    api = call_as(staff)
+    created = api.post(
+        "/sessions/",
+        body(
+            lesson,
+            consultant,
+            start,
+            clients=[zed.pk, student.pk, amy.pk],
+            co_hosts=[consultant2.pk],
+            provider="custom",
+            custom_meeting_url="https://meet.example/algebra",
+        ),
+    )
+    assert created.status_code == 201
+    read = api.get(f"/sessions/{created.json()['id']}")
+    assert created.json() == read.json()
+    assert [c["name"] for c in created.json()["clients"]] == ["Amy Adams", "Stu Student", "Zed Zimmer"]
+    assert created.json()["start"] == iso(start)
