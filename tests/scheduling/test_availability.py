@@ -373,6 +373,50 @@ def test_slot_members_is_empty_for_a_time_off_the_grid(org, lesson, consultant):
     assert slot_members(calendar, at(NEW_YORK, "2027-03-08 12:00"), now=now) == []
 
 
+def members_on_the_day_grid(calendar, start, now) -> list[Member]:
+    """``slot_members`` by its definition: the slot at ``start`` in the calendar's list of slots."""
+    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
+    return next((s.members for s in calendar_slots(calendar, start, end, now=now) if s.start == start), [])
+
+
+@pytest.mark.parametrize("kind", [CalendarKind.PERSONAL, CalendarKind.ROUND_ROBIN, CalendarKind.COLLECTIVE])
+def test_slot_members_answers_as_the_list_of_slots_does_for_every_start(
+    org, lesson, consultant, consultant2, kind
+):
+    hours(consultant, 0, "09:10", "12:00")  # New York
+    hours(consultant, 0, "13:00", "15:00")
+    hours(consultant2, 0, "14:00", "18:30")  # London, = 09:00-13:30 in New York
+    DateOverride.objects.create(
+        member=consultant2, date=dt.date(2027, 3, 1), start_time=dt.time(15), end_time=dt.time(17)
+    )
+    members = [consultant] if kind == CalendarKind.PERSONAL else [consultant, consultant2]
+    calendar = make_calendar(
+        org,
+        lesson,
+        members,
+        kind=kind,
+        slot_interval_minutes=20,
+        buffer_before_minutes=10,
+        min_notice_minutes=0,
+    )
+    busy(consultant, org, lesson, at(NEW_YORK, "2027-03-08 10:30"))
+    busy(consultant2, org, lesson, at(NEW_YORK, "2027-03-01 11:00"), minutes=30)
+    co_hosted = busy(consultant2, org, lesson, at(NEW_YORK, "2027-03-08 12:20"))
+    co_hosted.co_hosts.set([consultant])
+    now = at(NEW_YORK, "2027-03-01 09:25")  # the first slots of the 1st have passed
+    offered = 0
+    for day in ("2027-03-01", "2027-03-08"):
+        start = at(NEW_YORK, f"{day} 08:00")
+        while start < at(NEW_YORK, f"{day} 16:00"):
+            expected = members_on_the_day_grid(calendar, start, now)
+            assert slot_members(calendar, start, now=now) == expected, start
+            offered += bool(expected)
+            start += dt.timedelta(minutes=5)
+    assert (
+        offered == {CalendarKind.PERSONAL: 13, CalendarKind.ROUND_ROBIN: 22, CalendarKind.COLLECTIVE: 4}[kind]
+    )
+
+
 # --- buffers, notice, horizon ---------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -454,3 +455,16 @@ def test_two_parallel_bookings_of_one_slot_make_exactly_one_session(calendar):
     assert session.start == start
     assert Client.objects.count() == 1
     assert OutboundEmail.objects.filter(session=session).count() == 2
+
+
+def test_it_books_a_slot_in_a_fixed_number_of_queries(client, calendar):
+    start = first_slot(calendar)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(details_url(calendar), booking_data(start))
+    assert response.status_code == 303
+    # The calendar; begin; the slot check (members, their busy times, weekly hours, date overrides);
+    # the client, created in a savepoint (3); the session, its client, its meeting link, the emails, the
+    # audit entry; commit. The slot check is the clash check. PostgreSQL adds the members' row locks.
+    assert len(captured.captured_queries) == {"sqlite": 16, "postgresql": 17}[connection.vendor]
+    assert Session.objects.get().start == start
+    assert OutboundEmail.objects.count() == 2

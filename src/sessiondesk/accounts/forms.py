@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from sessiondesk.accounts.models import Member, Organization, Role, User
+from sessiondesk.lib.zones import is_known_zone
 from sessiondesk.notifications.actions import queue_email
 
 
@@ -29,7 +30,7 @@ class TimezoneField(forms.ChoiceField):
         super().__init__(choices=timezone_choices, label="Time zone", **kwargs)
 
     def validate(self, value: str) -> None:
-        if value and value not in zoneinfo.available_timezones():
+        if value and not is_known_zone(value):
             raise ValidationError(
                 f"Unknown time zone {value!r}; pick one from the list.", code="invalid_choice"
             )

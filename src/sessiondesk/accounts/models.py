@@ -1,6 +1,5 @@
 import hashlib
 import secrets
-import zoneinfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -8,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.timezone import now
 
+from sessiondesk.lib.zones import is_known_zone
+
 DEFAULT_TIMEZONE = "America/New_York"
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if not is_known_zone(value):
         raise ValidationError(f"Unknown time zone {value!r}; use an IANA name such as Europe/Paris.")
 
 

@@ -1,6 +1,7 @@
 """Models to response dicts; the querysets here fetch everything a response needs in a fixed
 number of queries."""
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -54,8 +55,9 @@ def session_out(session: Session) -> dict[str, Any]:
         "title": session.title,
         "agenda": session.agenda,
         "status": session.status,
-        "start": session.start,
-        "end": session.end,
+        # In UTC, as read from the database, also for a session just written with the caller's offset.
+        "start": session.start.astimezone(dt.UTC),
+        "end": session.end.astimezone(dt.UTC),
         "session_type": {"id": session.session_type_id, "name": session.session_type.name},
         "calendar": {"id": calendar.pk, "name": calendar.name} if calendar else None,
         "consultant": person(session.consultant),

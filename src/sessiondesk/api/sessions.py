@@ -125,7 +125,7 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[dict]:
     _check_zoom_host(member, draft.consultant, draft.is_online, provider)
     repeat = Repeat(**payload.repeat.model_dump()) if payload.repeat else None
     session = actions.schedule_session(member.org, draft, actor=member, via=BookedVia.API, repeat=repeat)
-    return Status(201, session_out(_detailed(member, session.pk)))
+    return Status(201, session_out(session))  # it carries its attendees: no second read
 
 
 @router.patch("/{session_id}", response={200: SessionOut, **ERRORS}, summary="Change a session")

@@ -8,7 +8,7 @@ join link), in the recipient's own time zone.
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member, Organization
@@ -102,7 +102,9 @@ Recipient = Client | Member
 def _recipients(session: Session) -> list[Recipient]:
     people: list[Recipient] = list(session.clients.all())
     people.append(session.consultant)
-    people.extend(m for m in session.co_hosts.select_related("user") if m.pk != session.consultant_id)
+    co_hosts = [m for m in session.co_hosts.all() if m.pk != session.consultant_id]
+    prefetch_related_objects(co_hosts, "user")  # reads only the users not loaded yet
+    people.extend(co_hosts)
     return people
 
 

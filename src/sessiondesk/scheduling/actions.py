@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -70,23 +70,38 @@ class SessionChanges:
     location: str | None = None
 
 
+def _row_locks() -> bool:
+    """Whether the database locks rows. SQLite does not (``select_for_update`` is a plain SELECT there),
+    and needs not: its IMMEDIATE transactions already serialise writers."""
+    return bool(connection.features.has_select_for_update)
+
+
 def _lock(members: list[Member]) -> None:
-    """Serialise bookings per member: row locks on PostgreSQL (SQLite's IMMEDIATE transactions
-    already serialise writers)."""
-    list(Member.objects.select_for_update().filter(pk__in=sorted(m.pk for m in members)).order_by("pk"))
+    """Serialise bookings per member: row locks on PostgreSQL, nothing more to do on SQLite."""
+    if _row_locks():
+        list(Member.objects.select_for_update().filter(pk__in=sorted(m.pk for m in members)).order_by("pk"))
+
+
+def _lock_calendar(calendar: Calendar) -> None:
+    """``_lock`` for every member of a calendar, in one query."""
+    if _row_locks():
+        list(Member.objects.select_for_update(of=("self",)).filter(calendars=calendar).order_by("pk"))
 
 
 def _ensure_free(members: list[Member], start: dt.datetime, end: dt.datetime, exclude: list[int]) -> None:
-    clash = (
+    clash_id = (
         Session.objects.filter(status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start)
         .filter(Q(consultant__in=members) | Q(co_hosts__in=members))
         .exclude(pk__in=exclude)
-        .select_related("consultant__user")
-        .prefetch_related("co_hosts__user")
+        .values_list("pk", flat=True)
         .first()
     )
-    if clash is None:
+    if clash_id is None:
         return
+    # Only a refusal needs the clashing session's details (names for the message).
+    clash = (
+        Session.objects.select_related("consultant__user").prefetch_related("co_hosts__user").get(pk=clash_id)
+    )
     busy = [m for m in [clash.consultant, *clash.co_hosts.all()] if m in members]
     name = busy[0].name if busy else "A member"
     local = timezone.localtime(clash.start, _tz(busy[0] if busy else members[0]))
@@ -124,59 +139,92 @@ def schedule_session(
     via: str = BookedVia.STAFF,
     repeat: Repeat | None = None,
 ) -> Session:
-    """Schedule a session (or a weekly series); returns the first occurrence."""
+    """Schedule a session (or a weekly series); returns the first occurrence.
+
+    The returned session carries its clients and co-hosts (``session.clients.all()`` reads no
+    database), so a response or a confirmation needs no second read.
+    """
     provider = _validate_draft(org, draft)
-    starts = occurrences(draft.start, draft.consultant.timezone, repeat) if repeat else [draft.start]
-    duration = draft.end - draft.start
     with transaction.atomic():
         everyone = [draft.consultant, *draft.co_hosts]
         _lock(everyone)
-        series = (
-            Series.objects.create(
-                org=org, every_weeks=repeat.every_weeks, count=repeat.count, until=repeat.until
-            )
-            if repeat
-            else None
-        )
-        sessions = []
-        for index, start in enumerate(starts):
+        return _insert(org, draft, provider, actor=actor, via=via, repeat=repeat, checked=False)
+
+
+def _insert(
+    org: Organization,
+    draft: SessionDraft,
+    provider: str,
+    *,
+    actor: Member | None,
+    via: str,
+    repeat: Repeat | None = None,
+    checked: bool,
+) -> Session:
+    """Write a validated draft; call inside a transaction holding the locks of everyone on it.
+
+    ``checked``: the caller has just found every member on the draft free for its one occurrence
+    (the public page's slot check, which also honours buffers), so the clash check would repeat it.
+    """
+    starts = occurrences(draft.start, draft.consultant.timezone, repeat) if repeat else [draft.start]
+    duration = draft.end - draft.start
+    everyone = [draft.consultant, *draft.co_hosts]
+    series = (
+        Series.objects.create(org=org, every_weeks=repeat.every_weeks, count=repeat.count, until=repeat.until)
+        if repeat
+        else None
+    )
+    sessions = []
+    for index, start in enumerate(starts):
+        if not (checked and len(starts) == 1):
             _ensure_free(everyone, start, start + duration, exclude=[])
-            session = Session.objects.create(
-                org=org,
-                title=draft.title.strip(),
-                agenda=draft.agenda,
-                session_type=draft.session_type,
-                calendar=draft.calendar,
-                consultant=draft.consultant,
-                start=start,
-                end=start + duration,
-                is_online=draft.is_online,
-                location=draft.location,
-                provider=provider,
-                custom_meeting_url=draft.custom_meeting_url if provider == Provider.CUSTOM else "",
-                booked_by=actor,
-                booked_via=via,
-                series=series,
-                series_index=index if series else None,
-            )
-            # A new session has no attendees yet: add them without reading the (empty) current set.
-            if draft.clients:
-                session.clients.add(*draft.clients)
-            if draft.co_hosts:
-                session.co_hosts.add(*draft.co_hosts)
-            sync.session_changed(session)
-            sessions.append(session)
-        first = sessions[0]
-        notify.session_event(first, "booked")
-        audit.record(
-            org,
-            actor,
-            "session.scheduled",
-            first,
-            actor_label="" if actor else "public booking",
-            occurrences=len(sessions),
+        session = Session.objects.create(
+            org=org,
+            title=draft.title.strip(),
+            agenda=draft.agenda,
+            session_type=draft.session_type,
+            calendar=draft.calendar,
+            consultant=draft.consultant,
+            start=start,
+            end=start + duration,
+            is_online=draft.is_online,
+            location=draft.location,
+            provider=provider,
+            custom_meeting_url=draft.custom_meeting_url if provider == Provider.CUSTOM else "",
+            booked_by=actor,
+            booked_via=via,
+            series=series,
+            series_index=index if series else None,
         )
+        # A new session has no attendees yet: add them without reading the (empty) current set.
+        if draft.clients:
+            session.clients.add(*draft.clients)
+        if draft.co_hosts:
+            session.co_hosts.add(*draft.co_hosts)
+        _remember(session, "clients", draft.clients)
+        _remember(session, "co_hosts", draft.co_hosts)
+        sync.session_changed(session)
+        sessions.append(session)
+    first = sessions[0]
+    notify.session_event(first, "booked")
+    audit.record(
+        org,
+        actor,
+        "session.scheduled",
+        first,
+        actor_label="" if actor else "public booking",
+        occurrences=len(sessions),
+    )
     return first
+
+
+def _remember(session: Session, relation: str, objects: list[Any]) -> None:
+    """Fill the many-to-many cache of a session this transaction just wrote, as ``prefetch_related``
+    would (in the models' order, by name), so reading its attendees back costs no query."""
+    cached = getattr(session, relation).get_queryset()
+    cached._result_cache = sorted(objects, key=lambda o: (o.name, o.pk))
+    cached._prefetch_done = True
+    session.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = cached
 
 
 def _targets(session: Session, scope: str) -> list[Session]:
@@ -395,7 +443,7 @@ def book_public(
     validation.validate_client_timezone(timezone_name)
     org = calendar.org
     with transaction.atomic():
-        _lock(list(calendar.members.all()))
+        _lock_calendar(calendar)
         members = slot_members(calendar, start)
         if not members:
             raise SlotTaken("Sorry, that time was just taken. Please pick another time.", "start")
@@ -424,4 +472,6 @@ def book_public(
             calendar=calendar,
             agenda=notes,
         )
-        return schedule_session(org, draft, actor=None, via=BookedVia.PUBLIC)
+        provider = _validate_draft(org, draft)
+        # slot_members has just found host and co-hosts free (buffers included), under their locks.
+        return _insert(org, draft, provider, actor=None, via=BookedVia.PUBLIC, checked=True)

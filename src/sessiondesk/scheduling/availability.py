@@ -66,18 +66,20 @@ def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Inter
 def busy_intervals(
     members: Iterable[Member], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[Interval]]:
-    ids = [m.pk for m in members]
+    ids = {m.pk for m in members}
     busy: dict[int, list[Interval]] = defaultdict(list)
-    sessions = (
+    # One row per session and co-host (or one row with no co-host): plain values, no model objects.
+    rows = (
         Session.objects.filter(status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start)
         .filter(Q(consultant_id__in=ids) | Q(co_hosts__in=ids))
-        .distinct()
-        .prefetch_related("co_hosts")
+        .values_list("pk", "consultant_id", "co_hosts", "start", "end")
     )
-    for session in sessions:
-        for member_id in {session.consultant_id, *(m.pk for m in session.co_hosts.all())}:
-            if member_id in ids:
-                busy[member_id].append((session.start, session.end))
+    seen: set[tuple[int, int]] = set()
+    for session_id, consultant_id, co_host_id, session_start, session_end in rows:
+        for member_id in (consultant_id, co_host_id):
+            if member_id in ids and (member_id, session_id) not in seen:
+                seen.add((member_id, session_id))
+                busy[member_id].append((session_start, session_end))
     return busy
 
 
@@ -184,9 +186,33 @@ def calendar_slots(
 
 
 def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | None = None) -> list[Member]:
-    """The members free for a slot starting exactly at ``start`` (empty when it is not bookable)."""
-    duration = dt.timedelta(minutes=calendar.session_type.duration_minutes)
-    for slot in calendar_slots(calendar, start, start + duration, now=now):
-        if slot.start == start:
-            return slot.members
-    return []
+    """The members free for a slot starting exactly at ``start`` (empty when it is not bookable).
+
+    The same answer as looking ``start`` up in ``calendar_slots``, without building the grid: it is
+    offered when it lies on some member's grid (a whole number of slot intervals from the start of
+    one of their windows, ending inside it) and that member is free then.
+    """
+    now = now or timezone.now()
+    members = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    if not members:
+        return []
+    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
+    rules = _Rules.of(calendar, start, end, now)
+    busy = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    windows = {member.pk: _member_windows(member, start, end) for member in members}
+    free = [m for m in members if rules.free(start, windows[m.pk], busy[m.pk])]
+    if not any(_on_grid(rules, windows[m.pk], start) for m in free):
+        return []
+    if calendar.kind == CalendarKind.COLLECTIVE and len(free) != len(members):
+        return []
+    return free
+
+
+def _on_grid(rules: _Rules, windows: list[Interval], start: dt.datetime) -> bool:
+    """Whether ``_grid`` over these windows steps onto ``start``."""
+    return any(
+        window_start <= start
+        and start + rules.duration <= window_end
+        and (start - window_start) % rules.step == dt.timedelta(0)
+        for window_start, window_end in windows
+    )

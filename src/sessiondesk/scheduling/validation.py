@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.lib.zones import is_known_zone
 from sessiondesk.scheduling.errors import InvalidBooking
 from sessiondesk.scheduling.models import Calendar, Client, Provider, SessionType
 
@@ -63,7 +64,5 @@ def check_meeting(is_online: bool, provider: str, custom_url: str) -> None:
 
 
 def validate_client_timezone(name: str) -> None:
-    import zoneinfo
-
-    if name not in zoneinfo.available_timezones():
+    if not is_known_zone(name):
         raise InvalidBooking(f"Unknown time zone {name!r}.", "timezone")

@@ -7,6 +7,8 @@ from functools import cache
 from django import forms
 from django.utils import timezone
 
+from sessiondesk.lib.zones import is_known_zone
+
 
 @cache
 def timezone_choices() -> list[tuple[str, str]]:
@@ -15,7 +17,7 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 def known_timezone(name: str) -> bool:
-    return name in zoneinfo.available_timezones()
+    return is_known_zone(name)
 
 
 def parse_slot(value: str) -> dt.datetime | None:

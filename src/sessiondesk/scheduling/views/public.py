@@ -23,7 +23,7 @@ from sessiondesk.scheduling.actions import book_public
 from sessiondesk.scheduling.availability import Slot, calendar_slots, member_slots, slot_members
 from sessiondesk.scheduling.errors import InvalidBooking, SlotTaken
 from sessiondesk.scheduling.forms.public import BookingForm, known_timezone, parse_slot, timezone_choices
-from sessiondesk.scheduling.models import Calendar, CalendarKind, Client, Session
+from sessiondesk.scheduling.models import Calendar, CalendarKind, Session
 from sessiondesk.security import ratelimit
 
 WINDOW_DAYS = 14
@@ -333,7 +333,7 @@ def _book(request: HttpRequest, calendar: Calendar) -> HttpResponse:
     except InvalidBooking as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _details(request, calendar, form, 400, start=data["start"])
-    client = Client.objects.get(org=calendar.org, email=data["email"].strip().lower())
+    [client] = session.clients.all()  # the visitor; the new session carries it, no query
     token = links.booking_token(session, client, visitor_tz=data["tz"])
     url = reverse("booking_confirmed", args=[token]) + "?" + urlencode({"tz": data["tz"]})
     return see_other(url)
