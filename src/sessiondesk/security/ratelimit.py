@@ -14,7 +14,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -55,15 +55,6 @@ def _key(scope: str, ident: str) -> str:
     return hashlib.sha256(f"{scope}\0{ident}".encode()).hexdigest()
 
 
-def _locked(key: str, now: dt.datetime) -> RateCounter:
-    row, created = RateCounter.objects.select_for_update().get_or_create(
-        key=key, defaults={"window_start": now, "count": 0}
-    )
-    if created:
-        RateCounter.objects.filter(window_start__lt=now - STALE).delete()
-    return row
-
-
 def retry_after(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> int | None:
     """Seconds until ``ident`` may try ``scope`` again, or None while it is under the limit."""
     if not rate.enabled:
@@ -78,36 +69,47 @@ def retry_after(scope: str, ident: str, rate: Rate, now: dt.datetime | None = No
     return max(1, math.ceil((ends - now).total_seconds()))
 
 
+def _count(key: str, rate: Rate, now: dt.datetime) -> int:
+    """Count one request in the key's window (a new window when the last one has ended) and return
+    the window's count, this request included. One statement, atomic on SQLite and PostgreSQL alike,
+    so requests in several processes are never lost or counted past the limit together."""
+    ops = connection.ops
+    table, key_column = ops.quote_name(RateCounter._meta.db_table), ops.quote_name("key")
+    started = ops.adapt_datetimefield_value(now)
+    ended = ops.adapt_datetimefield_value(now - dt.timedelta(seconds=rate.seconds))
+    # In SET, every expression sees the row as it was before the update.
+    sql = (
+        f"INSERT INTO {table} ({key_column}, window_start, count) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({key_column}) DO UPDATE SET "
+        f"count = CASE WHEN {table}.window_start <= %s THEN 1 ELSE {table}.count + 1 END, "
+        f"window_start = CASE WHEN {table}.window_start <= %s THEN excluded.window_start "
+        f"ELSE {table}.window_start END "
+        "RETURNING count"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, started, ended, ended])
+        (count,) = cursor.fetchone()
+    if count == 1:  # a new window: now and then forget the windows that ended long ago
+        RateCounter.objects.filter(window_start__lt=now - STALE).delete()
+    return int(count)
+
+
 def record(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> None:
     """Count one request of ``ident`` for ``scope``."""
-    if not rate.enabled:
-        return
-    now = now or timezone.now()
-    with transaction.atomic():
-        row = _locked(_key(scope, ident), now)
-        if row.window_start + dt.timedelta(seconds=rate.seconds) <= now:
-            row.window_start, row.count = now, 0
-        row.count += 1
-        row.save(update_fields=["window_start", "count"])
+    if rate.enabled:
+        _count(_key(scope, ident), rate, now or timezone.now())
 
 
 def hit(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> int | None:
-    """Count this request, or return the seconds to wait when it is over the limit (then it is not
-    counted). The check and the count happen under one row lock, so concurrent requests in several
-    processes never get past the limit together."""
+    """Count this request, or return the seconds to wait when it is over the limit. Refused requests
+    count too (the window does not move), so a requester past the limit stays refused until the
+    window ends."""
     if not rate.enabled:
         return None
     now = now or timezone.now()
-    with transaction.atomic():
-        row = _locked(_key(scope, ident), now)
-        ends = row.window_start + dt.timedelta(seconds=rate.seconds)
-        if ends <= now:
-            row.window_start, row.count = now, 0
-        elif row.count >= rate.requests:
-            return max(1, math.ceil((ends - now).total_seconds()))
-        row.count += 1
-        row.save(update_fields=["window_start", "count"])
-    return None
+    if _count(_key(scope, ident), rate, now) <= rate.requests:
+        return None
+    return retry_after(scope, ident, rate, now) or 1
 
 
 def too_many(request: HttpRequest, wait: int, what: str) -> HttpResponse:
