@@ -32,6 +32,7 @@ def session_changed(session: Session) -> None:
         links = links.exclude(provider=provider)
     # Links of other providers may hold a meeting (or a create in flight): the worker removes it.
     _bump(links.exclude(state=LinkState.DELETED, desired_version=F("applied_version")))
+    wakeup.notify()  # worker processes wake when this transaction commits
     transaction.on_commit(wakeup.wake)
 
 
@@ -66,5 +67,6 @@ def retry(session: Session) -> int:
     stopped = MeetingLink.objects.filter(stuck, session_id=session.pk, provider=provider)
     count = stopped.update(state=LinkState.PENDING, attempts=0, next_attempt_at=timezone.now())
     if count:
+        wakeup.notify()
         transaction.on_commit(wakeup.wake)
     return count
