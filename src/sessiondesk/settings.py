@@ -214,3 +214,5 @@ ZOOM_DAILY_MEETING_LIMIT = env_int("ZOOM_DAILY_MEETING_LIMIT", 100, minimum=1)
 ZOOM_SWEEP_SECONDS = env_float("ZOOM_SWEEP_SECONDS", 600, minimum=1)
 # Occurrences of a recurring series get their meeting this many days before they start.
 MEETING_HORIZON_DAYS = env_int("MEETING_HORIZON_DAYS", 30, minimum=1)
+# Seconds a change to an existing meeting waits for further edits, so quick edits are one call.
+MEETING_UPDATE_SETTLE_SECONDS = env_float("MEETING_UPDATE_SETTLE_SECONDS", 2, minimum=0)
