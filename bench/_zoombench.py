@@ -5,6 +5,7 @@ emulator's OAuth endpoints), worker processes, and reading what the emulator hol
 import contextlib
 import json
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -75,22 +76,27 @@ print(json.dumps({{"token": token, "consultants": consultants, "lesson": lesson.
 def emulator(threads: int = 64) -> Iterator[httpx.Client]:
     """A Zoom emulator in its own process (so it never competes for this process's GIL)."""
     port = free_port()
-    proc = subprocess.Popen([PYTHON, "-c", SERVE.format(port=port, threads=threads)], cwd=ROOT)
-    zoom = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if zoom.get("/_emulator/clock").status_code == 200:
-                    break
-            time.sleep(0.1)
-        else:
-            raise SystemExit("the Zoom emulator did not start")
-        yield zoom
-    finally:
-        zoom.close()
-        proc.terminate()
-        proc.wait(timeout=20)
+    # Its log goes to a file: waitress complains about keep-alive connections it drops on the way out.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(
+            [PYTHON, "-c", SERVE.format(port=port, threads=threads)], cwd=ROOT, stdout=log, stderr=log
+        )
+        zoom = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                with contextlib.suppress(httpx.HTTPError):
+                    if zoom.get("/_emulator/clock").status_code == 200:
+                        break
+                time.sleep(0.1)
+            else:
+                log.seek(0)
+                raise SystemExit(f"the Zoom emulator did not start:\n{log.read()}")
+            yield zoom
+        finally:
+            zoom.close()
+            proc.terminate()
+            proc.wait(timeout=20)
 
 
 def zoom_env(env: dict[str, str], zoom: httpx.Client, **extra: object) -> dict[str, str]:
