@@ -3,7 +3,14 @@
 Serves the app with gunicorn (several processes) on SQLite and on PostgreSQL; prints per-backend
 figures, then one JSON object last: p50/p99 latency in ms, requests per second, errors.
 
+With ``--zoom-latency-ms 0,400`` it also runs, for each value, with online Zoom sessions booked:
+every consultant is a Zoom host (the emulator, in its own process, adding that many ms to every
+Zoom call) and a worker process makes the meetings while the bookings go on. The keys
+``<backend>_zoom_<ms>ms`` hold those runs, with the meetings made during them; booking latency
+should not move with Zoom's latency, since no request waits for Zoom.
+
     .venv/bin/python bench/booking_latency.py [--clients 16] [--requests 20] [--workers 4] [--backends sqlite,postgresql]
+                                              [--zoom-latency-ms 0,400]
 """
 
 import argparse
@@ -15,6 +22,7 @@ import time
 
 import httpx
 from _common import database, django_run, gunicorn, migrate, summary
+from _zoombench import connect_members, emulator, latency, requests, workers, zoom_env
 
 SEED = """
 import datetime as dt
@@ -55,7 +63,8 @@ def api_booking(client: httpx.Client, seed: dict, index: int, k: int) -> int:
         "consultant": seed["consultants"][index],
         "start": start.isoformat(),
         "end": (start + dt.timedelta(hours=1)).isoformat(),
-        "is_online": False,
+        "is_online": bool(seed.get("zoom")),
+        **({"provider": "zoom"} if seed.get("zoom") else {}),
     }
     response = client.post(
         "/api/v1/sessions/", json=body, headers={"Authorization": f"Bearer {seed['token']}"}
@@ -121,6 +130,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--zoom-latency-ms", default="", help="e.g. 0,400: also book Zoom sessions")
     args = parser.parse_args()
     results: dict = {
         "clients": args.clients,
@@ -134,7 +144,41 @@ def main() -> None:
             with gunicorn(env, args.workers) as url:
                 results[backend] = drive(url, seed, args.clients, args.requests)
         print(f"{backend}: {results[backend]}", file=sys.stderr)
+        for ms in [int(v) for v in args.zoom_latency_ms.split(",") if v.strip()]:
+            key = f"{backend}_zoom_{ms}ms"
+            results[key] = with_zoom(backend, args, ms)
+            print(f"{key}: {results[key]}", file=sys.stderr)
     print(json.dumps(results))
+
+
+ZOOM_SESSIONS = """
+from sessiondesk.scheduling.models import SessionType
+SessionType.objects.filter(pk={lesson}).update(is_online=True, default_provider="zoom")
+print(json.dumps({{}}))
+"""
+
+LINKS = """
+from sessiondesk.meetings.models import MeetingLink
+print(json.dumps({"links": MeetingLink.objects.count(), "active": MeetingLink.objects.filter(state="active").count()}))
+"""
+
+
+def with_zoom(backend: str, args: argparse.Namespace, ms: int) -> dict:
+    """The same run with online Zoom sessions, the emulator adding ``ms`` to every Zoom call and a
+    worker process making the meetings meanwhile."""
+    with emulator() as zoom, database(backend) as base_env:
+        env = zoom_env(base_env, zoom, ZOOM_ACCOUNT_CALLS_PER_SECOND=0)
+        migrate(env)
+        seed = django_run(env, SEED.format(clients=args.clients))
+        django_run(env, ZOOM_SESSIONS.format(lesson=seed["lesson"]))
+        connect_members(env, zoom, [f"c{i}@bench.test" for i in range(2 * args.clients)])
+        latency(zoom, ms)
+        seed["zoom"] = True
+        with workers(env, 1, 4), gunicorn(env, args.workers) as url:
+            result = drive(url, seed, args.clients, args.requests)
+        result["zoom_creates"] = len(requests(zoom, method="POST", path_prefix="/v2/users/", status="201"))
+        result.update(django_run(env, LINKS))
+    return result
 
 
 if __name__ == "__main__":

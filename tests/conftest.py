@@ -16,6 +16,12 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _meeting_changes_due_at_once(settings):  # type: ignore[no-untyped-def]
+    # Tests run the worker right after a change; the settle time for quick edits has its own tests.
+    settings.MEETING_UPDATE_SETTLE_SECONDS = 0
+
+
 @pytest.fixture
 def org(owner: Member) -> Organization:
     return owner.org

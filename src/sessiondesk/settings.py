@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from sessiondesk.lib.env import ConfigError, env, env_bool, env_int, env_list, env_rate
+from sessiondesk.lib.env import ConfigError, env, env_bool, env_float, env_int, env_list, env_rate
 from sessiondesk.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -173,7 +173,7 @@ DEV_MAILBOX = not _smtp_host
 ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS") or [_instance_secret("encryption_key", fernet=True)]
 
 # Worker loop.
-WORKER_POLL_SECONDS = float(env("WORKER_POLL_SECONDS", "0.5"))
+WORKER_POLL_SECONDS = env_float("WORKER_POLL_SECONDS", 0.5, minimum=0.01)
 WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
 
 # Logs: plain text or JSON lines, with the request id, scrubbed of secrets (sessiondesk/ops/logs.py).
@@ -210,7 +210,19 @@ ZOOM_ORG_WEBHOOK_SECRET_TOKEN = env("ZOOM_ORG_WEBHOOK_SECRET_TOKEN")
 # Make Zoom's data-compliance call after a deauthorisation (Zoom has deprecated it).
 ZOOM_DATA_COMPLIANCE = env_bool("ZOOM_DATA_COMPLIANCE", False)
 ZOOM_REDIRECT_URL = env("ZOOM_REDIRECT_URL", SITE_URL + "/integrations/zoom/callback/")
-ZOOM_HTTP_TIMEOUT = float(env("ZOOM_HTTP_TIMEOUT", "15"))
+ZOOM_HTTP_TIMEOUT = env_float("ZOOM_HTTP_TIMEOUT", 15, minimum=0.1)
+
+# Meeting sync limits and schedule (docs/meetings.md).
+# Calls per second per Zoom account, shared by every worker; 0 turns pacing off.
+ZOOM_ACCOUNT_CALLS_PER_SECOND = env_float("ZOOM_ACCOUNT_CALLS_PER_SECOND", 10, minimum=0)
+# Meeting creates and updates per Zoom host and UTC day (Zoom's own limit is 100).
+ZOOM_DAILY_MEETING_LIMIT = env_int("ZOOM_DAILY_MEETING_LIMIT", 100, minimum=1)
+# Seconds between two passes of the sweep that compares upcoming meetings with Zoom.
+ZOOM_SWEEP_SECONDS = env_float("ZOOM_SWEEP_SECONDS", 600, minimum=1)
+# Occurrences of a recurring series get their meeting this many days before they start.
+MEETING_HORIZON_DAYS = env_int("MEETING_HORIZON_DAYS", 30, minimum=1)
+# Seconds a change to an existing meeting waits for further edits, so quick edits are one call.
+MEETING_UPDATE_SETTLE_SECONDS = env_float("MEETING_UPDATE_SETTLE_SECONDS", 2, minimum=0)
 
 # Zoom account administration (integrations/zoom/directory): how often the organisation's Zoom
 # directory is copied again in full, in minutes (webhooks keep it current in between).

@@ -22,14 +22,14 @@ def _cas(link_id: int, owner: str, now: dt.datetime) -> bool:
     return _due(now).filter(id=link_id).update(lease_until=now + lease, lease_owner=owner) == 1
 
 
-def claim(owner: str, limit: int = 1) -> list[int]:
+def claim(owner: str, limit: int = 1, now: dt.datetime | None = None) -> list[int]:
     """Lease up to ``limit`` due links for ``owner`` and return their ids.
 
     A crashed owner's lease simply expires and the link becomes due again. On PostgreSQL the
     candidates are picked with SKIP LOCKED so concurrent workers spread over different rows
     instead of racing for the same one; the CAS UPDATE is what makes the claim safe everywhere.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     due = _due(now).order_by("next_attempt_at", "id").values_list("id", flat=True)
     if connection.vendor == "postgresql":
         with transaction.atomic():

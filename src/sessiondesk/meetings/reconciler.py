@@ -15,7 +15,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from sessiondesk.meetings import attempts, claims, providers
+from sessiondesk.meetings import attempts, claims, horizon, providers
 from sessiondesk.meetings.backoff import retry_delay
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
@@ -37,30 +37,31 @@ CLEARED = {
 }
 
 
-def reconcile_due(limit: int, owner: str) -> int:
-    """Claim and reconcile up to ``limit`` due links, one after another; returns how many."""
-    ids = claims.claim(owner, limit)
+def reconcile_due(limit: int, owner: str, now: dt.datetime | None = None) -> int:
+    """Claim and reconcile up to ``limit`` due links, one after another; returns how many.
+    ``now`` stands in for the clock (tests of the horizon move time with it)."""
+    ids = claims.claim(owner, limit, now=now)
     for link_id in ids:
-        reconcile(link_id, owner)
+        reconcile(link_id, owner, now=now)
     return len(ids)
 
 
-def reconcile(link_id: int, owner: str) -> None:
+def reconcile(link_id: int, owner: str, now: dt.datetime | None = None) -> None:
     link = MeetingLink.objects.select_related("session__consultant__user", "session__org").get(id=link_id)
     version = link.desired_version
     try:
-        fields = _apply(link, owner)
+        fields = _apply(link, owner, now or timezone.now())
     except ProviderError as error:
-        _failed(link, version, owner, error)
+        _failed(link, version, owner, error, now)
     except Exception as error:
         # Push the row forward like a transient failure, so one bad row never stalls the loop.
         log.exception("meeting link %s failed unexpectedly", link_id)
-        _failed(link, version, owner, ProviderError(f"Internal error: {error!r}", permanent=False))
+        _failed(link, version, owner, ProviderError(f"Internal error: {error!r}", permanent=False), now)
     else:
         _succeeded(link, version, owner, fields)
 
 
-def _apply(link: MeetingLink, owner: str) -> dict[str, Any]:
+def _apply(link: MeetingLink, owner: str, now: dt.datetime) -> dict[str, Any]:
     """Make the needed call (if any) and return the link fields that describe the result."""
     wanted = wanted_provider(link.session) == link.provider
     holds = bool(link.external_id or link.create_intent or link.applied_payload is not None)
@@ -76,6 +77,10 @@ def _apply(link: MeetingLink, owner: str) -> dict[str, Any]:
     if not wanted:
         _remove(link, provider)
         return {"state": LinkState.DELETED, **CLEARED}
+    if not holds and provider.external:
+        wait = horizon.wait_error(link.session, now)  # a later occurrence of a series, beyond the horizon
+        if wait is not None:
+            raise wait
     payload = _normalised(provider.build_payload(link.session))
     meeting = _present(link, provider, payload, owner)
     if meeting is None:
@@ -152,9 +157,10 @@ def _succeeded(link: MeetingLink, version: int, owner: str, fields: dict[str, An
         applied_version=version, lease_until=None, lease_owner="", **done
     )
     if not applied:
-        # The session changed while we worked: keep what the provider holds, stay pending for another pass.
+        # The session changed while we worked: keep what the provider holds, stay pending for another
+        # pass, due when that change asked for (edits in a row settle first, see sync._bump).
         done.pop("state")
-        if not claims.release(link.pk, owner, next_attempt_at=timezone.now(), **done):
+        if not claims.release(link.pk, owner, **done):
             log.warning("meeting link %s: lease lost before the result was saved", link.pk)
             return
     if applied and fields["state"] == LinkState.ACTIVE:
@@ -173,8 +179,10 @@ def _link_ready(link: MeetingLink) -> None:
         log.exception("meeting link %s: could not queue the link emails", link.pk)
 
 
-def _failed(link: MeetingLink, version: int, owner: str, error: ProviderError) -> None:
-    now = timezone.now()
+def _failed(
+    link: MeetingLink, version: int, owner: str, error: ProviderError, now: dt.datetime | None = None
+) -> None:
+    now = now or timezone.now()
     remedy = error.remedy or ("" if error.permanent else "SessionDesk will retry automatically.")
     base = {"last_error": error.message, "remedy": remedy}
     if error.permanent:

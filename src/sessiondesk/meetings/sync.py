@@ -5,8 +5,11 @@ session as it is then with what was last applied and makes at most one call per 
 calling this for a save that changed nothing costs no provider call.
 """
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from sessiondesk.meetings import wakeup
@@ -32,6 +35,7 @@ def session_changed(session: Session) -> None:
         links = links.exclude(provider=provider)
     # Links of other providers may hold a meeting (or a create in flight): the worker removes it.
     _bump(links.exclude(state=LinkState.DELETED, desired_version=F("applied_version")))
+    wakeup.notify()  # worker processes wake when this transaction commits
     transaction.on_commit(wakeup.wake)
 
 
@@ -46,12 +50,20 @@ def _want(session: Session, provider: str) -> None:
         _bump(MeetingLink.objects.filter(session_id=session.pk, provider=provider))
 
 
+# A link that holds a meeting already: its changes may wait a moment, so that quick edits in a row
+# (a person fixing a title, then the time) become one provider call instead of one each.
+HOLDS_MEETING = Q(applied_payload__isnull=False) | ~Q(external_id="")
+
+
 def _bump(links) -> int:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    settled = now + dt.timedelta(seconds=settings.MEETING_UPDATE_SETTLE_SECONDS)
     return links.update(
         desired_version=F("desired_version") + 1,
         state=LinkState.PENDING,
         attempts=0,
-        next_attempt_at=timezone.now(),
+        # A new meeting is due at once (people wait for its join link); a change, once edits settle.
+        next_attempt_at=Case(When(HOLDS_MEETING, then=Value(settled)), default=Value(now)),
         last_error="",
         remedy="",
     )
@@ -66,5 +78,6 @@ def retry(session: Session) -> int:
     stopped = MeetingLink.objects.filter(stuck, session_id=session.pk, provider=provider)
     count = stopped.update(state=LinkState.PENDING, attempts=0, next_attempt_at=timezone.now())
     if count:
+        wakeup.notify()
         transaction.on_commit(wakeup.wake)
     return count

@@ -1,9 +1,22 @@
-"""An in-process nudge so an embedded worker thread reacts at once to a commit in this process.
+"""Wake idle workers at once when a change commits, so a meeting is made without waiting for a poll.
 
-Workers in other processes just poll (``WORKER_POLL_SECONDS``); this only shortens the wait.
+In one process (``sessiondesk up``, SQLite or not) ``wake()`` sets an event the worker threads wait
+on. Across processes on PostgreSQL, ``notify()`` sends ``NOTIFY sessiondesk_work`` inside the
+changing transaction (PostgreSQL delivers it on commit, and folds repeats within one transaction
+into one), and each worker process keeps one connection that ``LISTEN``s and sets its event
+(``Listener``). Polling every ``WORKER_POLL_SECONDS`` stays as the fallback: a lost connection or a
+missed notification only delays work by one poll, it never loses it (the rows are the truth).
 """
 
+import logging
 import threading
+
+from django.db import connection
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "sessiondesk_work"
+RECONNECT_SECONDS = 5.0
 
 _event = threading.Event()
 
@@ -15,3 +28,47 @@ def wake() -> None:
 def wait(timeout: float) -> None:
     _event.wait(timeout)
     _event.clear()
+
+
+def notify() -> None:
+    """Tell worker processes there is new work once the current transaction commits (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"NOTIFY {CHANNEL}")
+
+
+class Listener:
+    """A thread holding its own PostgreSQL connection that LISTENs and wakes this process's workers."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self.thread = threading.Thread(target=self.run, name="sessiondesk-listener", daemon=True)
+
+    @staticmethod
+    def wanted() -> bool:
+        return connection.vendor == "postgresql"
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self._listen()
+            except Exception:
+                log.warning("worker wake-up listener lost its connection; polling meanwhile", exc_info=True)
+                self.stop.wait(RECONNECT_SECONDS)
+
+    def _listen(self) -> None:
+        import psycopg
+
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as listener:
+            listener.execute(f"LISTEN {CHANNEL}")
+            wake()  # anything committed while we were not listening
+            while not self.stop.is_set():
+                for _ in listener.notifies(timeout=1.0):
+                    wake()

@@ -3,6 +3,8 @@
 Each thread loops over the jobs (parallel jobs in every thread, the others in thread 0),
 closes stale database connections between passes, and sleeps only when a pass found no work.
 Thread 0 also writes the WorkerHeartbeat. Stopping lets each thread finish its current item.
+An idle thread waits ``WORKER_POLL_SECONDS`` or until woken (``meetings.wakeup``: a commit in this
+process, or on PostgreSQL a NOTIFY from any process).
 """
 
 import logging
@@ -41,6 +43,8 @@ class Worker:
         self._beat_at = 0.0
 
     def run(self) -> None:
+        if not self.once and wakeup.Listener.wanted():
+            wakeup.Listener(self.stop).start()  # commits in other processes wake this one at once
         threads = [
             threading.Thread(target=self.loop, args=(i,), name=f"worker-{i}", daemon=True)
             for i in range(1, self.concurrency)

@@ -6,6 +6,9 @@ Interface: ``exchange_code``, ``refresh_tokens(refresh_token, kind=connection.ki
 ``retry_after``, ``invalid_grant``). Tests inject the emulator in-process with ``use_transport(httpx.WSGITransport(app=emulator_app))``.
 """
 
+import functools
+import ssl
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +24,7 @@ from sessiondesk.integrations.zoom.models import ConnectionKind
 from sessiondesk.meetings import attempts
 
 _transport: httpx.BaseTransport | None = None
+_local = threading.local()
 
 
 @contextmanager
@@ -78,12 +82,29 @@ class ZoomUser:
         return self.role_name or {"0": "Owner", "1": "Admin", "2": "Member"}.get(self.role_id, "")
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """Loading the CA bundle costs tens of milliseconds: once per process, not per call."""
+    return httpx.create_ssl_context()
+
+
+def _http() -> httpx.Client:
+    """This thread's HTTP client, kept so calls reuse its connections (no TLS handshake per call)."""
+    key = (_transport, settings.ZOOM_HTTP_TIMEOUT)
+    if getattr(_local, "key", None) != key:
+        if getattr(_local, "client", None) is not None:
+            _local.client.close()
+        _local.client = httpx.Client(transport=_transport, timeout=key[1], verify=_tls())
+        _local.key = key
+    client: httpx.Client = _local.client
+    return client
+
+
 def _send(operation: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
     """One HTTP call, logged; raises ZoomError for anything but 2xx."""
     started = time.perf_counter()
     try:
-        with httpx.Client(transport=_transport, timeout=settings.ZOOM_HTTP_TIMEOUT) as http:
-            response = http.request(method, url, **kwargs)
+        response = _http().request(method, url, **kwargs)
     except httpx.HTTPError as exc:
         error = from_transport(exc)
         _record(operation, started, None, error)

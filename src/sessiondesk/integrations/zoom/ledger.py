@@ -14,12 +14,11 @@ from django.db.models import F
 
 from sessiondesk.integrations.zoom.models import HostDailyLedger
 
-DAILY_LIMIT = 100
 STATUS = "Zoom daily limit reached, continues at 00:00 UTC"
 
 
 def limit() -> int:
-    return int(getattr(settings, "ZOOM_DAILY_MEETING_LIMIT", DAILY_LIMIT))
+    return int(settings.ZOOM_DAILY_MEETING_LIMIT)
 
 
 def today(now: dt.datetime) -> dt.date:

@@ -16,11 +16,9 @@ from django.utils import timezone
 
 from sessiondesk.integrations.zoom.models import AccountPace
 
-DEFAULT_RATE = 10.0  # calls per second per account; Zoom's Pro plan allows 20 Medium / 30 Light
-
 
 def rate() -> float:
-    return float(getattr(settings, "ZOOM_ACCOUNT_CALLS_PER_SECOND", DEFAULT_RATE))
+    return float(settings.ZOOM_ACCOUNT_CALLS_PER_SECOND)
 
 
 def reserve(zoom_account_id: str, clock: Callable[[], dt.datetime] = timezone.now) -> float:

@@ -36,7 +36,7 @@ GONE = (404, "3001")
 
 
 def interval() -> dt.timedelta:
-    return dt.timedelta(seconds=getattr(settings, "ZOOM_SWEEP_SECONDS", 600))
+    return dt.timedelta(seconds=settings.ZOOM_SWEEP_SECONDS)
 
 
 def run(limit: int) -> int:

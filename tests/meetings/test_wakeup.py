@@ -1,0 +1,69 @@
+"""Idle workers wake at once when a change commits: in-process, and across processes on PostgreSQL."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from sessiondesk.meetings import wakeup
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.worker import run_in_thread
+from sessiondesk.scheduling.models import Session
+from tests.meetings.conftest import make_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def waited(timeout: float) -> float:
+    began = time.monotonic()
+    wakeup.wait(timeout)
+    return time.monotonic() - began
+
+
+def test_it_wakes_a_waiting_worker_when_a_change_commits_in_this_process(consultant, lesson) -> None:  # type: ignore[no-untyped-def]
+    wakeup.wait(0)
+    with transaction.atomic():
+        make_session(consultant, lesson)
+        assert waited(0.05) >= 0.05  # nothing before the commit
+    assert waited(5) < 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's")
+def test_it_wakes_another_process_through_notify_only_on_commit(consultant, lesson) -> None:  # type: ignore[no-untyped-def]
+    stop = threading.Event()
+    listener = wakeup.Listener(stop)
+    listener.start()
+    try:
+        assert waited(5) < 5  # the listener wakes once when it starts listening
+        with transaction.atomic():
+            wakeup.notify()
+            assert waited(1.5) >= 1.5  # a NOTIFY is delivered on commit, not before
+        assert waited(5) < 1.5
+        with transaction.atomic():
+            wakeup.notify()
+            transaction.set_rollback(True)
+        assert waited(1.5) >= 1.5  # rolled back: no wake-up
+    finally:
+        stop.set()
+        listener.thread.join(timeout=5)
+    assert not listener.thread.is_alive()
+
+
+def test_it_makes_a_meeting_soon_after_the_commit_without_waiting_for_the_poll(  # type: ignore[no-untyped-def]
+    settings, consultant, lesson
+) -> None:
+    settings.WORKER_POLL_SECONDS = 30
+    stop = threading.Event()
+    thread = run_in_thread(stop)
+    try:
+        time.sleep(0.3)  # the worker has found nothing and waits for its 30 s poll
+        session: Session = make_session(consultant, lesson)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and MeetingLink.objects.get(session=session).state != "active":
+            time.sleep(0.02)
+        assert MeetingLink.objects.get(session=session).state == "active"
+    finally:
+        stop.set()
+        wakeup.wake()
+        thread.join(timeout=5)
