@@ -65,6 +65,11 @@ CASES = [
         zoom(10, "zu-adam", "zu-adam", "acct-org", "adam@org.test", "Adam (adam@org.test) for Carla", ADAM),
     ),
     (
+        "org account, the connecting admin's own session: the card names them once",
+        facts(consultant_id=ADAM, consultant_name="Adam"), ORG, {}, {},
+        zoom(10, "zu-adam", "zu-adam", "acct-org", "adam@org.test", "Adam (adam@org.test)", ADAM),
+    ),
+    (
         "org account needing reconnect: falls back to the personal connection",
         facts(), ORG_BROKEN, {CARLA: CARLA_OWN}, {},
         zoom(20, "me", "zu-carla", "acct-carla", "carla@own.test", "Carla (carla@own.test)", CARLA),

@@ -100,7 +100,9 @@ def _in_org_account(
     else:
         # The consultant has no Zoom user in the account: the admin's user holds it, and the card says so.
         user = ZoomUserRef(org.zoom_user_id, org.zoom_email)
-        label = f"{org.member_name} ({org.zoom_email}) for {facts.consultant_name}"
+        label = f"{org.member_name} ({org.zoom_email})"
+        if org.member_id != facts.consultant_id:
+            label += f" for {facts.consultant_name}"
         member_id = org.member_id
     others = [links[m].email for m in facts.co_host_ids if m in links and links[m].id != user.id]
     return HostDecision(

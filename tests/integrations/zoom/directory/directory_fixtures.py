@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from sessiondesk.accounts.models import Member
+from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.integrations.zoom import client, scopes
 from sessiondesk.integrations.zoom.devseed import DIRECTORY_EVENTS as EVENTS
 from sessiondesk.integrations.zoom.directory import sync
@@ -127,7 +127,11 @@ def org_zoom_fixture(emu: httpx.Client, owner: Member) -> ZoomConnection:
 
 @pytest.fixture(name="synced")
 def synced_fixture(emu: httpx.Client, org_zoom: ZoomConnection, owner: Member) -> ZoomConnection:
+    """The directory after a first sync, with no member linked yet: these tests make and undo links
+    by hand (the first sync's links by email are proved in test_links_by_email.py)."""
     assert sync.run(owner.org) is not None
+    DirectoryUser.objects.filter(org=owner.org).update(member=None)
+    AuditEntry.objects.filter(org=owner.org, action="zoom_directory.linked").delete()
     flush(emu)
     clear(emu)
     return org_zoom

@@ -43,6 +43,39 @@ def link(actor: Member, user: DirectoryUser, member: Member | None) -> Directory
     return user
 
 
+def match_by_email(org_id: int, emails: Iterable[str]) -> int:
+    """Link the Zoom users with these emails (the ones a sync saw for the first time) to the member of
+    the organisation with the same email who hosts sessions and holds no Zoom user yet; returns how
+    many were linked. Zoom has confirmed the email of a user in the account, so the same address
+    names the same person. Only new users are matched, so a link an admin removed stays removed."""
+    wanted = {e.lower() for e in emails}
+    if not wanted:
+        return 0
+    linked = set(
+        DirectoryUser.objects.filter(org_id=org_id, member__isnull=False).values_list("member_id", flat=True)
+    )
+    unlinked = {
+        u.email.lower(): u
+        for u in DirectoryUser.objects.filter(org_id=org_id, member__isnull=True)
+        if u.email.lower() in wanted
+    }
+    members = Member.objects.filter(org_id=org_id, is_active=True).select_related("user", "org")
+    count = 0
+    with transaction.atomic():
+        for member in members:
+            user = unlinked.get(member.user.email.lower())
+            if user is None or member.pk in linked or not member.hosts_sessions:
+                continue
+            attach(user, member)
+            audit.record(
+                member.org, None, "zoom_directory.linked", user,
+                actor_label="directory sync", email=user.email, member=member.name, previous="",
+                matched="same email",
+            )  # fmt: skip
+            count += 1
+    return count
+
+
 def host_links(org_id: int, member_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """Member id → (Zoom user id, email) of linked, active Zoom users (pending users cannot host yet)."""
     rows = DirectoryUser.objects.filter(

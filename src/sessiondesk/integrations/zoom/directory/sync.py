@@ -21,8 +21,8 @@ from django.utils import timezone
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.integrations.zoom import pacing
-from sessiondesk.integrations.zoom.directory import gate, queue, writer, zoom_api
-from sessiondesk.integrations.zoom.directory.models import DirectorySync, SyncState
+from sessiondesk.integrations.zoom.directory import gate, links, queue, writer, zoom_api
+from sessiondesk.integrations.zoom.directory.models import DirectorySync, DirectoryUser, SyncState
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
 from sessiondesk.meetings import wakeup
@@ -100,6 +100,7 @@ def run(org: Organization) -> DirectorySync | None:
         return None
     try:
         fetched = fetch(connection, org)
+        known = set(DirectoryUser.objects.filter(org=org).values_list("email", flat=True))
         rows = writer.write(org, connection.zoom_account_id, fetched.roles, fetched.groups, fetched.users)
     except (ZoomError, gate.ZoomRefused) as exc:
         message = exc.message
@@ -124,6 +125,7 @@ def run(org: Organization) -> DirectorySync | None:
         requested_at=None,
         next_run_at=now + dt.timedelta(minutes=settings.ZOOM_DIRECTORY_SYNC_MINUTES),
     )
+    links.match_by_email(org.pk, {u.email for u in fetched.users} - known)
     queue.apply_due(50, org=org)  # users who became active may have changes waiting
     return DirectorySync.objects.get(org=org)
 
