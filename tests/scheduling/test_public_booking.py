@@ -470,3 +470,11 @@ def test_it_books_a_slot_in_a_fixed_number_of_queries(client, calendar):
     assert len(captured.captured_queries) == {"sqlite": 18, "postgresql": 20}[connection.vendor]
     assert Session.objects.get().start == start
     assert OutboundEmail.objects.count() == 2
+
+
+def test_the_confirmation_names_a_zone_whose_abbreviation_is_its_name_once(client, calendar):
+    response = client.post(details_url(calendar), booking_data(first_slot(calendar), tz="UTC"), follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "(UTC)" in body
+    assert "(UTC, UTC)" not in body
