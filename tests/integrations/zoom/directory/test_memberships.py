@@ -162,3 +162,21 @@ def test_it_changes_nothing_when_read_only(emu: httpx.Client, synced: ZoomConnec
     assert calls(emu) == []
     assert GroupMembership.objects.count() == 1
     assert QueuedChange.objects.count() == 0
+
+
+def test_a_queued_change_is_sent_once_when_two_workers_hold_it(
+    emu: httpx.Client, dir_emulator: EmulatorApp, synced: ZoomConnection, admin: Member
+) -> None:
+    nia = onboard.onboard(admin, "nia@acme.test", "Nia", "New", 2)
+    memberships.add_to_group(admin, nia, group("Tutors"))
+    emu.post(f"/_emulator/users/{nia.zoom_user_id}/accept")
+    flush(emu)
+    webhooks.process_due(10)
+    held_by_other_worker = QueuedChange.objects.select_related("user__org", "queued_by").get()
+    clear(emu)
+
+    assert queue.apply_due(10) == 1
+    assert queue.apply(held_by_other_worker) is False
+
+    assert calls(emu) == [("POST", "/v2/groups/g-tutors/members", 201)]
+    assert AuditEntry.objects.filter(action="zoom_directory.queued_change_applied").count() == 1

@@ -24,6 +24,9 @@ from sessiondesk.integrations.zoom.directory.models import (
 )
 
 MAX_BACKOFF = dt.timedelta(hours=6)
+# A claimed change is not due again for this long: long enough for one Zoom call, short enough that a
+# worker that died mid-call only delays it.
+CLAIM = dt.timedelta(minutes=2)
 
 
 def apply_due(limit: int, org: Organization | None = None) -> int:
@@ -40,7 +43,18 @@ def apply_due(limit: int, org: Organization | None = None) -> int:
     return done
 
 
+def _claim(change: QueuedChange) -> bool:
+    """Compare-and-swap on the due time read with the change: of several workers (or a worker and a
+    sync's own pass) holding the same change, exactly one sends it to Zoom."""
+    claimed = QueuedChange.objects.filter(pk=change.pk, next_attempt_at=change.next_attempt_at).update(
+        next_attempt_at=timezone.now() + CLAIM
+    )
+    return claimed == 1
+
+
 def apply(change: QueuedChange) -> bool:
+    if not _claim(change):
+        return False
     user = change.user
     connection = gate.connection_of(user.org)
     refusal = gate.write_refusal(connection)
