@@ -12,11 +12,10 @@ import argparse
 import json
 import subprocess
 import sys
-import threading
 import time
 
 import httpx
-from _common import PYTHON, database, django_run, percentile
+from _common import PYTHON, ROOT, database, django_run, percentile
 
 SETUP = """
 import datetime as dt
@@ -45,42 +44,8 @@ print(json.dumps({{"connection": connection.pk}}))
 REDIRECT = "http://127.0.0.1/integrations/zoom/callback/"
 
 
-def child(connection_id: int, threads: int, start_at: float) -> None:
-    """One process of the race: T threads ask for the token at the same instant."""
-    import django
-
-    django.setup()
-    from django.db import connection as db
-
-    from sessiondesk.integrations.zoom import tokens
-    from sessiondesk.integrations.zoom.models import ZoomConnection
-
-    waits: list[float] = []
-    errors: list[str] = []
-    served: list[str] = []
-    lock = threading.Lock()
-
-    def one() -> None:
-        try:
-            conn = ZoomConnection.objects.get(pk=connection_id)
-            time.sleep(max(0.0, start_at - time.time()))
-            started = time.perf_counter()
-            token = tokens.access_token(conn)
-            with lock:
-                waits.append((time.perf_counter() - started) * 1000)
-                served.append(token)
-        except Exception as exc:
-            with lock:
-                errors.append(f"{type(exc).__name__}: {exc}")
-        finally:
-            db.close()
-
-    workers = [threading.Thread(target=one) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    print(json.dumps({"waits_ms": waits, "errors": errors, "distinct_tokens": len(set(served))}))
+# One racing process: the same script the token-race test starts.
+CHILD = ROOT / "tests" / "integrations" / "zoom" / "race_child.py"
 
 
 def race(backend: str, processes: int, threads: int) -> dict:
@@ -125,7 +90,7 @@ def race(backend: str, processes: int, threads: int) -> dict:
             start_at = time.time() + 2 + processes * 0.5
             children = [
                 subprocess.Popen(
-                    [PYTHON, __file__, "--child", str(connection_id), str(threads), str(start_at)],
+                    [PYTHON, str(CHILD), str(connection_id), str(threads), str(start_at)],
                     env=env,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
@@ -163,9 +128,6 @@ def race(backend: str, processes: int, threads: int) -> dict:
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]))
-        return
     parser = argparse.ArgumentParser()
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
