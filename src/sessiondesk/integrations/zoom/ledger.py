@@ -35,13 +35,14 @@ def take(zoom_user_id: str, now: dt.datetime) -> bool:
     rows = HostDailyLedger.objects.filter(zoom_user_id=zoom_user_id, day=today(now))
     if rows.filter(used__lt=limit()).update(used=F("used") + 1):
         return True
-    if rows.exists():
-        return False
+    # No unit taken: either today's row is spent, or it did not exist when the update ran. Asking
+    # "does it exist?" now would race with a worker creating it this instant (and call the day spent
+    # after one call); creating it settles which case it is.
     try:
         with transaction.atomic():
             HostDailyLedger.objects.create(zoom_user_id=zoom_user_id, day=today(now), used=1)
         return True
-    except IntegrityError:  # another worker made today's row first
+    except IntegrityError:  # the row exists (maybe made by another worker just now): take from it
         return bool(rows.filter(used__lt=limit()).update(used=F("used") + 1))
 
 
