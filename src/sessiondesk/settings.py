@@ -102,7 +102,8 @@ TEMPLATES = [
 _default_db = f"sqlite:///{HOME / 'sessiondesk.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _default_db), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's SQLite backend, with writers queued so the next starts when the previous commits.
+    DATABASES["default"]["ENGINE"] = "sessiondesk.lib.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # Writers take the lock at BEGIN, so check-then-insert inside a transaction is serialised.
         "transaction_mode": "IMMEDIATE",

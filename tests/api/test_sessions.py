@@ -98,6 +98,32 @@ def test_it_shows_the_join_link_but_never_the_host_start_url(call_as, consultant
     assert b"999111" not in response.content
 
 
+def test_a_new_online_session_answers_with_its_pending_meeting(call_as, staff, consultant, lesson):
+    """The response shows the meeting block the worker is about to fill, without reading it back."""
+    api = call_as(staff)
+    api.get("/me")
+    payload = body(lesson, consultant, future(3, 10), is_online=True, provider="custom")
+    payload["custom_meeting_url"] = "https://meet.example/algebra"
+    with CaptureQueriesContext(connection) as captured:
+        response = api.post("/sessions/", payload)
+    assert response.status_code == 201
+    assert response.json()["meeting"] == {
+        "provider": "custom",
+        "state": "pending",
+        "join_url": "",
+        "passcode": "",
+        "host_label": "",
+        "remedy": "",
+    }
+    link = MeetingLink.objects.get(session_id=response.json()["id"])
+    assert (link.provider, link.state, link.desired_version, link.applied_version) == ("custom", "pending", 1, 0)
+    # Token, session type, consultant; begin; the clash check; the session, its meeting link, the
+    # emails, the audit entry; commit. PostgreSQL adds the consultant's row lock and the NOTIFY that
+    # wakes the workers.
+    assert len(captured.captured_queries) == {"sqlite": 10, "postgresql": 12}[connection.vendor]
+    assert any("NOTIFY" in q["sql"] for q in captured.captured_queries) == (connection.vendor == "postgresql")
+
+
 def test_it_schedules_a_weekly_series(call_as, consultant, lesson):
     start = future(3, 16)
     response = call_as(consultant).post(
@@ -274,11 +300,11 @@ def test_it_schedules_a_session_in_a_fixed_number_of_queries(call_as, staff, con
     with CaptureQueriesContext(connection) as captured:
         response = api.post("/sessions/", body(lesson, consultant, future(3, 10), clients=[student.pk]))
     assert response.status_code == 201
-    # Token, session type, consultant, client; begin; the clash check; the session, its client, its
-    # meeting link, the emails, the audit entry; commit; the meeting link for the response. PostgreSQL
-    # adds the consultant's row lock (SQLite's writers are serialised by the transaction itself) and
-    # the NOTIFY that wakes the workers.
-    assert len(captured.captured_queries) == {"sqlite": 13, "postgresql": 15}[connection.vendor]
+    # Token, session type, consultant, client; begin; the clash check; the session, its client, the
+    # emails, the audit entry; commit. An in-person session has no meeting link to write, and the
+    # response knows it has none without reading. PostgreSQL adds the consultant's row lock (SQLite's
+    # writers are serialised by the transaction itself).
+    assert len(captured.captured_queries) == {"sqlite": 11, "postgresql": 12}[connection.vendor]
     assert response.json()["clients"] == [
         {"id": student.pk, "name": "Stu Student", "email": "stu@example.test"}
     ]

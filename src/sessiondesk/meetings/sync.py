@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from sessiondesk.lib.related import remember
 from sessiondesk.meetings import wakeup
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
@@ -37,6 +38,20 @@ def session_changed(session: Session) -> None:
     _bump(links.exclude(state=LinkState.DELETED, desired_version=F("applied_version")))
     wakeup.notify()  # worker processes wake when this transaction commits
     transaction.on_commit(wakeup.wake)
+
+
+def session_created(session: Session) -> None:
+    """``session_changed`` for a session this transaction has just inserted: it has no links to bump
+    and nobody else can have made one, so this is one insert when it wants a meeting, else nothing.
+    The new link (or none) is left in the session's ``meeting_links`` cache, as ``prefetch_related``
+    would, so showing the session's meeting block reads nothing back."""
+    provider = wanted_provider(session)
+    links = []
+    if provider is not None:
+        links.append(MeetingLink.objects.create(session=session, provider=provider, desired_version=1))
+        wakeup.notify()
+        transaction.on_commit(wakeup.wake)
+    remember(session, "meeting_links", links)
 
 
 def _want(session: Session, provider: str) -> None:

@@ -33,7 +33,7 @@ def run_all(*, zoom: bool = True) -> list[Finding]:
 
 
 def _on_sqlite() -> bool:
-    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    return connection.vendor == "sqlite"
 
 
 def _database_label() -> str:

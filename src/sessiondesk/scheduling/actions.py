@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.lib.related import remember
 from sessiondesk.meetings import sync
 from sessiondesk.notifications import actions as notify
 from sessiondesk.scheduling import validation
@@ -203,7 +204,7 @@ def _insert(
             session.co_hosts.add(*draft.co_hosts)
         _remember(session, "clients", draft.clients)
         _remember(session, "co_hosts", draft.co_hosts)
-        sync.session_changed(session)
+        sync.session_created(session)
         sessions.append(session)
     first = sessions[0]
     notify.session_event(first, "booked")
@@ -221,10 +222,7 @@ def _insert(
 def _remember(session: Session, relation: str, objects: list[Any]) -> None:
     """Fill the many-to-many cache of a session this transaction just wrote, as ``prefetch_related``
     would (in the models' order, by name), so reading its attendees back costs no query."""
-    cached = getattr(session, relation).get_queryset()
-    cached._result_cache = sorted(objects, key=lambda o: (o.name, o.pk))
-    cached._prefetch_done = True
-    session.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = cached
+    remember(session, relation, sorted(objects, key=lambda o: (o.name, o.pk)))
 
 
 def _targets(session: Session, scope: str) -> list[Session]:

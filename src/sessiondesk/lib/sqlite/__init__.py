@@ -1,0 +1,1 @@
+"""SQLite backend that queues writers promptly (see ``base``)."""

@@ -1,0 +1,135 @@
+"""Django's SQLite backend, with writers queued on a lock file so the next one starts as soon as the
+previous one commits.
+
+Every transaction starts with ``BEGIN IMMEDIATE`` (settings), so writers wait for each other at
+``BEGIN``. SQLite's own wait is a busy handler that sleeps in growing steps, up to 100 ms at a time,
+whether or not the lock was freed meanwhile: under concurrent bookings most of the waiting was
+sleeping past a free lock. Here a writer first takes an exclusive ``flock`` on ``<database>-lock``,
+polled every millisecond or two, and releases it at commit, rollback or close. A write outside a
+transaction (``INSERT``/``UPDATE``/``DELETE`` in autocommit, such as a rate-limit count) is its own
+transaction to SQLite, so it takes the file lock for that one statement.
+
+The file lock only orders writers; SQLite's lock still guards the data. A writer that cannot get the
+file lock within the connection's timeout goes on anyway, where SQLite's busy handler and its
+"database is locked" error apply as before; so do other programs writing to the file.
+"""
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.backends.sqlite3 import base
+
+_FIRST_PAUSE = 0.0005
+_LONGEST_PAUSE = 0.002
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+class _Cursor(base.SQLiteCursorWrapper):
+    """Takes the writers' queue for a write statement outside a transaction."""
+
+    queue: "DatabaseWrapper"
+
+    def _alone(self, query: str) -> bool:
+        return not self.connection.in_transaction and query.lstrip()[:6].upper() in _WRITES
+
+    def execute(self, query: str, params: Any = None) -> Any:
+        if not self._alone(query):
+            return super().execute(query, params)
+        with self.queue.queued():
+            return super().execute(query, params)
+
+    def executemany(self, query: str, param_list: Any) -> Any:
+        if not self._alone(query):
+            return super().executemany(query, param_list)
+        with self.queue.queued():
+            return super().executemany(query, param_list)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _queue_fd: int | None = None
+    _queued = False
+
+    def _queue_path(self) -> str | None:
+        name = str(self.settings_dict["NAME"])
+        if self.is_in_memory_db() or not name:
+            return None
+        return name + "-lock"
+
+    def _take_queue(self, any_mode: bool = False) -> None:
+        if self._queued or not (
+            any_mode or getattr(self, "transaction_mode", None) in ("IMMEDIATE", "EXCLUSIVE")
+        ):
+            return
+        if self._queue_fd is None:
+            path = self._queue_path()
+            if path is None:
+                return
+            self._queue_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        timeout = float(self.settings_dict["OPTIONS"].get("timeout", 5))
+        deadline = time.monotonic() + timeout
+        pause = _FIRST_PAUSE
+        while True:
+            try:
+                fcntl.flock(self._queue_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return
+                time.sleep(pause)
+                pause = min(pause * 2, _LONGEST_PAUSE)
+            else:
+                self._queued = True
+                return
+
+    @contextlib.contextmanager
+    def queued(self) -> Iterator[None]:
+        if self._queued:
+            yield
+            return
+        self._take_queue(any_mode=True)
+        try:
+            yield
+        finally:
+            self._leave_queue()
+
+    def create_cursor(self, name: str | None = None) -> Any:
+        cursor = self.connection.cursor(factory=_Cursor)
+        cursor.queue = self
+        return cursor
+
+    def _leave_queue(self) -> None:
+        if self._queued and self._queue_fd is not None:
+            self._queued = False
+            fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+
+    def _start_transaction_under_autocommit(self) -> None:
+        self._take_queue()
+        try:
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # not in the stubs
+        except BaseException:
+            self._leave_queue()
+            raise
+
+    def _commit(self) -> Any:
+        try:
+            return super()._commit()  # type: ignore[misc]
+        finally:
+            self._leave_queue()
+
+    def _rollback(self) -> Any:
+        try:
+            return super()._rollback()  # type: ignore[misc]
+        finally:
+            self._leave_queue()
+
+    def _close(self) -> Any:
+        try:
+            return super()._close()  # type: ignore[misc]
+        finally:
+            self._leave_queue()
+            if self._queue_fd is not None:
+                os.close(self._queue_fd)
+                self._queue_fd = None

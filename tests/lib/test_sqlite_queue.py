@@ -1,0 +1,165 @@
+"""The SQLite backend's writers' queue: a writer waits on the lock file, starts when the previous one
+commits or rolls back, and never depends on the file lock for correctness.
+
+Each test opens its own connections to a database file of its own, so it runs the same whichever
+database the rest of the suite uses."""
+
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.db.utils import ConnectionHandler
+
+from sessiondesk.lib.sqlite.base import DatabaseWrapper
+
+
+@pytest.fixture
+def open_db(tmp_path: Path, django_db_blocker) -> Iterator[Callable[..., DatabaseWrapper]]:  # type: ignore[no-untyped-def]
+    name = str(tmp_path / "queue.sqlite3")
+    opened: list[DatabaseWrapper] = []
+
+    def open_db(timeout: float = 20) -> DatabaseWrapper:
+        handler = ConnectionHandler(
+            {
+                "default": {
+                    "ENGINE": "sessiondesk.lib.sqlite",
+                    "NAME": name,
+                    "OPTIONS": {
+                        "transaction_mode": "IMMEDIATE",
+                        "timeout": timeout,
+                        "init_command": "PRAGMA journal_mode=WAL;",
+                    },
+                }
+            }
+        )
+        db = handler["default"]
+        assert isinstance(db, DatabaseWrapper)
+        db.inc_thread_sharing()
+        opened.append(db)
+        return db
+
+    with django_db_blocker.unblock():
+        setup = open_db()
+        with setup.cursor() as cursor:
+            cursor.execute("CREATE TABLE event (id INTEGER PRIMARY KEY, what TEXT NOT NULL)")
+        yield open_db
+        for db in opened:
+            db.close()
+
+
+def begin(db: DatabaseWrapper) -> None:
+    db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+
+
+def end(db: DatabaseWrapper, *, commit: bool = True) -> None:
+    db.commit() if commit else db.rollback()
+    db.set_autocommit(True)
+
+
+def insert(db: DatabaseWrapper, what: str) -> None:
+    with db.cursor() as cursor:
+        cursor.execute("INSERT INTO event (what) VALUES (%s)", [what])
+
+
+def events(db: DatabaseWrapper) -> list[str]:
+    with db.cursor() as cursor:
+        cursor.execute("SELECT what FROM event ORDER BY id")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def lock_is_free(db: DatabaseWrapper) -> bool:
+    fd = os.open(str(db.settings_dict["NAME"]) + "-lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def hold_queue(db: DatabaseWrapper) -> int:
+    fd = os.open(str(db.settings_dict["NAME"]) + "-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def in_thread(work: Callable[[], None]) -> tuple[threading.Thread, threading.Event]:
+    done = threading.Event()
+
+    def run() -> None:
+        work()
+        done.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, done
+
+
+def test_a_second_transaction_starts_only_when_the_first_commits(open_db) -> None:  # type: ignore[no-untyped-def]
+    first, second = open_db(), open_db()
+    begin(first)
+    insert(first, "first")
+    assert not lock_is_free(first)
+
+    def write_second() -> None:
+        begin(second)
+        insert(second, "second")
+        end(second)
+
+    thread, done = in_thread(write_second)
+    assert not done.wait(0.3), "the second writer began while the first held the queue"
+    end(first)
+    thread.join(5)
+    assert done.is_set()
+    assert events(first) == ["first", "second"]
+    assert lock_is_free(first)
+
+
+def test_a_write_outside_a_transaction_waits_its_turn_too(open_db) -> None:  # type: ignore[no-untyped-def]
+    """The queue is held (by a file lock alone, so SQLite's lock is free): an autocommit write still
+    waits for it."""
+    db = open_db()
+    fd = hold_queue(db)
+    thread, done = in_thread(lambda: insert(db, "autocommit"))
+    try:
+        assert not done.wait(0.3), "the write went ahead of the queue"
+    finally:
+        os.close(fd)
+    thread.join(5)
+    assert done.is_set()
+    assert events(db) == ["autocommit"]
+    assert lock_is_free(db)
+
+
+def test_rollback_and_close_let_the_next_writer_in(open_db) -> None:  # type: ignore[no-untyped-def]
+    db = open_db()
+    begin(db)
+    insert(db, "undone")
+    end(db, commit=False)
+    assert lock_is_free(db)
+    begin(db)
+    insert(db, "lost with the connection")
+    db.close()
+    assert lock_is_free(db)
+    assert events(open_db()) == []
+
+
+def test_a_stuck_lock_file_delays_but_never_blocks_a_writer(open_db) -> None:  # type: ignore[no-untyped-def]
+    """Something holds the file lock but not SQLite's: after the connection's timeout the writer goes
+    on without the queue, and SQLite's own lock keeps the write safe."""
+    db = open_db(timeout=0.3)
+    fd = hold_queue(db)
+    try:
+        began = time.monotonic()
+        begin(db)
+        insert(db, "written anyway")
+        end(db)
+        assert time.monotonic() - began >= 0.3
+    finally:
+        os.close(fd)
+    assert events(db) == ["written anyway"]
