@@ -3,6 +3,13 @@
 Serves the app with gunicorn (several processes) on SQLite and on PostgreSQL; prints per-backend
 figures, then one JSON object last: p50/p99 latency in ms, requests per second, errors.
 
+By default the clients book back to back (a closed loop: each sends its next booking as soon as the
+last is answered), which measures how many bookings a second the server can take; latency is then
+about clients ÷ throughput. With ``--rates 20,40`` each rate is also run paced (an open loop): the
+clients together offer that many bookings a second, each at its own steady interval, and a
+booking's latency counts from when it was due, so a server falling behind shows in the figures
+instead of slowing the clients down. Those runs are under ``<backend>_paced``.
+
 With ``--zoom-latency-ms 0,400`` it also runs, for each value, with online Zoom sessions booked:
 every consultant is a Zoom host (the emulator, in its own process, adding that many ms to every
 Zoom call) and a worker process makes the meetings while the bookings go on. The keys
@@ -10,7 +17,7 @@ Zoom call) and a worker process makes the meetings while the bookings go on. The
 should not move with Zoom's latency, since no request waits for Zoom.
 
     .venv/bin/python bench/booking_latency.py [--clients 16] [--requests 20] [--workers 4] [--backends sqlite,postgresql]
-                                              [--zoom-latency-ms 0,400]
+                                              [--rates 20,40,60] [--zoom-latency-ms 0,400]
 """
 
 import argparse
@@ -50,13 +57,14 @@ print(json.dumps({{"token": token, "consultants": consultants, "lesson": lesson.
 """
 
 
-def slot(day: int, hour: int) -> dt.datetime:
+def slot(k: int) -> dt.datetime:
+    """The ``k``-th booking of a client: 20 a day (one an hour), from the day after tomorrow."""
     base = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    return base + dt.timedelta(days=2 + day, hours=hour)
+    return base + dt.timedelta(days=2 + k // 20, hours=k % 20)
 
 
 def api_booking(client: httpx.Client, seed: dict, index: int, k: int) -> int:
-    start = slot(k // 20, k % 20)
+    start = slot(k)
     body = {
         "title": f"Bench {index}-{k}",
         "session_type": seed["lesson"],
@@ -73,7 +81,7 @@ def api_booking(client: httpx.Client, seed: dict, index: int, k: int) -> int:
 
 
 def public_booking(client: httpx.Client, n: int, index: int, k: int) -> int:
-    start = slot(k // 20, k % 20).strftime("%Y-%m-%dT%H:%M:%SZ")
+    start = slot(k).strftime("%Y-%m-%dT%H:%M:%SZ")
     path = f"/book/bench/cal-{n + index}/details/"
     form = {
         "start": start,
@@ -86,11 +94,15 @@ def public_booking(client: httpx.Client, n: int, index: int, k: int) -> int:
     return response.status_code
 
 
-def drive(url: str, seed: dict, clients: int, requests: int) -> dict:
+def drive(url: str, seed: dict, clients: int, requests: int, rate: float = 0, first: int = 0) -> dict:
+    """``clients`` threads make ``requests`` bookings each, the ``first``-th booking of each client
+    onwards; back to back, or with ``rate`` (bookings a second, all clients together) paced."""
+    interval = clients / rate if rate else 0.0
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
-    barrier = threading.Barrier(clients)
+    began_at: list[float] = []  # when the warmed-up clients start booking, together
+    barrier = threading.Barrier(clients, action=lambda: began_at.append(time.perf_counter()))
 
     def run(index: int) -> None:
         with httpx.Client(base_url=url, timeout=30) as client:
@@ -100,8 +112,15 @@ def drive(url: str, seed: dict, clients: int, requests: int) -> dict:
                 client.get(f"/book/bench/cal-{clients + index}/")
                 client.get("/api/v1/me", headers={"Authorization": f"Bearer {seed['token']}"})
             barrier.wait()
-            for k in range(requests):
-                began = time.perf_counter()
+            # Paced clients start evenly spread over one interval.
+            due = time.perf_counter() + interval * index / clients
+            for k in range(first, first + requests):
+                if interval:
+                    time.sleep(max(0.0, due - time.perf_counter()))
+                    began = due
+                    due += interval
+                else:
+                    began = time.perf_counter()
                 if k % 2 == 0:
                     status = api_booking(client, seed, index, k)
                     ok = status == 201
@@ -113,12 +132,11 @@ def drive(url: str, seed: dict, clients: int, requests: int) -> dict:
                     (latencies.append(elapsed) if ok else errors.append(status))
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    result = summary(latencies, len(errors), time.perf_counter() - began)
+    result = summary(latencies, len(errors), time.perf_counter() - began_at[0])
     if errors:
         result["error_statuses"] = sorted(set(errors))
     return result
@@ -130,6 +148,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--rates", default="", help="e.g. 20,40: also run paced at these bookings/s")
     parser.add_argument("--zoom-latency-ms", default="", help="e.g. 0,400: also book Zoom sessions")
     args = parser.parse_args()
     results: dict = {
@@ -143,6 +162,14 @@ def main() -> None:
             seed = django_run(env, SEED.format(clients=args.clients))
             with gunicorn(env, args.workers) as url:
                 results[backend] = drive(url, seed, args.clients, args.requests)
+                rates = [float(v) for v in args.rates.split(",") if v.strip()]
+                if rates:
+                    results[f"{backend}_paced"] = {}
+                for round_, rate in enumerate(rates, start=1):
+                    paced = drive(url, seed, args.clients, args.requests, rate, first=round_ * args.requests)
+                    paced["offered_rps"] = rate
+                    results[f"{backend}_paced"][f"{rate:g}"] = paced
+                    print(f"{backend} paced at {rate:g}/s: {paced}", file=sys.stderr)
         print(f"{backend}: {results[backend]}", file=sys.stderr)
         for ms in [int(v) for v in args.zoom_latency_ms.split(",") if v.strip()]:
             key = f"{backend}_zoom_{ms}ms"
