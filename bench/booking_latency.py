@@ -3,10 +3,10 @@
 Serves the app with gunicorn (several processes) on SQLite and on PostgreSQL; prints per-backend
 figures, then one JSON object last: p50/p99 latency in ms, requests per second, errors.
 
-By default the clients book back to back (a closed loop: each sends its next booking as soon as the
-last is answered), which measures how many bookings a second the server can take; latency is then
-about clients ÷ throughput. With ``--rates 20,40`` each rate is also run paced (an open loop): the
-clients together offer that many bookings a second, each at its own steady interval, and a
+First the clients book back to back (a closed loop: each sends its next booking as soon as the last
+is answered), which measures how many bookings a second the server can take; latency is then about
+clients ÷ throughput. Then, for each of ``--rates`` (default 20,40), they book paced (an open loop):
+together they offer that many bookings a second, each client at its own steady interval, and a
 booking's latency counts from when it was due, so a server falling behind shows in the figures
 instead of slowing the clients down. Those runs are under ``<backend>_paced``.
 
@@ -17,7 +17,7 @@ Zoom call) and a worker process makes the meetings while the bookings go on. The
 should not move with Zoom's latency, since no request waits for Zoom.
 
     .venv/bin/python bench/booking_latency.py [--clients 16] [--requests 20] [--workers 4] [--backends sqlite,postgresql]
-                                              [--rates 20,40,60] [--zoom-latency-ms 0,400]
+                                              [--rates 20,40] [--zoom-latency-ms 0,400]
 """
 
 import argparse
@@ -148,7 +148,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--rates", default="", help="e.g. 20,40: also run paced at these bookings/s")
+    parser.add_argument("--rates", default="20,40", help='paced runs at these bookings/s ("" for none)')
     parser.add_argument("--zoom-latency-ms", default="", help="e.g. 0,400: also book Zoom sessions")
     args = parser.parse_args()
     results: dict = {
