@@ -198,3 +198,22 @@ def test_an_expired_lease_is_claimed_again(session):
     OutboundEmail.objects.update(lease_until=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     assert sender.send_due() == 2
     assert len(mail.outbox) == 2
+
+
+def test_a_session_without_clients_names_only_the_other_hosts(consultant, consultant2, lesson):
+    """Nobody is told they meet themselves: a consultant's own session without clients names nobody,
+    and with a co-host each host is told of the other."""
+    book(consultant, [], lesson, title="Planning")
+    book(consultant, [], lesson, title="Review", co_hosts=[consultant2], start=START + dt.timedelta(days=1))
+    assert drain() == 3
+    planning, review = sent_to("carla@acme.test")
+    assert planning.subject == "Confirmed: Planning on Tue 3 Dec, 4:00 PM (EST)"
+    assert "A Planning was booked for you." in planning.body
+    assert "With:" not in planning.body
+    assert "Carla Consultant" not in planning.subject + planning.body.replace("Hello Carla Consultant,", "")
+    assert review.subject == "Confirmed: Review with Dev Consultant on Wed 4 Dec, 4:00 PM (EST)"
+    assert "A Review with Dev Consultant was booked for you." in review.body
+    assert "With:  Dev Consultant" in review.body
+    (dev,) = sent_to("dev@acme.test")
+    assert dev.subject == "Confirmed: Review with Carla Consultant on Wed 4 Dec, 9:00 PM (GMT)"
+    assert "A Review with Carla Consultant was booked for you." in dev.body

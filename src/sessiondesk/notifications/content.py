@@ -80,22 +80,30 @@ def link_expected(sessions: list[Session]) -> bool:
 
 
 def _other_party(session: Session, recipient: Client | Member) -> str:
-    """Who the recipient meets: the consultant for a client, the clients for a host."""
+    """Who the recipient meets: the consultant for a client, the clients for a host; for a host of a
+    session without clients, the other hosts, and nobody ("") when there are none."""
     if isinstance(recipient, Client):
         return session.consultant.name
     names = [c.name for c in session.clients.all()]
-    return ", ".join(names) if names else session.consultant.name
+    if not names:
+        hosts = [session.consultant, *session.co_hosts.all()]
+        names = [m.name for m in hosts if m.pk != recipient.pk]
+    return ", ".join(names)
+
+
+def _with(who: str) -> str:
+    return f" with {who}" if who else ""
 
 
 def subject(session: Session, kind: str, recipient: Client | Member) -> str:
     when = format_when(session.start, recipient.timezone)
-    who = _other_party(session, recipient)
+    what = session.title + _with(_other_party(session, recipient))
     prefix = SUBJECT_PREFIX[kind]
     if kind == "booked" and session.series_id:
-        return f"{prefix}: {session.title} with {who}, {_repeat_phrase(session)} from {when}"
+        return f"{prefix}: {what}, {_repeat_phrase(session)} from {when}"
     if kind == "rescheduled":
-        return f"{prefix}: {session.title} with {who}, now on {when}"
-    return f"{prefix}: {session.title} with {who} on {when}"
+        return f"{prefix}: {what}, now on {when}"
+    return f"{prefix}: {what} on {when}"
 
 
 def _repeat_phrase(session: Session) -> str:
@@ -127,6 +135,9 @@ def render(session: Session, kind: str, recipient: Client | Member, context: dic
         "recipient": recipient,
         "is_client": client is not None,
         "other_party": other_party,
+        "with_other_party": _with(other_party),
+        # A host hears who booked only when clients did (or were booked for them).
+        "clients_booked": client is None and bool(session.clients.all()),
         "when": format_when(session.start, tz_name),
         "ends": format_time(session.end, tz_name),
         "tz_name": tz_name,
