@@ -116,7 +116,12 @@ def test_a_new_online_session_answers_with_its_pending_meeting(call_as, staff, c
         "remedy": "",
     }
     link = MeetingLink.objects.get(session_id=response.json()["id"])
-    assert (link.provider, link.state, link.desired_version, link.applied_version) == ("custom", "pending", 1, 0)
+    assert (link.provider, link.state, link.desired_version, link.applied_version) == (
+        "custom",
+        "pending",
+        1,
+        0,
+    )
     # Token, session type, consultant; begin; the clash check; the session, its meeting link, the
     # emails, the audit entry; commit. PostgreSQL adds the consultant's row lock and the NOTIFY that
     # wakes the workers.
