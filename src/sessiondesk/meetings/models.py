@@ -48,6 +48,8 @@ class MeetingLink(models.Model):
     lease_owner = models.CharField(max_length=100, blank=True)
     last_error = models.TextField(blank=True)
     remedy = models.TextField(blank=True)
+    # Blocked only until the host's account is connected (see ProviderError.awaits_connection).
+    awaits_connection = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

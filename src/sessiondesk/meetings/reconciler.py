@@ -152,7 +152,7 @@ def _call(link: MeetingLink, provider: MeetingProvider, operation: str, fn: Any,
 
 
 def _succeeded(link: MeetingLink, version: int, owner: str, fields: dict[str, Any]) -> None:
-    done = {"attempts": 0, "last_error": "", "remedy": "", **fields}
+    done = {"attempts": 0, "last_error": "", "remedy": "", "awaits_connection": False, **fields}
     applied = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
         applied_version=version, lease_until=None, lease_owner="", **done
     )
@@ -184,7 +184,7 @@ def _failed(
 ) -> None:
     now = now or timezone.now()
     remedy = error.remedy or ("" if error.permanent else "SessionDesk will retry automatically.")
-    base = {"last_error": error.message, "remedy": remedy}
+    base = {"last_error": error.message, "remedy": remedy, "awaits_connection": error.awaits_connection}
     if error.permanent:
         blocked = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
             state=LinkState.BLOCKED, lease_until=None, lease_owner="", **base

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sessiondesk.lib.related import remember
@@ -82,6 +82,22 @@ def _bump(links) -> int:  # type: ignore[no-untyped-def]
         last_error="",
         remedy="",
     )
+
+
+def resume_awaiting_connection(provider: str, sessions: QuerySet[Session]) -> int:
+    """Make due again the ``provider`` links of ``sessions`` that stopped only because no account
+    could host them; call in the transaction that connects one. The worker then finds the host
+    anew: a link the new connection cannot host either is blocked again, with its remedy."""
+    stopped = MeetingLink.objects.filter(
+        provider=provider, state=LinkState.BLOCKED, awaits_connection=True, session__in=sessions
+    )
+    count = stopped.update(
+        state=LinkState.PENDING, attempts=0, next_attempt_at=timezone.now(), awaits_connection=False
+    )
+    if count:
+        wakeup.notify()
+        transaction.on_commit(wakeup.wake)
+    return count
 
 
 def retry(session: Session) -> int:

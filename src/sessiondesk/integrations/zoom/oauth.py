@@ -31,6 +31,8 @@ from sessiondesk.integrations.zoom.models import (
     ZoomTokenSet,
 )
 from sessiondesk.integrations.zoom.revocation import revoke_on_commit
+from sessiondesk.meetings import sync
+from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
 STATE_TTL = dt.timedelta(minutes=10)
 
@@ -232,6 +234,10 @@ def _store(
     connection.reminders_sent = 0
     connection.save()
     _put_tokens(connection, tokens, now)
+    waiting = Session.objects.filter(org=member.org, status=SessionStatus.SCHEDULED, end__gt=now)
+    if attempt.kind == ConnectionKind.PERSONAL:
+        waiting = waiting.filter(consultant=member)
+    sync.resume_awaiting_connection(Provider.ZOOM, waiting)
     audit.record(
         member.org,
         member,

@@ -103,6 +103,9 @@ class ZoomProvider(MeetingProvider):
                 decision.message or "This session needs no Zoom meeting.",
                 permanent=True,
                 remedy=decision.remedy,
+                # Nobody can host it yet: connecting the consultant's or the organisation's Zoom
+                # account makes it due again.
+                awaits_connection=decision.kind == "blocked",
             )
         return {"host": host_fields(decision), "meeting": meeting_fields(session, decision)}
 
@@ -344,7 +347,9 @@ def provider_error(connection: ZoomConnection, host: dict[str, Any], error: Zoom
         )
     if error.status == 401 and error.code == "124":
         if tokens.api_refused(connection, error):
-            return ProviderError(error.message, permanent=True, remedy=reconnect.REMEDY, **kwargs)
+            return ProviderError(
+                error.message, permanent=True, remedy=reconnect.REMEDY, awaits_connection=True, **kwargs
+            )
         return ProviderError(
             error.message, permanent=False, retry_after=0, **kwargs
         )  # expired: refreshed next

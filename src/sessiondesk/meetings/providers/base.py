@@ -32,7 +32,9 @@ class ProviderError(Exception):
     ``permanent`` errors stop the link (state blocked) until a person acts on ``remedy``;
     transient ones are retried with backoff, no sooner than ``retry_after`` seconds. ``waiting``
     marks a transient error that is a known limit (e.g. a daily quota): the link shows
-    state waiting with the remedy until ``retry_after`` has passed.
+    state waiting with the remedy until ``retry_after`` has passed. ``awaits_connection`` marks a
+    permanent error that connecting (or reconnecting) the host's account fixes: the link is made
+    due again when that happens (``meetings.sync.resume_awaiting_connection``).
     """
 
     def __init__(
@@ -46,6 +48,7 @@ class ProviderError(Exception):
         status: int | None = None,
         code: str = "",
         excerpt: str = "",
+        awaits_connection: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -56,6 +59,7 @@ class ProviderError(Exception):
         self.status = status
         self.code = code
         self.excerpt = excerpt
+        self.awaits_connection = awaits_connection
 
 
 class MeetingProvider:

@@ -1,0 +1,62 @@
+"""Connecting Zoom resumes the meetings that waited only for a connection: nobody has to press Retry
+on every session once the consultant (or the organisation) has connected."""
+
+from typing import Any
+
+from django.test import Client as HttpClient
+
+from sessiondesk.accounts.models import Member
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.scheduling.models import SessionType
+from tests.conftest import login
+from tests.integrations.zoom.conftest import connect
+from tests.integrations.zoom.meeting_fixtures import (
+    calls,
+    clear_log,
+    link_of,
+    live_meetings,
+    run_worker,
+    unpaced,  # noqa: F401
+    zoom_session,
+)
+
+
+def test_connecting_resumes_that_consultants_waiting_meetings(
+    client: HttpClient, zoom: Any, consultant: Member, consultant2: Member, lesson: SessionType
+) -> None:
+    carla = zoom_session(consultant, lesson)
+    dev = zoom_session(consultant2, lesson, title="Physics lesson")
+    flagged = zoom_session(consultant, lesson, title="Deleted in Zoom")
+    assert run_worker() == 3
+    assert (link_of(carla).state, link_of(carla).awaits_connection) == (LinkState.BLOCKED, True)
+    assert link_of(carla).remedy == "Carla Consultant must connect Zoom"
+    # A block that connecting does not fix (the organisation chose to flag meetings deleted in Zoom).
+    MeetingLink.objects.filter(session=flagged).update(awaits_connection=False, remedy="Recreate it by hand")
+
+    login(client, consultant)
+    assert connect(client, zoom, "carla@zoom.acme.test").status_code == 302
+
+    assert (link_of(carla).state, link_of(carla).attempts) == (LinkState.PENDING, 0)
+    assert link_of(dev).state == LinkState.BLOCKED  # Dev has not connected
+    assert link_of(flagged).state == LinkState.BLOCKED
+    clear_log(zoom)
+    assert run_worker() == 1
+    link = link_of(carla)
+    assert (link.state, link.awaits_connection, link.remedy) == (LinkState.ACTIVE, False, "")
+    assert [m.topic for m in live_meetings(zoom)] == ["Algebra lesson"]
+    assert [(method, status) for method, _path, status in calls(zoom)] == [("POST", 201)]
+    assert (link_of(dev).state, link_of(flagged).state) == (LinkState.BLOCKED, LinkState.BLOCKED)
+
+
+def test_connecting_the_organisation_resumes_every_consultants_waiting_meetings(
+    client: HttpClient, zoom: Any, admin: Member, consultant: Member, consultant2: Member, lesson: SessionType
+) -> None:
+    carla = zoom_session(consultant, lesson)
+    dev = zoom_session(consultant2, lesson, title="Physics lesson")
+    assert run_worker() == 2
+
+    login(client, admin)
+    assert connect(client, zoom, "adam@zoom.acme.test", "organization").status_code == 302
+
+    assert [link_of(s).state for s in (carla, dev)] == [LinkState.PENDING, LinkState.PENDING]
+    assert not MeetingLink.objects.filter(awaits_connection=True).exists()
