@@ -9,7 +9,14 @@ from django.utils import timezone
 from sessiondesk.accounts.actions import add_member, create_organization
 from sessiondesk.accounts.models import Member, Organization, Role
 from sessiondesk.scheduling import actions
-from sessiondesk.scheduling.models import AvailabilityRule, Calendar, CalendarKind, Client, SessionType
+from sessiondesk.scheduling.models import (
+    AvailabilityRule,
+    Calendar,
+    CalendarKind,
+    Client,
+    Provider,
+    SessionType,
+)
 from sessiondesk.scheduling.recurrence import Repeat
 
 DEMO_PASSWORD = "sessiondesk-demo"
@@ -60,6 +67,9 @@ def seed_demo() -> Organization:
         timezone=tz,
     )
     org = owner.org
+    # The demo shows SessionDesk's Zoom side: its online sessions are Zoom meetings. They wait for a
+    # host until someone connects Zoom (the bundled emulator is seeded for it), then carry on.
+    SessionType.objects.filter(org=org, is_online=True).update(default_provider=Provider.ZOOM)
     members = {email: owner}
     for email, name, role, tz in DEMO_PEOPLE[1:]:
         members[email] = add_member(
