@@ -6,6 +6,7 @@ from typing import Any
 from django.test import Client as HttpClient
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom.directory import sync as directory_sync
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import SessionType
 from tests.conftest import login
@@ -48,15 +49,19 @@ def test_connecting_resumes_that_consultants_waiting_meetings(
     assert (link_of(dev).state, link_of(flagged).state) == (LinkState.BLOCKED, LinkState.BLOCKED)
 
 
-def test_connecting_the_organisation_resumes_every_consultants_waiting_meetings(
+def test_the_organisations_account_resumes_them_after_its_first_directory_sync(
     client: HttpClient, zoom: Any, admin: Member, consultant: Member, consultant2: Member, lesson: SessionType
 ) -> None:
+    """Not at once: a meeting made before the sync has linked the consultants to their own Zoom users
+    would be made in the connecting admin's account."""
     carla = zoom_session(consultant, lesson)
     dev = zoom_session(consultant2, lesson, title="Physics lesson")
     assert run_worker() == 2
 
     login(client, admin)
     assert connect(client, zoom, "adam@zoom.acme.test", "organization").status_code == 302
+    assert [link_of(s).state for s in (carla, dev)] == [LinkState.BLOCKED, LinkState.BLOCKED]
 
+    assert directory_sync.run(admin.org) is not None
     assert [link_of(s).state for s in (carla, dev)] == [LinkState.PENDING, LinkState.PENDING]
     assert not MeetingLink.objects.filter(awaits_connection=True).exists()

@@ -234,10 +234,11 @@ def _store(
     connection.reminders_sent = 0
     connection.save()
     _put_tokens(connection, tokens, now)
-    waiting = Session.objects.filter(org=member.org, status=SessionStatus.SCHEDULED, end__gt=now)
     if attempt.kind == ConnectionKind.PERSONAL:
-        waiting = waiting.filter(consultant=member)
-    sync.resume_awaiting_connection(Provider.ZOOM, waiting)
+        # The organisation's account resumes them after its first directory sync instead, once the
+        # consultants are linked to their own Zoom users (directory.sync.run).
+        waiting = Session.objects.filter(consultant=member, status=SessionStatus.SCHEDULED, end__gt=now)
+        sync.resume_awaiting_connection(Provider.ZOOM, waiting)
     audit.record(
         member.org,
         member,

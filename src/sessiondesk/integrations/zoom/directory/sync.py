@@ -25,7 +25,9 @@ from sessiondesk.integrations.zoom.directory import gate, links, queue, writer, 
 from sessiondesk.integrations.zoom.directory.models import DirectorySync, DirectoryUser, SyncState
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
+from sessiondesk.meetings import sync as meetings_sync
 from sessiondesk.meetings import wakeup
+from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,11 @@ def run(org: Organization) -> DirectorySync | None:
         next_run_at=now + dt.timedelta(minutes=settings.ZOOM_DIRECTORY_SYNC_MINUTES),
     )
     links.match_by_email(org.pk, {u.email for u in fetched.users} - known)
+    # Meetings that waited for a Zoom account go ahead now that the consultants are linked to their
+    # own Zoom users, so none is made in the connecting admin's account instead.
+    with transaction.atomic():
+        waiting = Session.objects.filter(org=org, status=SessionStatus.SCHEDULED, end__gt=now)
+        meetings_sync.resume_awaiting_connection(Provider.ZOOM, waiting)
     queue.apply_due(50, org=org)  # users who became active may have changes waiting
     return DirectorySync.objects.get(org=org)
 
