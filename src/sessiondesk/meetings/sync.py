@@ -36,8 +36,7 @@ def session_changed(session: Session) -> None:
         links = links.exclude(provider=provider)
     # Links of other providers may hold a meeting (or a create in flight): the worker removes it.
     _bump(links.exclude(state=LinkState.DELETED, desired_version=F("applied_version")))
-    wakeup.notify()  # worker processes wake when this transaction commits
-    transaction.on_commit(wakeup.wake)
+    _wake_workers()
 
 
 def session_created(session: Session) -> None:
@@ -49,8 +48,7 @@ def session_created(session: Session) -> None:
     links = []
     if provider is not None:
         links.append(MeetingLink.objects.create(session=session, provider=provider, desired_version=1))
-        wakeup.notify()
-        transaction.on_commit(wakeup.wake)
+        _wake_workers()
     remember(session, "meeting_links", links)
 
 
@@ -84,20 +82,32 @@ def _bump(links) -> int:  # type: ignore[no-untyped-def]
     )
 
 
-def resume_awaiting_connection(provider: str, sessions: QuerySet[Session]) -> int:
-    """Make due again the ``provider`` links of ``sessions`` that stopped only because no account
-    could host them; call in the transaction that connects one. The worker then finds the host
-    anew: a link the new connection cannot host either is blocked again, with its remedy."""
-    stopped = MeetingLink.objects.filter(
-        provider=provider, state=LinkState.BLOCKED, awaits_connection=True, session__in=sessions
-    )
-    count = stopped.update(
+def _wake_workers() -> None:
+    wakeup.notify()  # worker processes wake when this transaction commits
+    transaction.on_commit(wakeup.wake)
+
+
+def _due_now(links: QuerySet[MeetingLink]) -> int:
+    count = links.update(
         state=LinkState.PENDING, attempts=0, next_attempt_at=timezone.now(), awaits_connection=False
     )
     if count:
-        wakeup.notify()
-        transaction.on_commit(wakeup.wake)
+        _wake_workers()
     return count
+
+
+def resume_awaiting_connection(provider: str, sessions: QuerySet[Session]) -> int:
+    """Make due again the ``provider`` links of ``sessions`` that stopped only because no account
+    could host them; call in the transaction that connects one. The worker then finds the host
+    anew: a link the new connection cannot host either is blocked again, with its remedy.
+
+    A link in a worker's hands right now may have looked for its host before this connection
+    existed; a new desired version makes the worker take it again instead of storing that answer
+    (as for any change made during a call)."""
+    links = MeetingLink.objects.filter(provider=provider, session__in=sessions)
+    if _bump(links.exclude(lease_owner="")):
+        _wake_workers()
+    return _due_now(links.filter(state=LinkState.BLOCKED, awaits_connection=True))
 
 
 def retry(session: Session) -> int:
@@ -106,9 +116,4 @@ def retry(session: Session) -> int:
     if provider is None:
         return 0
     stuck = Q(state__in=[LinkState.BLOCKED, LinkState.WAITING]) | Q(state=LinkState.PENDING, attempts__gt=0)
-    stopped = MeetingLink.objects.filter(stuck, session_id=session.pk, provider=provider)
-    count = stopped.update(state=LinkState.PENDING, attempts=0, next_attempt_at=timezone.now())
-    if count:
-        wakeup.notify()
-        transaction.on_commit(wakeup.wake)
-    return count
+    return _due_now(MeetingLink.objects.filter(stuck, session_id=session.pk, provider=provider))

@@ -1,13 +1,17 @@
 """Connecting Zoom resumes the meetings that waited only for a connection: nobody has to press Retry
 on every session once the consultant (or the organisation) has connected."""
 
+import datetime as dt
 from typing import Any
 
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.directory import sync as directory_sync
+from sessiondesk.meetings import reconciler
 from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import SessionType
 from tests.conftest import login
 from tests.integrations.zoom.conftest import connect
@@ -65,3 +69,27 @@ def test_the_organisations_account_resumes_them_after_its_first_directory_sync(
     assert directory_sync.run(admin.org) is not None
     assert [link_of(s).state for s in (carla, dev)] == [LinkState.PENDING, LinkState.PENDING]
     assert not MeetingLink.objects.filter(awaits_connection=True).exists()
+
+
+def test_a_meeting_in_a_workers_hands_while_zoom_connects_is_taken_again(
+    client: HttpClient, zoom: Any, consultant: Member, lesson: SessionType
+) -> None:
+    """The worker looked for a host just before the connection was stored and is about to save "must
+    connect Zoom": that answer must not stick."""
+    session = zoom_session(consultant, lesson)
+    MeetingLink.objects.filter(session=session).update(
+        lease_owner="worker-1", lease_until=timezone.now() + dt.timedelta(minutes=1)
+    )
+    stale = link_of(session)
+
+    login(client, consultant)
+    assert connect(client, zoom, "carla@zoom.acme.test").status_code == 302
+    assert link_of(session).desired_version == stale.desired_version + 1
+
+    too_late = ProviderError("Carla has not connected Zoom", permanent=True, awaits_connection=True)
+    reconciler._failed(stale, stale.desired_version, "worker-1", too_late)
+    link = link_of(session)
+    assert (link.state, link.lease_owner) == (LinkState.PENDING, "")
+    assert link.next_attempt_at <= timezone.now()
+    assert run_worker() == 1
+    assert link_of(session).state == LinkState.ACTIVE
