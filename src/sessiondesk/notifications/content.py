@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 
 from sessiondesk.accounts.models import Member
@@ -122,6 +123,8 @@ class Rendered:
 def render(session: Session, kind: str, recipient: Client | Member, context: dict) -> Rendered:
     """Render for ``recipient``; a series' "booked" email covers its scheduled occurrences."""
     tz_name = recipient.timezone
+    # The attendees are read for the headline, the subject and the "With" line: once.
+    prefetch_related_objects([session], "clients")
     occurrences = _occurrences(session) if kind == "booked" and session.series_id else []
     urls = join_urls(occurrences or [session])
     url = urls[session.pk]
