@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -79,6 +80,22 @@ def django_run(env: dict[str, str], code: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def wait_for(url: str, what: str, seconds: float = 30, log: IO[str] | None = None) -> None:
+    """Return once ``url`` answers 200; after ``seconds`` stop the benchmark saying ``what`` did not
+    start (with the server's ``log`` when there is one)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        time.sleep(0.1)
+    detail = ""
+    if log is not None:
+        log.seek(0)
+        detail = ":\n" + log.read()
+    raise SystemExit(f"{what} did not start{detail}")
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
     port = free_port()
@@ -100,14 +117,7 @@ def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/login/", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise SystemExit("the web server did not start")
+        wait_for(url + "/login/", "the web server", seconds=60)
         yield url
     finally:
         proc.terminate()

@@ -6,12 +6,11 @@ import contextlib
 import json
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
-from _common import PYTHON, ROOT, django_run, free_port
+from _common import PYTHON, ROOT, django_run, free_port, wait_for
 
 ACCOUNT = "acct-bench"
 REDIRECT = "http://127.0.0.1/integrations/zoom/callback/"
@@ -83,15 +82,7 @@ def emulator(threads: int = 64) -> Iterator[httpx.Client]:
         )
         zoom = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
         try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                with contextlib.suppress(httpx.HTTPError):
-                    if zoom.get("/_emulator/clock").status_code == 200:
-                        break
-                time.sleep(0.1)
-            else:
-                log.seek(0)
-                raise SystemExit(f"the Zoom emulator did not start:\n{log.read()}")
+            wait_for(f"http://127.0.0.1:{port}/_emulator/clock", "the Zoom emulator", log=log)
             yield zoom
         finally:
             zoom.close()

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from _common import PYTHON, ROOT, database, django_run, free_port, migrate
+from _common import PYTHON, ROOT, database, django_run, free_port, migrate, wait_for
 
 REDIRECT = "http://127.0.0.1/integrations/zoom/callback/"
 USERS_PER_ACCOUNT = 5
@@ -162,14 +162,7 @@ def emulator(env: dict[str, str]) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/_emulator/clock", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise SystemExit("the Zoom emulator did not start")
+        wait_for(url + "/_emulator/clock", "the Zoom emulator")
         yield url
     finally:
         proc.terminate()
