@@ -23,22 +23,13 @@ import httpx
 from _common import PYTHON, database, django_run
 
 REDIRECT = "http://127.0.0.1/integrations/zoom/callback/"
-EVENTS = [
-    "user.created",
-    "user.invitation_accepted",
-    "user.updated",
-    "user.activated",
-    "user.deactivated",
-    "user.deleted",
-    "user.disassociated",
-    "group.member_added",
-    "group.member_deleted",
-]
 
 APP = """
 from django.conf import settings
 from sessiondesk.integrations.zoom import scopes
-print(json.dumps([settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET, scopes.registration_list("organization")]))
+from sessiondesk.integrations.zoom.devseed import DIRECTORY_EVENTS
+print(json.dumps([settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET,
+                  scopes.registration_list("organization"), DIRECTORY_EVENTS]))
 """
 
 CHILD = r"""
@@ -186,7 +177,7 @@ def run(backend: str, users: int, groups: int, changes: int) -> dict:
                 "LOG_LEVEL": "WARNING",
             }
             subprocess.run([PYTHON, "-m", "sessiondesk", "migrate", "-v", "0"], env=env, check=True)
-            client_id, secret, scopes = django_run(env, APP)
+            client_id, secret, scopes, events = django_run(env, APP)
             app_seed = {
                 "client_id": client_id,
                 "client_secret": secret,
@@ -195,7 +186,7 @@ def run(backend: str, users: int, groups: int, changes: int) -> dict:
                 "redirect_uris": [REDIRECT],
                 # The status scope lets the bench act as an admin inside Zoom (SessionDesk does not ask for it).
                 "scopes": [*scopes, "user:update:status:admin"],
-                "webhook": {"url": "http://127.0.0.1/hook", "secret_token": "bench", "events": EVENTS},
+                "webhook": {"url": "http://127.0.0.1/hook", "secret_token": "bench", "events": events},
             }
             owner = {
                 "email": "owner@bench.test",
