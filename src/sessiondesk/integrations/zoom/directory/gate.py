@@ -100,12 +100,18 @@ def writable(actor: Member) -> ZoomConnection:
 
 
 @contextmanager
-def zoom_call() -> Iterator[None]:
-    """Zoom's errors, as the refusal a person sees."""
+def zoom_call(actor: Member | None = None, action: str = "", **detail: Any) -> Iterator[None]:
+    """Zoom's errors (and a token Zoom refuses), as the refusal a person sees; with an ``actor`` and
+    an ``action``, the refusal is also audited as ``zoom_directory.<action>_failed`` with ``detail``."""
     try:
-        yield
-    except ZoomError as exc:
-        raise ZoomRefused(exc) from exc
+        try:
+            yield
+        except ZoomError as exc:
+            raise ZoomRefused(exc) from exc
+    except ZoomRefused as refused:
+        if actor is not None and action:
+            record_failure(actor, action, refused, **detail)
+        raise
 
 
 def token(connection: ZoomConnection) -> str:

@@ -50,16 +50,12 @@ def change_role(actor: Member, user: DirectoryUser, role: DirectoryRole) -> bool
         _queue(actor, user, ChangeKind.SET_ROLE, role.zoom_role_id, role.name)
         return False
     detail: dict[str, Any] = {"email": user.email, "role": role.name}
-    try:
-        with gate.zoom_call():
-            token = gate.token(connection)
-            if role.zoom_role_id == MEMBER_ROLE:
-                zoom_api.unassign_role(token, user.role_id, user.path_id)
-            else:
-                zoom_api.assign_role(token, role.zoom_role_id, user.path_id)
-    except gate.ZoomRefused as refused:
-        gate.record_failure(actor, "role_change", refused, **detail)
-        raise
+    with gate.zoom_call(actor, "role_change", **detail):
+        token = gate.token(connection)
+        if role.zoom_role_id == MEMBER_ROLE:
+            zoom_api.unassign_role(token, user.role_id, user.path_id)
+        else:
+            zoom_api.assign_role(token, role.zoom_role_id, user.path_id)
     with transaction.atomic():
         DirectoryUser.objects.filter(pk=user.pk).update(role_id=role.zoom_role_id)
         status = 204 if role.zoom_role_id == MEMBER_ROLE else 201
@@ -74,12 +70,8 @@ def add_to_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> b
         _queue(actor, user, ChangeKind.ADD_GROUP, group.zoom_group_id, group.name)
         return False
     detail: dict[str, Any] = {"email": user.email, "group": group.name}
-    try:
-        with gate.zoom_call():
-            zoom_api.add_to_group(gate.token(connection), group.zoom_group_id, user.path_id)
-    except gate.ZoomRefused as refused:
-        gate.record_failure(actor, "group_add", refused, **detail)
-        raise
+    with gate.zoom_call(actor, "group_add", **detail):
+        zoom_api.add_to_group(gate.token(connection), group.zoom_group_id, user.path_id)
     with transaction.atomic():
         GroupMembership.objects.get_or_create(user=user, group=group)
         audit.record(actor.org, actor, "zoom_directory.group_added", user, **detail, **gate.answer(201))
@@ -89,12 +81,13 @@ def add_to_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> b
 def remove_from_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> bool:
     connection = gate.writable(actor)
     if user.status == UserStatus.PENDING:
-        waiting = QueuedChange.objects.filter(
-            user=user, kind=ChangeKind.ADD_GROUP, target_id=group.zoom_group_id
-        )
-        if waiting.exists():
-            with transaction.atomic():
-                waiting.delete()
+        # An add still waiting is simply withdrawn (deleted, not checked first: two presses at once
+        # withdraw it once).
+        with transaction.atomic():
+            withdrawn, _ = QueuedChange.objects.filter(
+                user=user, kind=ChangeKind.ADD_GROUP, target_id=group.zoom_group_id
+            ).delete()
+            if withdrawn:
                 audit.record(
                     actor.org,
                     actor,
@@ -103,16 +96,13 @@ def remove_from_group(actor: Member, user: DirectoryUser, group: DirectoryGroup)
                     email=user.email,
                     group=group.name,
                 )
+        if withdrawn:
             return True
         _queue(actor, user, ChangeKind.REMOVE_GROUP, group.zoom_group_id, group.name)
         return False
     detail: dict[str, Any] = {"email": user.email, "group": group.name}
-    try:
-        with gate.zoom_call():
-            zoom_api.remove_from_group(gate.token(connection), group.zoom_group_id, user.path_id)
-    except gate.ZoomRefused as refused:
-        gate.record_failure(actor, "group_remove", refused, **detail)
-        raise
+    with gate.zoom_call(actor, "group_remove", **detail):
+        zoom_api.remove_from_group(gate.token(connection), group.zoom_group_id, user.path_id)
     with transaction.atomic():
         GroupMembership.objects.filter(user=user, group=group).delete()
         audit.record(actor.org, actor, "zoom_directory.group_removed", user, **detail, **gate.answer(204))

@@ -27,12 +27,8 @@ def offboard(actor: Member, user: DirectoryUser, action: str = "disassociate", t
                 "Meetings can be transferred only to another active Zoom user of the account."
             )
     detail: dict[str, Any] = {"email": user.email, "zoom_action": action, "transfer_to": transfer_to}
-    try:
-        with gate.zoom_call():
-            zoom_api.delete_user(gate.token(connection), user.path_id, action, transfer_to)
-    except gate.ZoomRefused as refused:
-        gate.record_failure(actor, "offboard", refused, **detail)
-        raise
+    with gate.zoom_call(actor, "offboard", **detail):
+        zoom_api.delete_user(gate.token(connection), user.path_id, action, transfer_to)
     with transaction.atomic():
         linked = user.member.name if user.member else ""
         flagged = store.forget(user)

@@ -25,10 +25,9 @@ def onboard(
     email = email.strip().lower()
     detail: dict[str, Any] = {"email": email, "account_type": user_type}
     try:
-        with gate.zoom_call():
+        with gate.zoom_call(actor, "onboard", **detail):
             zoom_id = zoom_api.create_user(gate.token(connection), email, first_name, last_name, user_type)
     except gate.ZoomRefused as refused:
-        gate.record_failure(actor, "onboard", refused, **detail)
         if refused.code == ALREADY_EXISTS:
             raise AlreadyExists(refused.error) from None
         raise
@@ -48,12 +47,8 @@ def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryU
     """Take over the Zoom user that already has ``email`` (e.g. made in Zoom by hand) and link it."""
     connection = gate.writable(actor)
     email = email.strip().lower()
-    try:
-        with gate.zoom_call():
-            row = zoom_api.get_user(gate.token(connection), email)
-    except gate.ZoomRefused as refused:
-        gate.record_failure(actor, "adopt", refused, email=email)
-        raise
+    with gate.zoom_call(actor, "adopt", email=email):
+        row = zoom_api.get_user(gate.token(connection), email)
     with transaction.atomic():
         user = store.upsert(actor.org, connection.zoom_account_id, row)
         store.set_groups(user, row.group_ids)
