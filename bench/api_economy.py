@@ -29,7 +29,7 @@ django.setup()
 import httpx
 from sessiondesk.accounts.models import Member
 from sessiondesk.meetings.models import MeetingLink
-from sessiondesk.meetings.worker import run_in_thread
+from sessiondesk.worker.loop import run_in_thread
 from sessiondesk.scheduling.actions import (SessionChanges, SessionDraft, cancel_session, reschedule_session,
     schedule_session, update_session)
 from sessiondesk.scheduling.models import SessionType

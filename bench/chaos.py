@@ -37,9 +37,10 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 from sessiondesk.accounts.actions import add_member, create_organization
-from sessiondesk.integrations.zoom import client, scopes
+from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.scheduling.models import Session, SessionType
 import random
 rng = random.Random({seed})
@@ -78,7 +79,7 @@ for i in range({sessions}):
         org=org, title=f"S{{i:04d}} Lesson", agenda=f"Agenda of S{{i:04d}}", session_type=lesson,
         consultant=rng.choice(hosts), start=start, end=start + dt.timedelta(minutes=rng.choice([30, 45, 60])),
         is_online=True, provider="zoom")
-    sync.session_changed(session)
+    desired.session_changed(session)
 print(json.dumps({{"hosts": [m.pk for m in hosts], "zoom_users": zoom_users}}))
 """
 
@@ -87,7 +88,7 @@ CHURN = """
 import datetime as dt, random, time
 from collections import Counter
 from django.db import transaction
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.scheduling.models import Session, SessionStatus
 rng = random.Random({seed})
 hosts = {hosts}
@@ -113,7 +114,7 @@ for _ in range({operations}):
         elif operation == "agenda":
             session.agenda = f"Agenda of {{tag}}, version {{rng.randint(1, 999)}}"
         session.save()
-        sync.session_changed(session)
+        desired.session_changed(session)
         done[operation] += 1
     time.sleep(rng.uniform(0, {pause}))
 print(json.dumps(done))

@@ -26,7 +26,7 @@ REDIRECT = "http://127.0.0.1/integrations/zoom/callback/"
 
 APP = """
 from django.conf import settings
-from sessiondesk.integrations.zoom import scopes
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.devseed import DIRECTORY_EVENTS
 print(json.dumps([settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET,
                   scopes.registration_list("organization"), DIRECTORY_EVENTS]))
@@ -39,7 +39,8 @@ django.setup()
 import httpx
 from django.conf import settings
 from sessiondesk.accounts.actions import create_organization
-from sessiondesk.integrations.zoom import client, webhooks
+from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.integrations.zoom.directory import sync
 from sessiondesk.integrations.zoom.models import WebhookEvent, ZoomConnection, ZoomTokenSet
 from django.utils import timezone
@@ -116,10 +117,10 @@ since = last_id()
 before = snapshot()
 started = time.perf_counter()
 for d in deliveries:  # the body exactly as Zoom sent it
-    webhooks.receive(d["event"], json.loads(d["body"]), d["body"].encode())
+    receive.receive(d["event"], json.loads(d["body"]), d["body"].encode())
 processed = 0
 while True:
-    done = webhooks.process_due(100)
+    done = receive.process_due(100)
     processed += done
     if not done:
         break

@@ -26,7 +26,7 @@ django.setup()
 from django.db import close_old_connections
 from sessiondesk.accounts.models import Member
 from sessiondesk.meetings.models import MeetingLink
-from sessiondesk.meetings.worker import run_in_thread
+from sessiondesk.worker.loop import run_in_thread
 from sessiondesk.scheduling.actions import SessionDraft, schedule_session
 from sessiondesk.scheduling.models import SessionType
 

@@ -14,10 +14,10 @@ from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.accounts.tokens import create_token
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import ZoomConnection
-from sessiondesk.meetings.models import WorkerHeartbeat
 from sessiondesk.notifications.models import MailboxMessage
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Calendar, DateOverride, Session, SessionStatus, SessionType
+from sessiondesk.worker.models import WorkerHeartbeat
 from tests.conftest import login
 from tests.scheduling.conftest import future
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "sessiondesk.accounts",
     "sessiondesk.scheduling",
     "sessiondesk.meetings",
+    "sessiondesk.worker",
     "sessiondesk.notifications",
     "sessiondesk.api",
     "sessiondesk.ops",

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from sessiondesk.integrations.zoom import scopes
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from tests.e2e.test_first_booking import log_in
 from zoom_emulator import seed

@@ -9,9 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from sessiondesk.integrations.zoom import scopes, webhooks
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.directory import queue, sync
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
+from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.scheduling.models import Session
 from tests.e2e.test_first_booking import log_in
 from tests.integrations.zoom.directory.directory_fixtures import EVENTS
@@ -76,7 +77,7 @@ def worker(zoom_server: Any) -> None:
     """What the worker does between two page loads: deliver webhooks, process them, apply the queue."""
     answer = httpx.post(f"{zoom_server.url}/_emulator/webhooks/flush", json={"timeout": 10}).json()
     assert answer["failed"] == 0
-    webhooks.process_due(20)
+    receive.process_due(20)
     queue.apply_due(20)
 
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from sessiondesk.integrations.zoom import scopes
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.models import Session

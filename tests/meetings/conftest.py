@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.meetings import providers, sync
+from sessiondesk.meetings import desired, providers
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionType
 from tests.meetings.fakes import RecordingProvider
 
@@ -33,7 +33,7 @@ def make_session(consultant: Member, session_type: SessionType, **fields: object
     }
     values.update(fields)
     session = Session.objects.create(**values)
-    sync.session_changed(session)
+    desired.session_changed(session)
     return session
 
 

@@ -46,10 +46,10 @@ def test_it_shows_the_start_url_only_to_the_host(client, zoom_session, consultan
 
 
 def test_it_shows_updating_after_an_edit(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
-    from sessiondesk.meetings import sync
+    from sessiondesk.meetings import desired
 
     reconciler.reconcile_due(1, "w")
-    sync.session_changed(zoom_session)
+    desired.session_changed(zoom_session)
     body = _block(login(client, consultant), zoom_session).content.decode()
     assert "Updating…" in body
     assert "https://meet.test/j/1000" in body

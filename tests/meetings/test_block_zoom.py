@@ -5,7 +5,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from sessiondesk.meetings import reconciler, sync
+from sessiondesk.meetings import desired, reconciler
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import Session
@@ -60,7 +60,7 @@ def test_everyone_else_opens_zoom_with_the_join_url_and_never_sees_the_start_url
 
 def test_it_shows_updating_after_an_edit_and_keeps_the_link(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
     reconciler.reconcile_due(1, "w")
-    sync.session_changed(zoom_session)
+    desired.session_changed(zoom_session)
     body = block(login(client, consultant), zoom_session)
     assert "Updating…" in body
     assert "Open Zoom" in body

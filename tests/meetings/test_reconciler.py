@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from sessiondesk.meetings import reconciler, sync
+from sessiondesk.meetings import desired, reconciler
 from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
 from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
@@ -23,7 +23,7 @@ def _edit(session: Session, **fields: object) -> None:
     for name, value in fields.items():
         setattr(session, name, value)
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
 
 
 def test_it_creates_the_meeting_and_stores_the_link(

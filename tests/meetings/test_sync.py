@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 from tests.meetings.conftest import make_session
@@ -16,8 +16,8 @@ def test_it_creates_a_pending_link_for_a_new_online_session(session: Session) ->
 
 
 def test_it_bumps_the_same_link_on_each_change(session: Session) -> None:
-    sync.session_changed(session)
-    sync.session_changed(session)
+    desired.session_changed(session)
+    desired.session_changed(session)
     assert _links(session) == [("custom", 3, 0, "pending")]
 
 
@@ -28,7 +28,7 @@ def test_it_makes_the_link_due_now_and_clears_a_block(session: Session) -> None:
         remedy="Fix it",
         next_attempt_at=timezone.now().replace(year=2100),
     )
-    sync.session_changed(session)
+    desired.session_changed(session)
     link = MeetingLink.objects.get(session=session)
     assert (link.state, link.attempts, link.remedy) == ("pending", 0, "")
     assert link.next_attempt_at <= timezone.now()
@@ -48,7 +48,7 @@ def test_it_bumps_the_link_on_cancel_so_the_worker_deletes_the_meeting(session: 
     MeetingLink.objects.filter(session=session).update(applied_version=1, state=LinkState.ACTIVE)
     session.status = SessionStatus.CANCELLED
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
     assert _links(session) == [("custom", 2, 1, "pending")]
 
 
@@ -56,7 +56,7 @@ def test_it_leaves_a_settled_deleted_link_alone(session: Session) -> None:
     MeetingLink.objects.filter(session=session).update(applied_version=1, state=LinkState.DELETED)
     session.status = SessionStatus.CANCELLED
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
     assert _links(session) == [("custom", 1, 1, "deleted")]
 
 
@@ -64,15 +64,15 @@ def test_it_switching_provider_bumps_the_old_link_and_creates_the_new_one(sessio
     MeetingLink.objects.filter(session=session).update(applied_version=1, state=LinkState.ACTIVE)
     session.provider = Provider.ZOOM
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
     assert _links(session) == [("custom", 2, 1, "pending"), ("zoom", 1, 0, "pending")]
 
 
 def test_it_switching_back_reuses_the_existing_link(session: Session) -> None:
     session.provider = Provider.ZOOM
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
     session.provider = Provider.CUSTOM
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
     assert _links(session) == [("custom", 3, 0, "pending"), ("zoom", 2, 0, "pending")]

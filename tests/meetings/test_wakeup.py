@@ -6,10 +6,10 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from sessiondesk.meetings import wakeup
 from sessiondesk.meetings.models import MeetingLink
-from sessiondesk.meetings.worker import run_in_thread
 from sessiondesk.scheduling.models import Session
+from sessiondesk.worker import wakeup
+from sessiondesk.worker.loop import run_in_thread
 from tests.meetings.conftest import make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)

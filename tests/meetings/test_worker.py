@@ -4,10 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sessiondesk.meetings import jobs
-from sessiondesk.meetings.models import MeetingLink, WorkerHeartbeat
-from sessiondesk.meetings.worker import Worker, run_in_thread
+from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Session
+from sessiondesk.worker import jobs
+from sessiondesk.worker.loop import Worker, run_in_thread
+from sessiondesk.worker.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sessiondesk.meetings.models import WorkerHeartbeat
+from sessiondesk.worker.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

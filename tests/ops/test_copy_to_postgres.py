@@ -15,9 +15,9 @@ from django.db import connection
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
-from sessiondesk.meetings.models import WorkerHeartbeat
 from sessiondesk.ops.copydb import copy_models
 from sessiondesk.ops.demo import seed_demo
+from sessiondesk.worker.models import WorkerHeartbeat
 
 PG_SERVER = os.environ.get("SESSIONDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 

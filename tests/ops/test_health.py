@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from sessiondesk.meetings.models import WorkerHeartbeat
-from sessiondesk.meetings.worker import Worker
+from sessiondesk.worker.loop import Worker
+from sessiondesk.worker.models import WorkerHeartbeat
 
 
 def test_it_answers_healthz_without_login_or_database(client) -> None:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.accounts.tokens import create_token
-from sessiondesk.integrations.zoom import tokens
+from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.notifications.models import OutboundEmail

@@ -15,9 +15,10 @@ from django.db import connection
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom.models import WebhookEvent
-from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink, WorkerHeartbeat
+from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.models import Session
+from sessiondesk.worker.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 

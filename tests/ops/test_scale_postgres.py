@@ -21,7 +21,7 @@ import psycopg
 import pytest
 from cryptography.fernet import Fernet
 
-from sessiondesk.integrations.zoom import scopes
+from sessiondesk.integrations.zoom.connection import scopes
 from zoom_emulator import seed
 from zoom_emulator.app import create_app
 from zoom_emulator.server import make_server

@@ -27,6 +27,6 @@ api.add_router("/clients", clients.router)
 api.add_router("/", members.router)
 
 # Zoom account administration (integrations/zoom/directory)
-from sessiondesk.integrations.zoom.directory import api as zoom_directory_api  # noqa: E402
+from sessiondesk.integrations.zoom.directory import json_api  # noqa: E402
 
-api.add_router("/zoom/users", zoom_directory_api.router)
+api.add_router("/zoom/users", json_api.router)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.meetings.sync import wanted_provider
+from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.scheduling.models import Calendar, Client, Session
 
 

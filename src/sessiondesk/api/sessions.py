@@ -61,7 +61,7 @@ def _check_zoom_host(member: Member, consultant: Member, is_online: bool, provid
     saved. The API cannot send anyone to Zoom to connect, so both cases are refused."""
     if not is_online or provider != Provider.ZOOM:
         return
-    from sessiondesk.integrations.zoom import first_use
+    from sessiondesk.integrations.zoom.meetings import first_use
 
     missing = first_use.missing_connection(member, consultant)
     if missing == first_use.OTHER:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.meetings import providers
+from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink
-from sessiondesk.meetings.sync import wanted_provider
 from sessiondesk.scheduling.models import Provider, Session
 
 POLL_SECONDS = {"creating": 1, "updating": 1, "waiting": 30}

@@ -85,11 +85,3 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.operation} → {self.status}"
-
-
-class WorkerHeartbeat(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    seen_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return self.name

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from sessiondesk.meetings import attempts, claims, horizon, providers
 from sessiondesk.meetings.backoff import retry_delay
+from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
-from sessiondesk.meetings.sync import wanted_provider
+from sessiondesk.worker.identity import owner_name
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,11 @@ CLEARED = {
     "create_intent": "",
     "intent_payload": None,
 }
+
+
+def run_due(limit: int) -> int:
+    """Worker job: reconcile due links, holding their leases as this process and thread."""
+    return reconcile_due(limit, owner_name())
 
 
 def reconcile_due(limit: int, owner: str, now: dt.datetime | None = None) -> int:

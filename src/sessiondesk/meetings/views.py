@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.scheduling.models import Session
 
 BLOCK = "meetings/_block.html"
@@ -38,7 +38,7 @@ def meeting_block(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_retry(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_for(request, pk)
     with transaction.atomic():
-        if sync.retry(session):
+        if desired.retry(session):
             audit.record(session.org, request.member, "meeting.retry", session)  # type: ignore[attr-defined]
     if request.headers.get("HX-Request"):
         return render(request, BLOCK, {"session": _session_for(request, pk)})

@@ -41,7 +41,7 @@ def start_services(host: str, port: int, emulator_port: int, stop: threading.Eve
         emulator = _start_emulator(host, emulator_port, out)
         services.servers.append(emulator)
         out.write(f"Zoom emulator: {emulator.url}/ (state kept in {settings.HOME / 'zoom-emulator.json'})")
-    from sessiondesk.meetings.worker import run_in_thread
+    from sessiondesk.worker.loop import run_in_thread
 
     services.threads.append(run_in_thread(stop))
     out.write(f"Worker: running in this process (poll every {settings.WORKER_POLL_SECONDS}s)")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from sessiondesk.meetings.models import WorkerHeartbeat
+from sessiondesk.worker.models import WorkerHeartbeat
 
 
 @never_cache

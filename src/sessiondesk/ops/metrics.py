@@ -62,8 +62,9 @@ class DatabaseCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily | SummaryMetricFamily]:
         from sessiondesk.integrations.zoom.models import WebhookEvent
-        from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink, WorkerHeartbeat
+        from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
         from sessiondesk.notifications.models import OutboundEmail
+        from sessiondesk.worker.models import WorkerHeartbeat
 
         now = timezone.now()
 

@@ -1,6 +1,6 @@
 """The booking flows. Each owns its transaction; views, the API and the public pages call these.
 
-Every change bumps the session's meeting link (``meetings.sync.session_changed``) and queues the
+Every change bumps the session's meeting link (``meetings.desired.session_changed``) and queues the
 emails (``notifications.actions.session_event``) in the same transaction, so a change and its side
 effects commit together or not at all.
 """
@@ -16,7 +16,7 @@ from django.utils import timezone
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.lib.related import remember
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.notifications import actions as notify
 from sessiondesk.scheduling import validation
 from sessiondesk.scheduling.availability import slot_members
@@ -204,7 +204,7 @@ def _insert(
             session.co_hosts.add(*draft.co_hosts)
         _remember(session, "clients", draft.clients)
         _remember(session, "co_hosts", draft.co_hosts)
-        sync.session_created(session)
+        desired.session_created(session)
         sessions.append(session)
     first = sessions[0]
     notify.session_event(first, "booked")
@@ -283,7 +283,7 @@ def reschedule_session(
             validation.check_times(target.start, target.end)
             _ensure_free(everyone, target.start, target.end, exclude=excluded)
             target.save(update_fields=["start", "end", "updated_at"])
-            sync.session_changed(target)
+            desired.session_changed(target)
             notify.session_event(target, "rescheduled", previous_start=previous)
         audit.record(
             session.org,
@@ -315,7 +315,7 @@ def update_session(
         for target in targets:
             changed = _apply(org, target, changes)
             if changed:
-                sync.session_changed(target)
+                desired.session_changed(target)
                 if changed & NOTIFY_FIELDS:
                     notify.session_event(target, "updated")
             changed_any |= changed
@@ -385,7 +385,7 @@ def cancel_session(
             target.cancelled_at = now
             target.cancel_reason = reason[:300]
             target.save(update_fields=["status", "cancelled_at", "cancel_reason", "updated_at"])
-            sync.session_changed(target)
+            desired.session_changed(target)
             notify.session_event(target, "cancelled")
         audit.record(
             session.org,

@@ -8,7 +8,8 @@ import httpx
 import pytest
 from django.test import Client as HttpClient
 
-from sessiondesk.integrations.zoom import client, scopes
+from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom.connection import scopes
 from zoom_emulator import seed
 from zoom_emulator.app import EmulatorApp, create_app
 

@@ -17,8 +17,9 @@ import pytest
 from django.test import Client as HttpClient
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import tokens, webhooks
+from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import WebhookEvent, ZoomConnection
+from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.meetings import providers, reconciler
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Provider, Session, SessionType
@@ -36,8 +37,8 @@ def sample(event: str) -> dict[str, Any]:
 def deliver(body: dict[str, Any]) -> WebhookEvent | None:
     """Store the event as the endpoint does after verifying it, then let the worker handle it."""
     raw = json.dumps(body).encode()
-    row = webhooks.receive(body["event"], body, raw)
-    webhooks.process_due(10)
+    row = receive.receive(body["event"], body, raw)
+    receive.process_due(10)
     if row is not None:
         row.refresh_from_db()
     return row

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.models import Provider, Session, SessionType
@@ -44,7 +44,7 @@ def zoom_session(consultant: Member, session_type: SessionType, **fields: object
     }
     values.update(fields)
     session = Session.objects.create(**values)
-    sync.session_changed(session)
+    desired.session_changed(session)
     return session
 
 
@@ -53,7 +53,7 @@ def change(session: Session, **fields: object) -> None:
     for name, value in fields.items():
         setattr(session, name, value)
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
 
 
 def run_worker() -> int:

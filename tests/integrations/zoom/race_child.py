@@ -16,7 +16,7 @@ def main(connection_id: int, threads: int, start_at: float) -> None:
     django.setup()
     from django.db import connection as db
 
-    from sessiondesk.integrations.zoom import tokens
+    from sessiondesk.integrations.zoom.connection import tokens
     from sessiondesk.integrations.zoom.models import ZoomConnection
 
     results: list[str] = []

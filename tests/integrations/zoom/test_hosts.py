@@ -2,7 +2,7 @@
 
 import pytest
 
-from sessiondesk.integrations.zoom.hosts import (
+from sessiondesk.integrations.zoom.meetings.hosts import (
     ConnectionFacts,
     HostDecision,
     SessionFacts,

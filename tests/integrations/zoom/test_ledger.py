@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from sessiondesk.integrations.zoom import ledger, pacing
+from sessiondesk.integrations.zoom.meetings import ledger, pacing
 from sessiondesk.integrations.zoom.models import HostDailyLedger
 from sessiondesk.meetings.models import LinkState
 from tests.integrations.zoom.meeting_fixtures import (

@@ -6,7 +6,7 @@ import pytest
 
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.integrations.zoom.models import MeetingPolicy, WhenDeletedInZoom
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.actions import session_event
 from sessiondesk.notifications.models import EmailState, OutboundEmail
@@ -125,7 +125,7 @@ def test_retry_on_a_flagged_session_creates_a_new_meeting(
     deliver(sample("meeting.deleted"))
     recorder.calls.clear()
 
-    assert sync.retry(deleted_link.session) == 1
+    assert desired.retry(deleted_link.session) == 1
     settle()
 
     deleted_link.refresh_from_db()
@@ -257,7 +257,7 @@ def test_an_echo_of_what_we_last_sent_is_quiet_even_after_a_newer_edit(updated_l
     applied_topic = session.title
     session.title = "Geometry lesson"
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
     body = sample("meeting.updated")
     body["payload"]["object"] = {"id": UPDATED_ID, "topic": applied_topic}
     before = MeetingLink.objects.values().get(pk=updated_link.pk)
@@ -312,6 +312,6 @@ def test_an_admin_chooses_to_flag_instead_on_the_meeting_policy_page(client, adm
 
 
 def test_recreating_is_the_default(org) -> None:  # type: ignore[no-untyped-def]
-    from sessiondesk.integrations.zoom.policy import policy_of
+    from sessiondesk.integrations.zoom.meetings.policy import policy_of
 
     assert policy_of(org).when_deleted_in_zoom == WhenDeletedInZoom.RECREATE

@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import webhooks
 from sessiondesk.integrations.zoom.models import WebhookEvent, ZoomConnection
+from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import SessionType
 from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
@@ -55,7 +55,7 @@ def test_deleting_the_meeting_inside_zoom_recreates_it(
     assert emu.post(f"/web/meetings/{meeting_id}/delete").status_code == 303
     [delivery] = flush(emu, "meeting.deleted")
     assert delivery["status_code"] == 200
-    assert webhooks.process_due(10) == 1
+    assert receive.process_due(10) == 1
 
     zoom_link.refresh_from_db()
     assert (zoom_link.state, zoom_link.external_id, zoom_link.join_url) == (LinkState.PENDING, "", "")
@@ -76,7 +76,7 @@ def test_renaming_the_meeting_inside_zoom_is_put_back_and_noted(
     assert edited.status_code == 303
     [delivery] = flush(emu, "meeting.updated")
     assert delivery["status_code"] == 200
-    assert webhooks.process_due(10) == 1
+    assert receive.process_due(10) == 1
     settle()
 
     zoom_link.refresh_from_db()

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import webhooks
+from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.meetings.models import LinkState
 from sessiondesk.scheduling.models import Session, SessionType
 from tests.integrations.zoom.meeting_event_fixtures import to_sessiondesk
@@ -50,7 +50,7 @@ def scheduled(hooked: Any, consultant: Member, lesson: SessionType) -> Session:
 def deliver_webhooks(zoom: Any) -> None:
     flushed = zoom.http.post("/_emulator/webhooks/flush", json={"timeout": 10}).json()
     assert flushed["failed"] == 0
-    webhooks.process_due(20)
+    receive.process_due(20)
 
 
 def test_a_meeting_deleted_inside_zoom_is_recreated_with_a_new_link(hooked: Any, scheduled: Session) -> None:

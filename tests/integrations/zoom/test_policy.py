@@ -1,8 +1,8 @@
 """The organisation's Zoom meeting policy page."""
 
 from sessiondesk.accounts.models import AuditEntry
+from sessiondesk.integrations.zoom.meetings.policy import policy_of, zoom_settings
 from sessiondesk.integrations.zoom.models import MeetingPolicy
-from sessiondesk.integrations.zoom.policy import policy_of, zoom_settings
 from tests.conftest import login
 
 URL = "/integrations/zoom/meeting-policy/"

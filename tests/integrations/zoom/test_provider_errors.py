@@ -1,8 +1,8 @@
 """How Zoom's refusals land on the meeting link: transient ones retry, permanent ones stop with a remedy."""
 
-from sessiondesk.integrations.zoom import reconnect
+from sessiondesk.integrations.zoom.connection import reconnect
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
-from sessiondesk.meetings import sync
+from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import CallAttempt, LinkState
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
@@ -74,7 +74,7 @@ def test_a_disconnected_host_keeps_the_link_and_waits_with_the_remedy(zoom, cons
     ZoomConnection.objects.filter(pk=connection.pk).update(status=ConnectionStatus.REVOKED)
     session.title = "Renamed"
     session.save()
-    sync.session_changed(session)
+    desired.session_changed(session)
     run_worker()
     link = link_of(session)
     assert (link.state, link.join_url, link.remedy) == (

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import sweep, tokens
+from sessiondesk.integrations.zoom.connection import tokens
+from sessiondesk.integrations.zoom.meetings import sweep
 from sessiondesk.integrations.zoom.models import ConnectionStatus, SweepCursor, ZoomConnection
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Session, SessionStatus, SessionType

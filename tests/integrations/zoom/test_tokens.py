@@ -4,7 +4,7 @@ import httpx
 import pytest
 from django.db import connection as db
 
-from sessiondesk.integrations.zoom import tokens
+from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection, ZoomTokenSet
 from sessiondesk.meetings.models import CallAttempt
 from tests.integrations.zoom.token_fixtures import (  # noqa: F401
@@ -138,7 +138,7 @@ def test_a_failing_refresh_ahead_waits_before_trying_again(
 
 
 def test_the_worker_runs_the_zoom_jobs() -> None:
-    from sessiondesk.meetings.jobs import JOBS
+    from sessiondesk.worker.jobs import JOBS
 
     assert JOBS["zoom-token-refresh"].run is tokens.refresh_ahead
     assert {"zoom-token-refresh", "zoom-reconnect-reminders", "zoom-webhooks"} <= set(JOBS)

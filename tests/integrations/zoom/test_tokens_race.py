@@ -16,7 +16,8 @@ from django.conf import settings as django_settings
 from django.db import connection as db
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import client, tokens
+from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection, ZoomTokenSet
 from tests.integrations.zoom.token_fixtures import (  # noqa: F401
     connect,

@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import reconnect, tokens
+from sessiondesk.integrations.zoom.connection import reconnect, tokens
 from sessiondesk.integrations.zoom.errors import from_response
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection, ZoomTokenSet
 from sessiondesk.notifications.models import OutboundEmail

@@ -14,8 +14,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from sessiondesk.accounts.models import AuditEntry
-from sessiondesk.integrations.zoom import webhooks
 from sessiondesk.integrations.zoom.models import ConnectionStatus, WebhookEvent, ZoomConnection, ZoomTokenSet
+from sessiondesk.integrations.zoom.webhooks import receive
 
 URL = "/integrations/zoom/webhook/"
 SECRET = "sessiondesk-test-secret"
@@ -55,7 +55,7 @@ EVENT = json.dumps(
 def _secrets_and_clock(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.ZOOM_WEBHOOK_SECRET_TOKEN = SECRET
     settings.ZOOM_ORG_WEBHOOK_SECRET_TOKEN = ORG_SECRET
-    monkeypatch.setattr(webhooks, "clock", lambda: NOW)
+    monkeypatch.setattr(receive, "clock", lambda: NOW)
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def state() -> tuple:
 
 def assert_nothing_happened(before: tuple, handled: list) -> None:
     assert state() == before
-    assert webhooks.process_due(100) == 0
+    assert receive.process_due(100) == 0
     assert handled == []
 
 
@@ -98,8 +98,8 @@ def assert_nothing_happened(before: tuple, handled: list) -> None:
 def handled(monkeypatch: pytest.MonkeyPatch) -> list:
     """Every handler records what it was given; none may run for a refused request."""
     seen: list = []
-    for event in [*webhooks.HANDLERS, "meeting.deleted", "app_deauthorized"]:
-        monkeypatch.setitem(webhooks.HANDLERS, event, lambda row: seen.append(row.pk))
+    for event in [*receive.HANDLERS, "meeting.deleted", "app_deauthorized"]:
+        monkeypatch.setitem(receive.HANDLERS, event, lambda row: seen.append(row.pk))
     return seen
 
 
@@ -192,14 +192,14 @@ def test_a_replayed_delivery_is_stored_and_processed_once(linked, handled) -> No
     assert [(r.status_code, r.json()) for r in replays] == [(200, {"status": "duplicate"})] * 3
     assert state() == after_first
     assert after_first[:3] == (1, [ConnectionStatus.REVOKED], 0)
-    assert webhooks.process_due(100) == 1
-    assert webhooks.process_due(100) == 0
+    assert receive.process_due(100) == 1
+    assert receive.process_due(100) == 0
     assert len(handled) == 1
 
 
 def test_a_replay_after_five_minutes_is_refused(linked, handled, monkeypatch: pytest.MonkeyPatch) -> None:
     headers = sign(EVENT)
-    monkeypatch.setattr(webhooks, "clock", lambda: NOW + 301)
+    monkeypatch.setattr(receive, "clock", lambda: NOW + 301)
     before = state()
 
     assert post(EVENT, headers).status_code == 401

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client as HttpClient
 
-from sessiondesk.integrations.zoom import webhooks
 from sessiondesk.integrations.zoom.models import WebhookEvent
+from sessiondesk.integrations.zoom.webhooks import receive
 
 URL = "/integrations/zoom/webhook/"
 VECTORS = json.loads((Path(__file__).parent / "fixtures" / "webhook_signature_vectors.json").read_text())[
@@ -26,7 +26,7 @@ NOW = 1_900_000_000
 @pytest.fixture(autouse=True)
 def _secret_and_clock(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.ZOOM_WEBHOOK_SECRET_TOKEN = SECRET
-    monkeypatch.setattr(webhooks, "clock", lambda: NOW)
+    monkeypatch.setattr(receive, "clock", lambda: NOW)
 
 
 def sign(body: bytes, timestamp: int = NOW, secret: str = SECRET) -> dict[str, str]:
@@ -51,7 +51,7 @@ def vector_request(vector: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
 def at_vector_time(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     def use(vector: dict[str, Any]) -> None:
         settings.ZOOM_WEBHOOK_SECRET_TOKEN = vector["secret_token"]
-        monkeypatch.setattr(webhooks, "clock", lambda: int(vector["x_zm_request_timestamp"]) + 2)
+        monkeypatch.setattr(receive, "clock", lambda: int(vector["x_zm_request_timestamp"]) + 2)
 
     return use
 
@@ -114,7 +114,7 @@ def test_the_documented_url_validation_answer_is_exact() -> None:
     documented = next(v for v in VECTORS if v["id"] == "zoom-docs-url-validation-example")
     plain = documented["request_body_as_documented"]["payload"]["plainToken"]
 
-    answer = webhooks.url_validation_answer(documented["secret_token"], plain)
+    answer = receive.url_validation_answer(documented["secret_token"], plain)
 
     assert answer == documented["expected_url_validation_response"]
 
@@ -185,18 +185,18 @@ def test_it_only_accepts_post(client: HttpClient, db: None) -> None:
 
 def test_stored_events_wait_for_their_handler(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """meeting.* and user.* rows stay unprocessed until the sync engine or directory registers a handler."""
-    monkeypatch.delitem(webhooks.HANDLERS, "meeting.deleted", raising=False)  # as before one is registered
+    monkeypatch.delitem(receive.HANDLERS, "meeting.deleted", raising=False)  # as before one is registered
     body = b'{"event":"meeting.deleted","payload":{"object":{"id":1}},"event_ts":1}'
-    webhooks.receive("meeting.deleted", json.loads(body), body)
-    assert "meeting.deleted" not in webhooks.HANDLERS
-    assert webhooks.process_due(10) == 0
+    receive.receive("meeting.deleted", json.loads(body), body)
+    assert "meeting.deleted" not in receive.HANDLERS
+    assert receive.process_due(10) == 0
 
     seen: list[int] = []
     monkeypatch.setitem(
-        webhooks.HANDLERS, "meeting.deleted", lambda row: seen.append(row.payload["payload"]["object"]["id"])
+        receive.HANDLERS, "meeting.deleted", lambda row: seen.append(row.payload["payload"]["object"]["id"])
     )
-    assert webhooks.process_due(10) == 1
-    assert webhooks.process_due(10) == 0
+    assert receive.process_due(10) == 1
+    assert receive.process_due(10) == 0
 
     assert seen == [1]
     assert WebhookEvent.objects.get().processed_at is not None
@@ -211,4 +211,4 @@ def test_the_organisation_apps_own_secret_is_accepted_too(
     response = post(client, body, sign(body, secret="org-app-secret"))
 
     assert response.status_code == 200
-    assert response.json() == webhooks.url_validation_answer("org-app-secret", "abc")
+    assert response.json() == receive.url_validation_answer("org-app-secret", "abc")

@@ -14,8 +14,8 @@ from django.db import connection as db
 from django.test import Client as HttpClient
 
 from sessiondesk.accounts.models import AuditEntry
-from sessiondesk.integrations.zoom import webhooks
 from sessiondesk.integrations.zoom.models import ConnectionStatus, WebhookEvent, ZoomConnection
+from sessiondesk.integrations.zoom.webhooks import receive
 from tests.integrations.zoom.token_fixtures import carla_zoom_fixture, emu_fixture, token_emulator_fixture  # noqa: F401
 from zoom_emulator.app import EmulatorApp
 
@@ -130,9 +130,9 @@ def test_the_worker_makes_the_compliance_call_when_configured(
 ) -> None:
     settings.ZOOM_DATA_COMPLIANCE = True
     body = deauthorized_body(carla_zoom, settings.ZOOM_CLIENT_ID)
-    webhooks.receive("app_deauthorized", json.loads(body), body)
+    receive.receive("app_deauthorized", json.loads(body), body)
 
-    assert webhooks.process_due(10) == 1
+    assert receive.process_due(10) == 1
 
     calls = emu.get("/_emulator/requests", params={"path": "/oauth/data/compliance"}).json()["requests"]
     assert [(c["method"], c["status"]) for c in calls] == [("POST", 200)]
@@ -145,9 +145,9 @@ def test_no_compliance_call_unless_configured(
 ) -> None:
     settings.ZOOM_DATA_COMPLIANCE = False
     body = deauthorized_body(carla_zoom, settings.ZOOM_CLIENT_ID)
-    webhooks.receive("app_deauthorized", json.loads(body), body)
+    receive.receive("app_deauthorized", json.loads(body), body)
 
-    assert webhooks.process_due(10) == 1
+    assert receive.process_due(10) == 1
 
     assert emu.get("/_emulator/requests", params={"path": "/oauth/data/compliance"}).json()["requests"] == []
     assert WebhookEvent.objects.get().processed_at is not None
@@ -159,9 +159,9 @@ def test_an_old_style_event_without_data_retention_gets_the_compliance_call(
 ) -> None:
     settings.ZOOM_DATA_COMPLIANCE = False
     body = deauthorized_body(carla_zoom, settings.ZOOM_CLIENT_ID, user_data_retention=retention)
-    webhooks.receive("app_deauthorized", json.loads(body), body)
+    receive.receive("app_deauthorized", json.loads(body), body)
 
-    assert webhooks.process_due(10) == 1
+    assert receive.process_due(10) == 1
 
     calls = emu.get("/_emulator/requests", params={"path": "/oauth/data/compliance"}).json()["requests"]
     assert len(calls) == 1

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from sessiondesk.integrations.zoom import conf
+from sessiondesk.integrations.zoom.connection import zoom_app
 from sessiondesk.integrations.zoom.errors import ZoomError, from_response, from_transport
 from sessiondesk.integrations.zoom.models import ConnectionKind
 from sessiondesk.meetings import attempts
@@ -135,7 +135,7 @@ def _record(
 
 
 def _basic(kind: str) -> httpx.BasicAuth:
-    app = conf.app_for(kind)
+    app = zoom_app.app_for(kind)
     return httpx.BasicAuth(app.client_id, app.client_secret)
 
 
@@ -157,7 +157,7 @@ def exchange_code(code: str, *, code_verifier: str, redirect_uri: str, kind: str
     response = _send(
         "oauth.token.authorization_code",
         "POST",
-        conf.oauth_url("/oauth/token"),
+        zoom_app.oauth_url("/oauth/token"),
         auth=_basic(kind),
         data={
             "grant_type": "authorization_code",
@@ -179,7 +179,7 @@ def refresh_tokens(refresh_token: str, *, kind: str = ConnectionKind.PERSONAL) -
     response = _send(
         "oauth.token.refresh",
         "POST",
-        conf.oauth_url("/oauth/token"),
+        zoom_app.oauth_url("/oauth/token"),
         auth=_basic(kind),
         data={"grant_type": "refresh_token", "refresh_token": refresh_token},
     )
@@ -190,13 +190,15 @@ def revoke(token: str, *, kind: str) -> None:
     """Revoke a token; at Zoom this uninstalls the app for that user (and fires app_deauthorized)."""
     # Reference: https://developers.zoom.us/docs/integrations/oauth/#revoking-an-access-token
     # 200 {"status": "success"}
-    _send("oauth.revoke", "POST", conf.oauth_url("/oauth/revoke"), auth=_basic(kind), data={"token": token})
+    _send(
+        "oauth.revoke", "POST", zoom_app.oauth_url("/oauth/revoke"), auth=_basic(kind), data={"token": token}
+    )
 
 
 def get_me(access_token: str) -> ZoomUser:
     # Reference: https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
     response = _send(
-        "users.me", "GET", conf.api_url("/users/me"), headers={"Authorization": f"Bearer {access_token}"}
+        "users.me", "GET", zoom_app.api_url("/users/me"), headers={"Authorization": f"Bearer {access_token}"}
     )
     # {"id": "KDcuGIm1QgePTO8WbOqwIQ", "email": "jchill@example.com", "first_name": "Jill",
     #  "last_name": "Chill", "role_name": "Owner", "role_id": "0", "account_id": "q6gBJVO5TzexKYTb_I2rpg",
@@ -218,7 +220,7 @@ def get_me(access_token: str) -> ZoomUser:
 def data_compliance(*, kind: str, user_id: str, account_id: str, deauthorization: dict[str, Any]) -> None:
     """Tell Zoom the user's data is deleted after ``app_deauthorized`` (deprecated by Zoom, still accepted)."""
     # Reference: https://developers.zoom.us/docs/api/rest/data-compliance/
-    app = conf.app_for(kind)
+    app = zoom_app.app_for(kind)
     _send(
         "oauth.data_compliance",
         "POST",
@@ -295,7 +297,7 @@ def create_meeting(access_token: str, user_id: str, body: dict[str, Any]) -> Zoo
     """``user_id`` is "me" for a personal (user-managed) connection, else the host's Zoom user id."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
     response = _send(
-        "meetings.create", "POST", conf.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
+        "meetings.create", "POST", zoom_app.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
         json=body,
     )  # fmt: skip
     return _zoom_meeting(response.json())
@@ -305,7 +307,7 @@ def update_meeting(access_token: str, meeting_id: str, body: dict[str, Any]) -> 
     """Zoom answers 204 with an empty body; returns the status."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}
     response = _send(
-        "meetings.update", "PATCH", conf.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token),
+        "meetings.update", "PATCH", zoom_app.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token),
         json=body,
     )  # fmt: skip
     return response.status_code
@@ -315,7 +317,10 @@ def delete_meeting(access_token: str, meeting_id: str) -> int:
     """204; a meeting already gone raises ZoomError 404 ``{"code": 3001, …}`` (callers decide)."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
     response = _send(
-        "meetings.delete", "DELETE", conf.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token)
+        "meetings.delete",
+        "DELETE",
+        zoom_app.api_url(f"/meetings/{meeting_id}"),
+        headers=_bearer(access_token),
     )
     return response.status_code
 
@@ -324,7 +329,7 @@ def meeting_details(access_token: str, meeting_id: str) -> ZoomMeeting:
     """The full meeting (start URL and passcode included), unlike the sweep's ``get_meeting``."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/meetings/{meetingId}
     response = _send(
-        "meetings.get", "GET", conf.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token)
+        "meetings.get", "GET", zoom_app.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token)
     )
     return _zoom_meeting(response.json())
 
@@ -338,7 +343,7 @@ def list_meetings(access_token: str, user_id: str, *, kind: str = "scheduled") -
         if token:
             params["next_page_token"] = token
         response = _send(
-            "meetings.list", "GET", conf.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
+            "meetings.list", "GET", zoom_app.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
             params=params,
         )  # fmt: skip
         # {"page_size": 300, "total_records": 2, "next_page_token": "", "meetings": [{"uuid": "…",
@@ -378,7 +383,7 @@ def get_meeting(access_token: str, meeting_id: str) -> MeetingSnapshot:
     response = _send(
         "meetings.get",
         "GET",
-        conf.api_url(f"/meetings/{meeting_id}"),
+        zoom_app.api_url(f"/meetings/{meeting_id}"),
         headers={"Authorization": f"Bearer {access_token}"},
     )
     # {"id": 85746065432, "uuid": "5yDZGNlQSV6qOjg4NxajHQ==", "topic": "Algebra lesson", "type": 2,

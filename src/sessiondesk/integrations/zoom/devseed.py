@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from sessiondesk.accounts.models import Role
-from sessiondesk.integrations.zoom import scopes
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.ops.demo import DEMO_PEOPLE
 
 ZOOM_ROLES = {Role.OWNER: "owner", Role.ADMIN: "admin", Role.CONSULTANT: "member"}

@@ -18,7 +18,7 @@ __all__ = [
 PROVIDERS: dict[str, str] = {
     "none": "sessiondesk.meetings.providers.builtin.NoMeetingProvider",
     "custom": "sessiondesk.meetings.providers.builtin.CustomLinkProvider",
-    "zoom": "sessiondesk.integrations.zoom.provider.ZoomProvider",
+    "zoom": "sessiondesk.integrations.zoom.meetings.provider.ZoomProvider",
 }
 
 _loaded: dict[str, MeetingProvider] = {}

@@ -34,7 +34,7 @@ class ProviderError(Exception):
     marks a transient error that is a known limit (e.g. a daily quota): the link shows
     state waiting with the remedy until ``retry_after`` has passed. ``awaits_connection`` marks a
     permanent error that connecting (or reconnecting) the host's account fixes: the link is made
-    due again when that happens (``meetings.sync.resume_awaiting_connection``).
+    due again when that happens (``meetings.desired.resume_awaiting_connection``).
     """
 
     def __init__(

@@ -28,7 +28,7 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 def zoom_available(org: Organization) -> bool:
     """Whether Zoom may be offered (the Zoom integration decides)."""
-    from sessiondesk.integrations.zoom import first_use
+    from sessiondesk.integrations.zoom.meetings import first_use
 
     return first_use.zoom_available(org)
 
@@ -167,7 +167,7 @@ class SessionForm(BookingFormMixin, MeetingFieldsMixin):
         cast(forms.ChoiceField, self.fields["provider"]).choices = available_providers(org)
         if member.hosts_sessions:
             self.fields["consultant"].initial = member.pk
-        from sessiondesk.integrations.zoom import first_use
+        from sessiondesk.integrations.zoom.meetings import first_use
 
         self.fields["provider"].initial = first_use.default_provider(member)
         self.connect_zoom_first = False
@@ -191,7 +191,7 @@ class SessionForm(BookingFormMixin, MeetingFieldsMixin):
         consultant = data.get("consultant")
         if data.get("where") != ONLINE or data.get("provider") != Provider.ZOOM or consultant is None:
             return
-        from sessiondesk.integrations.zoom import first_use
+        from sessiondesk.integrations.zoom.meetings import first_use
 
         missing = first_use.missing_connection(self.member, consultant)
         if missing == first_use.OTHER:
@@ -299,7 +299,7 @@ class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
             return
         if not {"consultant", "provider", "where"} & set(self.changed_data):
             return
-        from sessiondesk.integrations.zoom import first_use
+        from sessiondesk.integrations.zoom.meetings import first_use
 
         missing = first_use.missing_connection(self.member, consultant)
         if missing == first_use.OTHER:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.meetings import display
-from sessiondesk.meetings.sync import wanted_provider
+from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.actions import book_public
 from sessiondesk.scheduling.availability import Slot, calendar_slots, member_slots, slot_members

@@ -181,7 +181,7 @@ def save_new_session(request: HttpRequest, member: Member, data: Any) -> HttpRes
     form = SessionForm(data, member=member)
     if form.is_valid():
         if form.connect_zoom_first:
-            from sessiondesk.integrations.zoom import first_use
+            from sessiondesk.integrations.zoom.meetings import first_use
 
             return redirect(first_use.send_to_zoom(member, data))
         try:

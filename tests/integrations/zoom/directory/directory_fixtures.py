@@ -12,7 +12,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import client, scopes
+from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.devseed import DIRECTORY_EVENTS as EVENTS
 from sessiondesk.integrations.zoom.directory import sync
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser

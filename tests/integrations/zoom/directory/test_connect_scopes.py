@@ -8,7 +8,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import scopes
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection
 from tests.conftest import login
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401

@@ -3,9 +3,9 @@
 import httpx
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import webhooks
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, GroupMembership
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
+from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.scheduling.models import Session, SessionType
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     calls,
@@ -29,7 +29,7 @@ def as_zoom_admin(emu: httpx.Client, connection: ZoomConnection) -> dict[str, st
 def settle(emu: httpx.Client) -> list[str]:
     clear(emu)
     events = flush(emu)
-    assert webhooks.process_due(20) == len(events)
+    assert receive.process_due(20) == len(events)
     assert calls(emu) == []  # the events carry everything: no list or get call
     return events
 
@@ -104,7 +104,7 @@ def test_the_same_event_twice_changes_nothing_more(emu: httpx.Client, synced: Zo
     zoom = as_zoom_admin(emu, synced)
     emu.post("/v2/groups/g-maths/members", headers=zoom, json={"members": [{"id": "zu-dev"}]})
     flush(emu)
-    event = webhooks.WebhookEvent.objects.get(event="group.member_added")
-    webhooks.process_due(10)
-    webhooks.HANDLERS["group.member_added"](event)
+    event = receive.WebhookEvent.objects.get(event="group.member_added")
+    receive.process_due(10)
+    receive.HANDLERS["group.member_added"](event)
     assert GroupMembership.objects.filter(group__name="Maths").count() == 1

@@ -4,9 +4,9 @@ import httpx
 import pytest
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import hosts
 from sessiondesk.integrations.zoom.directory import links
-from sessiondesk.integrations.zoom.directory.gate import DirectoryRefused
+from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
+from sessiondesk.integrations.zoom.meetings import hosts
 from sessiondesk.integrations.zoom.models import AdminMode, ZoomConnection
 from sessiondesk.scheduling.models import SessionType
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401

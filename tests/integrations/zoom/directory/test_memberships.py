@@ -4,16 +4,16 @@ import httpx
 import pytest
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import webhooks
 from sessiondesk.integrations.zoom.directory import memberships, onboard, queue
-from sessiondesk.integrations.zoom.directory.gate import DirectoryRefused
 from sessiondesk.integrations.zoom.directory.models import (
     DirectoryGroup,
     DirectoryRole,
     GroupMembership,
     QueuedChange,
 )
+from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
 from sessiondesk.integrations.zoom.models import AdminMode, ZoomConnection
+from sessiondesk.integrations.zoom.webhooks import receive
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     calls,
     clear,
@@ -111,7 +111,7 @@ def test_group_and_role_changes_for_a_pending_user_wait_until_they_accept(
 
     emu.post(f"/_emulator/users/{nia.zoom_user_id}/accept")
     flush(emu)
-    webhooks.process_due(10)
+    receive.process_due(10)
     assert row("nia@acme.test").status == "active"
     assert queue.apply_due(10) == 2
 
@@ -138,7 +138,7 @@ def test_a_queued_change_zoom_refuses_is_kept_and_tried_again(
     memberships.add_to_group(admin, nia, group("Tutors"))
     emu.post(f"/_emulator/users/{nia.zoom_user_id}/accept")
     flush(emu)
-    webhooks.process_due(10)
+    receive.process_due(10)
     fault = {"kind": "error", "path": "/v2/groups/*/members", "status": 503, "count": 1}
     assert emu.post("/_emulator/faults", json=fault).status_code == 201
 
@@ -171,7 +171,7 @@ def test_a_queued_change_is_sent_once_when_two_workers_hold_it(
     memberships.add_to_group(admin, nia, group("Tutors"))
     emu.post(f"/_emulator/users/{nia.zoom_user_id}/accept")
     flush(emu)
-    webhooks.process_due(10)
+    receive.process_due(10)
     held_by_other_worker = QueuedChange.objects.select_related("user__org", "queued_by").get()
     clear(emu)
 

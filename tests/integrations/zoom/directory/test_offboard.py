@@ -5,8 +5,8 @@ import pytest
 
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.integrations.zoom.directory import offboard
-from sessiondesk.integrations.zoom.directory.gate import READ_ONLY, DirectoryRefused, ZoomRefused
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, GroupMembership
+from sessiondesk.integrations.zoom.directory.permissions import READ_ONLY, DirectoryRefused, ZoomRefused
 from sessiondesk.integrations.zoom.models import AdminMode, ZoomConnection, ZoomTokenSet
 from sessiondesk.scheduling.models import Session, SessionType
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401

@@ -4,11 +4,11 @@ import httpx
 import pytest
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.integrations.zoom import webhooks
 from sessiondesk.integrations.zoom.directory import onboard
-from sessiondesk.integrations.zoom.directory.gate import READ_ONLY, DirectoryRefused
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
+from sessiondesk.integrations.zoom.directory.permissions import READ_ONLY, DirectoryRefused
 from sessiondesk.integrations.zoom.models import AdminMode, ZoomConnection
+from sessiondesk.integrations.zoom.webhooks import receive
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     calls,
     connect_org,
@@ -57,7 +57,7 @@ def test_it_creates_the_zoom_user_pending_until_they_accept(
 
     assert emu.post(f"/_emulator/users/{created.id}/accept").status_code == 204
     assert flush(emu) == ["user.created", "user.invitation_accepted"]
-    assert webhooks.process_due(10) == 2
+    assert receive.process_due(10) == 2
     assert row("nia@acme.test").status == "active"
 
 
@@ -121,7 +121,7 @@ def test_other_zoom_errors_are_shown_with_their_remedy(
     fault = {"kind": "error", "path": "/v2/users", "methods": ["POST"], "status": 503, "count": 1}
     assert emu.post("/_emulator/faults", json=fault).status_code == 201
 
-    with pytest.raises(onboard.gate.ZoomRefused) as raised:
+    with pytest.raises(onboard.permissions.ZoomRefused) as raised:
         onboard.onboard(admin, "nia@acme.test", "Nia", "New", 1)
 
     assert raised.value.remedy == "Zoom did not answer properly; SessionDesk tries again shortly."

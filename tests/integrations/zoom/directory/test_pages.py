@@ -7,13 +7,13 @@ import pytest
 from django.test import Client as HttpClient
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.directory.gate import READ_ONLY
 from sessiondesk.integrations.zoom.directory.models import (
     DirectoryGroup,
     DirectorySync,
     DirectoryUser,
     GroupMembership,
 )
+from sessiondesk.integrations.zoom.directory.permissions import READ_ONLY
 from sessiondesk.integrations.zoom.models import AdminMode, ZoomConnection
 from tests.conftest import login
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401

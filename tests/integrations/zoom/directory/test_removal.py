@@ -5,7 +5,6 @@ import pytest
 
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.integrations.zoom.directory import removal, sync
-from sessiondesk.integrations.zoom.directory.gate import DirectoryRefused
 from sessiondesk.integrations.zoom.directory.models import (
     DirectoryGroup,
     DirectoryRole,
@@ -13,6 +12,7 @@ from sessiondesk.integrations.zoom.directory.models import (
     DirectoryUser,
     GroupMembership,
 )
+from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     calls,

@@ -6,9 +6,9 @@ role changed inside Zoom sends no event) the periodic full sync brings.
 
 from typing import Any
 
-from sessiondesk.integrations.zoom.directory import store
+from sessiondesk.integrations.zoom.directory import upsert
+from sessiondesk.integrations.zoom.directory.client import user_row
 from sessiondesk.integrations.zoom.directory.models import DirectoryGroup, GroupMembership
-from sessiondesk.integrations.zoom.directory.zoom_api import user_row
 from sessiondesk.integrations.zoom.models import (
     ConnectionKind,
     ConnectionStatus,
@@ -44,9 +44,9 @@ def on_created(row: WebhookEvent) -> None:
     obj = payload.get("object", {})
     # Only "create" sends an invitation; the other creation types are active at once.
     status = "pending" if payload.get("creation_type", "create") == "create" else "active"
-    existing = store.find(connection.org, str(obj.get("id", "")), str(obj.get("email", "")))
+    existing = upsert.find(connection.org, str(obj.get("id", "")), str(obj.get("email", "")))
     role_id = existing.role_id if existing is not None and existing.role_id else "2"
-    store.upsert(
+    upsert.upsert(
         connection.org, connection.zoom_account_id, user_row({**obj, "status": status, "role_id": role_id})
     )
 
@@ -57,10 +57,10 @@ def _set_status(status: str) -> Any:
         if connection is None:
             return
         obj = payload.get("object", {})
-        user = store.find(connection.org, str(obj.get("id", "")), str(obj.get("email", "")))
+        user = upsert.find(connection.org, str(obj.get("id", "")), str(obj.get("email", "")))
         if user is None:
             existing_role = "2"
-            store.upsert(
+            upsert.upsert(
                 connection.org,
                 connection.zoom_account_id,
                 user_row({**obj, "status": status, "role_id": existing_role}),
@@ -68,7 +68,7 @@ def _set_status(status: str) -> Any:
             return
         # The pending row may not know its Zoom id yet: the event tells it.
         changes = {"status": status, "zoom_user_id": str(obj.get("id") or "")}
-        if store.apply_fields(user, changes):
+        if upsert.apply_fields(user, changes):
             user.save()
 
     return handler
@@ -80,7 +80,7 @@ def on_updated(row: WebhookEvent) -> None:
     if connection is None:
         return
     obj = payload.get("object", {})
-    user = store.find(
+    user = upsert.find(
         connection.org, str(obj.get("id", "")), str(payload.get("old_object", {}).get("email", ""))
     )
     if user is None:
@@ -88,7 +88,7 @@ def on_updated(row: WebhookEvent) -> None:
     changes = {field: obj[name] for name, field in UPDATED_FIELDS.items() if name in obj}
     if isinstance(obj.get("email"), str):
         user.email = obj["email"].lower()
-    store.apply_fields(user, changes)
+    upsert.apply_fields(user, changes)
     user.save()
 
 
@@ -98,9 +98,9 @@ def on_removed(row: WebhookEvent) -> None:
     if connection is None:
         return
     obj = payload.get("object", {})
-    user = store.find(connection.org, str(obj.get("id", "")), str(obj.get("email", "")))
+    user = upsert.find(connection.org, str(obj.get("id", "")), str(obj.get("email", "")))
     if user is not None:
-        store.forget(user)
+        upsert.forget(user)
 
 
 def _members(row: WebhookEvent, added: bool) -> None:
@@ -113,7 +113,7 @@ def _members(row: WebhookEvent, added: bool) -> None:
     if group is None:
         return
     for raw in obj.get("members", []):
-        user = store.find(connection.org, str(raw.get("id", "")), str(raw.get("email", "")))
+        user = upsert.find(connection.org, str(raw.get("id", "")), str(raw.get("email", "")))
         if user is None:
             continue
         if added:
@@ -130,14 +130,5 @@ def on_member_deleted(row: WebhookEvent) -> None:
     _members(row, added=False)
 
 
-HANDLERS = {
-    "user.created": on_created,
-    "user.invitation_accepted": _set_status("active"),
-    "user.activated": _set_status("active"),
-    "user.deactivated": _set_status("inactive"),
-    "user.updated": on_updated,
-    "user.deleted": on_removed,
-    "user.disassociated": on_removed,
-    "group.member_added": on_member_added,
-    "group.member_deleted": on_member_deleted,
-}
+on_activated = _set_status("active")
+on_deactivated = _set_status("inactive")

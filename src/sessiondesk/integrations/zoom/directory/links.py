@@ -7,8 +7,8 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.directory.gate import DirectoryRefused
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
+from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
 
 
 def attach(user: DirectoryUser, member: Member) -> None:

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.directory import gate, zoom_api
+from sessiondesk.integrations.zoom.directory import client, permissions
 from sessiondesk.integrations.zoom.directory.models import (
     MEMBER_ROLE,
     OWNER_ROLE,
@@ -41,45 +41,51 @@ def _queue(actor: Member, user: DirectoryUser, kind: str, target_id: str, target
 
 def change_role(actor: Member, user: DirectoryUser, role: DirectoryRole) -> bool:
     """True when Zoom changed it now, False when queued for a pending user."""
-    connection = gate.writable(actor)
+    connection = permissions.writable(actor)
     if role.zoom_role_id == OWNER_ROLE or user.role_id == OWNER_ROLE:
-        raise gate.DirectoryRefused("Zoom lets only the account owner hand over ownership, inside Zoom.")
+        raise permissions.DirectoryRefused(
+            "Zoom lets only the account owner hand over ownership, inside Zoom."
+        )
     if role.zoom_role_id == user.role_id:
         return True
     if user.status == UserStatus.PENDING:
         _queue(actor, user, ChangeKind.SET_ROLE, role.zoom_role_id, role.name)
         return False
     detail: dict[str, Any] = {"email": user.email, "role": role.name}
-    with gate.zoom_call(actor, "role_change", **detail):
-        token = gate.token(connection)
+    with permissions.zoom_call(actor, "role_change", **detail):
+        token = permissions.token(connection)
         if role.zoom_role_id == MEMBER_ROLE:
-            zoom_api.unassign_role(token, user.role_id, user.path_id)
+            client.unassign_role(token, user.role_id, user.path_id)
         else:
-            zoom_api.assign_role(token, role.zoom_role_id, user.path_id)
+            client.assign_role(token, role.zoom_role_id, user.path_id)
     with transaction.atomic():
         DirectoryUser.objects.filter(pk=user.pk).update(role_id=role.zoom_role_id)
         status = 204 if role.zoom_role_id == MEMBER_ROLE else 201
-        audit.record(actor.org, actor, "zoom_directory.role_changed", user, **detail, **gate.answer(status))
+        audit.record(
+            actor.org, actor, "zoom_directory.role_changed", user, **detail, **permissions.answer(status)
+        )
     return True
 
 
 def add_to_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> bool:
     """True when Zoom added them now, False when queued for a pending user."""
-    connection = gate.writable(actor)
+    connection = permissions.writable(actor)
     if user.status == UserStatus.PENDING:
         _queue(actor, user, ChangeKind.ADD_GROUP, group.zoom_group_id, group.name)
         return False
     detail: dict[str, Any] = {"email": user.email, "group": group.name}
-    with gate.zoom_call(actor, "group_add", **detail):
-        zoom_api.add_to_group(gate.token(connection), group.zoom_group_id, user.path_id)
+    with permissions.zoom_call(actor, "group_add", **detail):
+        client.add_to_group(permissions.token(connection), group.zoom_group_id, user.path_id)
     with transaction.atomic():
         GroupMembership.objects.get_or_create(user=user, group=group)
-        audit.record(actor.org, actor, "zoom_directory.group_added", user, **detail, **gate.answer(201))
+        audit.record(
+            actor.org, actor, "zoom_directory.group_added", user, **detail, **permissions.answer(201)
+        )
     return True
 
 
 def remove_from_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> bool:
-    connection = gate.writable(actor)
+    connection = permissions.writable(actor)
     if user.status == UserStatus.PENDING:
         # An add still waiting is simply withdrawn (deleted, not checked first: two presses at once
         # withdraw it once).
@@ -101,9 +107,11 @@ def remove_from_group(actor: Member, user: DirectoryUser, group: DirectoryGroup)
         _queue(actor, user, ChangeKind.REMOVE_GROUP, group.zoom_group_id, group.name)
         return False
     detail: dict[str, Any] = {"email": user.email, "group": group.name}
-    with gate.zoom_call(actor, "group_remove", **detail):
-        zoom_api.remove_from_group(gate.token(connection), group.zoom_group_id, user.path_id)
+    with permissions.zoom_call(actor, "group_remove", **detail):
+        client.remove_from_group(permissions.token(connection), group.zoom_group_id, user.path_id)
     with transaction.atomic():
         GroupMembership.objects.filter(user=user, group=group).delete()
-        audit.record(actor.org, actor, "zoom_directory.group_removed", user, **detail, **gate.answer(204))
+        audit.record(
+            actor.org, actor, "zoom_directory.group_removed", user, **detail, **permissions.answer(204)
+        )
     return True

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.directory import gate, store, zoom_api
+from sessiondesk.integrations.zoom.directory import client, permissions, upsert
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 
 ACTIONS = ("disassociate", "delete")
@@ -16,24 +16,24 @@ ACTIONS = ("disassociate", "delete")
 
 def offboard(actor: Member, user: DirectoryUser, action: str = "disassociate", transfer_to: str = "") -> int:
     """Returns how many upcoming sessions were flagged for reassignment."""
-    connection = gate.writable(actor)
+    connection = permissions.writable(actor)
     if action not in ACTIONS:
-        raise gate.DirectoryRefused("Choose Disassociate or Delete.")
+        raise permissions.DirectoryRefused("Choose Disassociate or Delete.")
     transfer_to = transfer_to.strip().lower()
     if transfer_to:
         target = DirectoryUser.objects.filter(org=actor.org, email=transfer_to, status="active").first()
         if target is None or target.pk == user.pk:
-            raise gate.DirectoryRefused(
+            raise permissions.DirectoryRefused(
                 "Meetings can be transferred only to another active Zoom user of the account."
             )
     detail: dict[str, Any] = {"email": user.email, "zoom_action": action, "transfer_to": transfer_to}
-    with gate.zoom_call(actor, "offboard", **detail):
-        zoom_api.delete_user(gate.token(connection), user.path_id, action, transfer_to)
+    with permissions.zoom_call(actor, "offboard", **detail):
+        client.delete_user(permissions.token(connection), user.path_id, action, transfer_to)
     with transaction.atomic():
         linked = user.member.name if user.member else ""
-        flagged = store.forget(user)
+        flagged = upsert.forget(user)
         audit.record(
             actor.org, actor, "zoom_directory.offboarded", None, linked=linked, sessions_flagged=flagged,
-            **detail, **gate.answer(204),
+            **detail, **permissions.answer(204),
         )  # fmt: skip
     return flagged

@@ -7,55 +7,57 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.directory import gate, links, store, zoom_api
+from sessiondesk.integrations.zoom.directory import client, links, permissions, upsert
+from sessiondesk.integrations.zoom.directory.client import ZoomUserRow
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
-from sessiondesk.integrations.zoom.directory.zoom_api import ZoomUserRow
 
 ALREADY_EXISTS = "1005"
 
 
-class AlreadyExists(gate.ZoomRefused):
+class AlreadyExists(permissions.ZoomRefused):
     """Zoom already has a user with this email: the page offers to adopt and link it."""
 
 
 def onboard(
     actor: Member, email: str, first_name: str, last_name: str, user_type: int, member: Member | None = None
 ) -> DirectoryUser:
-    connection = gate.writable(actor)
+    connection = permissions.writable(actor)
     email = email.strip().lower()
     detail: dict[str, Any] = {"email": email, "account_type": user_type}
     try:
-        with gate.zoom_call(actor, "onboard", **detail):
-            zoom_id = zoom_api.create_user(gate.token(connection), email, first_name, last_name, user_type)
-    except gate.ZoomRefused as refused:
+        with permissions.zoom_call(actor, "onboard", **detail):
+            zoom_id = client.create_user(
+                permissions.token(connection), email, first_name, last_name, user_type
+            )
+    except permissions.ZoomRefused as refused:
         if refused.code == ALREADY_EXISTS:
             raise AlreadyExists(refused.error) from None
         raise
     row = ZoomUserRow(zoom_id, email, first_name, last_name, user_type, "2", UserStatus.PENDING, ())
     with transaction.atomic():
-        user = store.upsert(actor.org, connection.zoom_account_id, row)
+        user = upsert.upsert(actor.org, connection.zoom_account_id, row)
         if member is not None:
             links.attach(user, member)
         audit.record(
             actor.org, actor, "zoom_directory.onboarded", user, linked=member.name if member else "",
-            **detail, **gate.answer(201, zoom_user_id=zoom_id),
+            **detail, **permissions.answer(201, zoom_user_id=zoom_id),
         )  # fmt: skip
     return user
 
 
 def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryUser:
     """Take over the Zoom user that already has ``email`` (e.g. made in Zoom by hand) and link it."""
-    connection = gate.writable(actor)
+    connection = permissions.writable(actor)
     email = email.strip().lower()
-    with gate.zoom_call(actor, "adopt", email=email):
-        row = zoom_api.get_user(gate.token(connection), email)
+    with permissions.zoom_call(actor, "adopt", email=email):
+        row = client.get_user(permissions.token(connection), email)
     with transaction.atomic():
-        user = store.upsert(actor.org, connection.zoom_account_id, row)
-        store.set_groups(user, row.group_ids)
+        user = upsert.upsert(actor.org, connection.zoom_account_id, row)
+        upsert.set_groups(user, row.group_ids)
         if member is not None:
             links.attach(user, member)
         audit.record(
             actor.org, actor, "zoom_directory.adopted", user, email=email, linked=member.name if member else "",
-            **gate.answer(200, zoom_user_id=row.id, status=row.status),
+            **permissions.answer(200, zoom_user_id=row.id, status=row.status),
         )  # fmt: skip
     return user

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Organization
-from sessiondesk.integrations.zoom.directory import gate, zoom_api
+from sessiondesk.integrations.zoom.directory import client, permissions
 from sessiondesk.integrations.zoom.directory.models import (
     MEMBER_ROLE,
     ChangeKind,
@@ -56,15 +56,15 @@ def apply(change: QueuedChange) -> bool:
     if not _claim(change):
         return False
     user = change.user
-    connection = gate.connection_of(user.org)
-    refusal = gate.write_refusal(connection)
+    connection = permissions.connection_of(user.org)
+    refusal = permissions.write_refusal(connection)
     if refusal:
         _postpone(change, refusal)
         return False
     assert connection is not None
     try:
-        _send(gate.token(connection), change, user)
-    except gate.ZoomRefused as refused:
+        _send(permissions.token(connection), change, user)
+    except permissions.ZoomRefused as refused:
         _postpone(change, refused.text)
         return False
     with transaction.atomic():
@@ -77,22 +77,22 @@ def apply(change: QueuedChange) -> bool:
             change=change.kind,
             target=change.target_name,
             queued_at=change.created_at.isoformat(),
-            **gate.answer(204 if change.kind == ChangeKind.REMOVE_GROUP else 201),
+            **permissions.answer(204 if change.kind == ChangeKind.REMOVE_GROUP else 201),
         )
         QueuedChange.objects.filter(pk=change.pk).delete()
     return True
 
 
 def _send(token: str, change: QueuedChange, user: DirectoryUser) -> None:
-    with gate.zoom_call():
+    with permissions.zoom_call():
         if change.kind == ChangeKind.ADD_GROUP:
-            zoom_api.add_to_group(token, change.target_id, user.zoom_user_id)
+            client.add_to_group(token, change.target_id, user.zoom_user_id)
         elif change.kind == ChangeKind.REMOVE_GROUP:
-            zoom_api.remove_from_group(token, change.target_id, user.zoom_user_id)
+            client.remove_from_group(token, change.target_id, user.zoom_user_id)
         elif change.target_id == MEMBER_ROLE:
-            zoom_api.unassign_role(token, user.role_id, user.zoom_user_id)
+            client.unassign_role(token, user.role_id, user.zoom_user_id)
         else:
-            zoom_api.assign_role(token, change.target_id, user.zoom_user_id)
+            client.assign_role(token, change.target_id, user.zoom_user_id)
 
 
 def _mirror(change: QueuedChange, user: DirectoryUser) -> None:

@@ -7,14 +7,14 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import actions
-from sessiondesk.integrations.zoom.directory.gate import DirectoryRefused
+from sessiondesk.integrations.zoom.connection import actions
 from sessiondesk.integrations.zoom.directory.models import (
     DirectoryGroup,
     DirectoryRole,
     DirectorySync,
     DirectoryUser,
 )
+from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
 from sessiondesk.integrations.zoom.models import ConnectionKind
 
 

@@ -20,14 +20,14 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
-from sessiondesk.integrations.zoom import pacing
-from sessiondesk.integrations.zoom.directory import gate, links, queue, writer, zoom_api
+from sessiondesk.integrations.zoom.directory import client, links, permissions, queue, sync_write
 from sessiondesk.integrations.zoom.directory.models import DirectorySync, DirectoryUser, SyncState
 from sessiondesk.integrations.zoom.errors import ZoomError
+from sessiondesk.integrations.zoom.meetings import pacing
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
-from sessiondesk.meetings import sync as meetings_sync
-from sessiondesk.meetings import wakeup
+from sessiondesk.meetings import desired
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
+from sessiondesk.worker import wakeup
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ MAX_RATE_LIMIT_RETRIES = 5
 class Fetched:
     roles: list[dict[str, str]] = field(default_factory=list)
     groups: list[dict[str, str]] = field(default_factory=list)
-    users: list[zoom_api.ZoomUserRow] = field(default_factory=list)
+    users: list[client.ZoomUserRow] = field(default_factory=list)
     list_calls: int = 0
 
 
@@ -97,14 +97,14 @@ def _progress(org: Organization, **fields: Any) -> None:
 
 def run(org: Organization) -> DirectorySync | None:
     """Sync now; None when another run holds the organisation or no account is connected."""
-    connection = gate.connection_of(org)
+    connection = permissions.connection_of(org)
     if connection is None or not _claim(org):
         return None
     try:
         fetched = fetch(connection, org)
         known = set(DirectoryUser.objects.filter(org=org).values_list("email", flat=True))
-        rows = writer.write(org, connection.zoom_account_id, fetched.roles, fetched.groups, fetched.users)
-    except (ZoomError, gate.ZoomRefused) as exc:
+        rows = sync_write.write(org, connection.zoom_account_id, fetched.roles, fetched.groups, fetched.users)
+    except (ZoomError, permissions.ZoomRefused) as exc:
         message = exc.message
         log.warning("zoom directory sync of org %s failed: %s", org.pk, message)
         _progress(
@@ -132,7 +132,7 @@ def run(org: Organization) -> DirectorySync | None:
     # own Zoom users, so none is made in the connecting admin's account instead.
     with transaction.atomic():
         waiting = Session.objects.filter(org=org, status=SessionStatus.SCHEDULED, end__gt=now)
-        meetings_sync.resume_awaiting_connection(Provider.ZOOM, waiting)
+        desired.resume_awaiting_connection(Provider.ZOOM, waiting)
     queue.apply_due(50, org=org)  # users who became active may have changes waiting
     return DirectorySync.objects.get(org=org)
 
@@ -151,17 +151,17 @@ def _call[T](connection: ZoomConnection, fn: Callable[[], T]) -> T:
 
 
 def fetch(connection: ZoomConnection, org: Organization) -> Fetched:
-    token = gate.token(connection)
+    token = permissions.token(connection)
     fetched = Fetched()
     _progress(org, phase="Reading roles and groups")
-    fetched.roles = _call(connection, lambda: zoom_api.list_roles(token))
+    fetched.roles = _call(connection, lambda: client.list_roles(token))
     fetched.groups = _call(connection, lambda: _groups(token))
     fetched.list_calls = 2
     totals: dict[str, int] = {}
-    for status in zoom_api.STATUSES:
+    for status in client.STATUSES:
         page_token = ""
         while True:
-            page = _call(connection, partial(zoom_api.list_users_page, token, status, page_token))
+            page = _call(connection, partial(client.list_users_page, token, status, page_token))
             fetched.list_calls += 1
             fetched.users += page.users
             totals[status] = page.total_records
@@ -180,7 +180,7 @@ def fetch(connection: ZoomConnection, org: Organization) -> Fetched:
 
 def _groups(token: str) -> list[dict[str, str]]:
     try:
-        return zoom_api.list_groups(token)
+        return client.list_groups(token)
     except ZoomError as exc:
         # Free accounts have no groups: 400 {"code": 200, "message": "Only available for paid accounts."}
         if exc.code == "200" and "paid" in exc.message.lower():

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from sessiondesk.accounts.decorators import admin_required
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.directory import gate, query
+from sessiondesk.integrations.zoom.directory import permissions, query
 from sessiondesk.integrations.zoom.directory.forms import (
     AdoptForm,
     FilterForm,
@@ -23,15 +23,15 @@ from sessiondesk.integrations.zoom.directory.models import (
     DirectoryUser,
     UserStatus,
 )
-from sessiondesk.integrations.zoom.views import zoom_enabled
+from sessiondesk.integrations.zoom.pages.connection import zoom_enabled
 
 
 def _common(me: Member) -> dict[str, Any]:
-    connection = gate.connection_of(me.org)
+    connection = permissions.connection_of(me.org)
     roles = {r.zoom_role_id: r.name for r in DirectoryRole.objects.filter(org=me.org)}
     return {
         "connection": connection,
-        "refusal": gate.write_refusal(connection),
+        "refusal": permissions.write_refusal(connection),
         "sync": DirectorySync.objects.filter(org=me.org).first(),
         "roles": roles,
         "groups": list(DirectoryGroup.objects.filter(org=me.org)),

@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from sessiondesk.integrations.zoom.reconnect import REMEDY, broken_for
+from sessiondesk.integrations.zoom.connection.reconnect import REMEDY, broken_for
 
 register = template.Library()
 

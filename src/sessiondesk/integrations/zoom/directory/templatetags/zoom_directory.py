@@ -1,6 +1,6 @@
 from django import template
 
-from sessiondesk.integrations.zoom import conf
+from sessiondesk.integrations.zoom.connection import zoom_app
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.simple_tag
 def zoom_configured() -> bool:
     """The navigation shows Zoom pages only when Zoom is configured."""
-    return conf.enabled()
+    return zoom_app.enabled()

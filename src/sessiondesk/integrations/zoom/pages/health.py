@@ -1,0 +1,57 @@
+"""The admin's Integration health page: every Zoom connection of the organisation, the meeting sync's
+backlog and recent failures, Zoom's daily limit per host, two small charts (``health_figures``), and
+the URLs to register in the Zoom Marketplace."""
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from sessiondesk.accounts.decorators import admin_required
+from sessiondesk.accounts.models import Organization
+from sessiondesk.integrations.zoom.meetings import ledger
+from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
+from sessiondesk.integrations.zoom.pages import health_figures as figures
+
+BADGES = {
+    ConnectionStatus.ACTIVE: "badge-ok",
+    ConnectionStatus.NEEDS_RECONNECT: "badge-warn",
+    ConnectionStatus.REVOKED: "badge-bad",
+}
+
+
+def connections(org: Organization) -> QuerySet[ZoomConnection]:
+    return (
+        ZoomConnection.objects.filter(org=org)
+        .select_related("member__user")
+        .order_by("kind", "status", "zoom_email", "pk")
+    )
+
+
+def marketplace_urls(request: HttpRequest) -> dict[str, str]:
+    return {
+        "redirect_url": settings.ZOOM_REDIRECT_URL,
+        "webhook_url": request.build_absolute_uri(reverse("zoom_webhook")),
+    }
+
+
+@admin_required
+def health_page(request: HttpRequest) -> HttpResponse:
+    org: Organization = request.org  # type: ignore[attr-defined]
+    now = timezone.now()
+    rows = [(c, BADGES[ConnectionStatus(c.status)], sorted(c.scopes)) for c in connections(org)]
+    backlog = figures.backlog(org, now)
+    context = {
+        "rows": rows,
+        "backlog": backlog,
+        "failures": figures.recent_failures(org),
+        "usage": figures.daily_usage(org, now),
+        "daily_limit": ledger.limit(),
+        "sessions_chart": figures.sessions_per_week(org, now),
+        "calls_chart": figures.zoom_calls_per_day(org, now),
+        "call_days": figures.CALL_DAYS,
+        **marketplace_urls(request),
+    }
+    return render(request, "zoom/health.html", context)

@@ -1,0 +1,51 @@
+"""Every job the worker runs, in one table. A job is a function ``run(limit) -> items done``.
+
+Jobs are named by their dotted path and imported on first use, so this table names integrations
+without the worker importing them at start (and without an import cycle through the core).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.module_loading import import_string
+
+
+@dataclass
+class Job:
+    name: str
+    target: str | Callable[[int], int]
+    limit: int = 10
+    # Parallel jobs run in every worker thread (their items are claimed atomically); others in one.
+    parallel: bool = False
+
+    @cached_property
+    def run(self) -> Callable[[int], int]:
+        return import_string(self.target) if isinstance(self.target, str) else self.target
+
+
+TABLE = (
+    Job("meetings", "sessiondesk.meetings.reconciler.run_due", limit=1, parallel=True),
+    Job("emails", "sessiondesk.notifications.sender.send_due", limit=20),
+    Job("zoom-token-refresh", "sessiondesk.integrations.zoom.connection.tokens.refresh_ahead", limit=10),
+    Job(
+        "zoom-reconnect-reminders",
+        "sessiondesk.integrations.zoom.connection.reconnect.send_reminders",
+        limit=20,
+    ),
+    Job("zoom-webhooks", "sessiondesk.integrations.zoom.webhooks.receive.process_due", limit=20),
+    Job("zoom-meeting-sweep", "sessiondesk.integrations.zoom.meetings.sweep.run", limit=20),
+    Job("zoom-directory-sync", "sessiondesk.integrations.zoom.directory.sync.run_due", limit=1),
+    Job("zoom-directory-queue", "sessiondesk.integrations.zoom.directory.queue.apply_due", limit=20),
+)
+
+JOBS: dict[str, Job] = {job.name: job for job in TABLE}
+
+
+def register(name: str, run: Callable[[int], int], *, limit: int = 10, parallel: bool = False) -> None:
+    """Add a job at runtime (tests, plug-ins); the table above is where SessionDesk's own jobs live."""
+    JOBS[name] = Job(name, run, limit, parallel)
+
+
+def unregister(name: str) -> None:
+    JOBS.pop(name, None)
