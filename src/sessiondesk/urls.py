@@ -1,5 +1,11 @@
 from django.urls import include, path
 
+from sessiondesk.api.main import api
+from sessiondesk.integrations.zoom.directory import json_api as zoom_directory_api
+
+# Integrations add their endpoints to the JSON API here; the API itself names none.
+api.add_router("/zoom/users", zoom_directory_api.router)
+
 urlpatterns = [
     path("", include("sessiondesk.accounts.urls")),
     path("", include("sessiondesk.scheduling.urls")),

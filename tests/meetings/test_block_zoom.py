@@ -5,6 +5,8 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
+from sessiondesk.integrations.zoom.meetings.notes import inside_zoom_notes
 from sessiondesk.meetings import desired, reconciler
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import ProviderError
@@ -16,8 +18,12 @@ JOIN, START = "https://meet.test/j/1000", "https://meet.test/s/1000"
 
 
 @pytest.fixture(autouse=True)
-def zoom_label(recorder: RecordingProvider) -> None:
+def zoom_label(recorder: RecordingProvider, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The recording provider speaks as Zoom's provider does on the card."""
     recorder.label = "Zoom"
+    for name in ("open_label", "host_caption", "start_note"):
+        monkeypatch.setattr(recorder, name, getattr(ZoomAnswers, name))
+    monkeypatch.setattr(recorder, "card_notes", inside_zoom_notes)
 
 
 def block(client: HttpClient, session: Session) -> str:
@@ -110,7 +116,7 @@ def test_it_notes_what_was_done_inside_zoom(client, zoom_session, consultant) ->
 
     body = block(login(client, consultant), zoom_session)
 
-    notes = [line for line in body.splitlines() if "data-inside-zoom" in line]
+    notes = [line for line in body.splitlines() if "data-provider-note" in line]
     assert len(notes) == 2
     assert "The meeting was deleted inside Zoom on " in notes[0]
     assert "SessionDesk replaces it with a new one." in notes[0]
@@ -120,4 +126,4 @@ def test_it_notes_what_was_done_inside_zoom(client, zoom_session, consultant) ->
 
 def test_a_session_without_inside_zoom_changes_has_no_notes(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
     reconciler.reconcile_due(1, "w")
-    assert "data-inside-zoom" not in block(login(client, consultant), zoom_session)
+    assert "data-provider-note" not in block(login(client, consultant), zoom_session)

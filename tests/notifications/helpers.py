@@ -45,7 +45,8 @@ def book(
         custom_meeting_url=custom_meeting_url if provider == Provider.CUSTOM else "",
         location="" if provider != Provider.NONE else "Room 4, 12 High Street",
     )
-    return schedule_session(consultant.org, draft, actor=consultant, repeat=repeat)
+    # About emails: a Zoom meeting may wait for its host (nobody has connected Zoom here).
+    return schedule_session(consultant.org, draft, actor=consultant, repeat=repeat, host_later=True)
 
 
 def drain() -> int:

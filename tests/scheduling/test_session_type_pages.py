@@ -68,13 +68,21 @@ def test_it_creates_a_type_and_audits_it(client, admin, org):
         ),
     ],
 )
-def test_it_refuses_bad_input_and_saves_nothing(client, admin, org, data, message):
+def test_it_refuses_bad_input_and_saves_nothing(client, admin, org, data, message, settings):
+    settings.ZOOM_ENABLED = False  # Zoom is offered only where it is set up
     login(client, admin)
     data.setdefault("default_provider", "none")
     response = client.post(reverse("session_type_create"), data)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert SessionType.objects.filter(org=org).count() == 4
+
+
+def test_it_offers_zoom_as_the_default_where_zoom_is_set_up(client, admin, org):
+    login(client, admin)
+    data = {"name": "Zoom one", "duration_minutes": 30, "default_provider": "zoom", "is_online": "on"}
+    assert client.post(reverse("session_type_create"), data).status_code == 302
+    assert SessionType.objects.get(org=org, name="Zoom one").default_provider == "zoom"
 
 
 def test_it_edits_a_type(client, admin, lesson):

@@ -25,8 +25,3 @@ api.add_router("/calendars", calendars.router)
 api.add_router("/calendars", slots.router)
 api.add_router("/clients", clients.router)
 api.add_router("/", members.router)
-
-# Zoom account administration (integrations/zoom/directory)
-from sessiondesk.integrations.zoom.directory import json_api  # noqa: E402
-
-api.add_router("/zoom/users", json_api.router)

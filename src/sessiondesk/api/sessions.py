@@ -5,7 +5,6 @@ from ninja.errors import HttpError
 from sessiondesk.accounts.models import Member
 from sessiondesk.api import access
 from sessiondesk.api.auth import member_of
-from sessiondesk.api.errors import ApiError
 from sessiondesk.api.present import session_out, with_session_details
 from sessiondesk.api.schemas import (
     MAX_ID,
@@ -21,7 +20,7 @@ from sessiondesk.api.schemas import (
 )
 from sessiondesk.scheduling import actions, visibility
 from sessiondesk.scheduling.actions import SessionChanges, SessionDraft
-from sessiondesk.scheduling.models import BookedVia, Provider, Session, SessionStatus
+from sessiondesk.scheduling.models import BookedVia, Session, SessionStatus
 from sessiondesk.scheduling.recurrence import Repeat
 
 router = Router(tags=["sessions"])
@@ -54,22 +53,6 @@ def _editable(request: HttpRequest, session_id: int) -> tuple[Member, Session]:
 def _check_self_hosted(member: Member, consultant_id: int | None) -> None:
     if consultant_id is not None and not member.manages_org and consultant_id != member.pk:
         raise HttpError(403, "Consultants can only schedule sessions they host themselves.")
-
-
-def _check_zoom_host(member: Member, consultant: Member, is_online: bool, provider: str) -> None:
-    """Like the session forms: a Zoom session needs someone who can host it, before anything is
-    saved. The API cannot send anyone to Zoom to connect, so both cases are refused."""
-    if not is_online or provider != Provider.ZOOM:
-        return
-    from sessiondesk.integrations.zoom.meetings import first_use
-
-    missing = first_use.missing_connection(member, consultant)
-    if missing == first_use.OTHER:
-        raise ApiError(409, f"{consultant.name} must connect Zoom first.", "provider")
-    if missing == first_use.SELF:
-        raise ApiError(
-            409, "Connect Zoom first (Settings → Meeting Preferences), then save again.", "provider"
-        )
 
 
 @router.get("/", response={200: SessionPage, **ERRORS}, summary="List sessions")
@@ -121,8 +104,6 @@ def create_session(request: HttpRequest, payload: SessionIn) -> Status[dict]:
         agenda=payload.agenda,
         calendar=access.org_calendar(member, payload.calendar) if payload.calendar else None,
     )
-    provider = draft.provider if draft.provider is not None else draft.session_type.default_provider
-    _check_zoom_host(member, draft.consultant, draft.is_online, provider)
     repeat = Repeat(**payload.repeat.model_dump()) if payload.repeat else None
     session = actions.schedule_session(member.org, draft, actor=member, via=BookedVia.API, repeat=repeat)
     return Status(201, session_out(session))  # it carries its attendees: no second read
@@ -149,14 +130,6 @@ def update_session(request: HttpRequest, session_id: int, payload: SessionPatch)
         custom_meeting_url=given.get("custom_meeting_url"),
         location=given.get("location"),
     )
-    if {"consultant", "is_online", "provider"} & given.keys():
-        after = (
-            changes.consultant or session.consultant,
-            session.is_online if changes.is_online is None else changes.is_online,
-            changes.provider or session.provider,
-        )
-        if after != (session.consultant, session.is_online, session.provider):
-            _check_zoom_host(member, *after)
     actions.update_session(session, changes, actor=member, scope=payload.scope)
     return session_out(_detailed(member, session.pk))
 

@@ -4,7 +4,7 @@ emails, invites, the client portal and the API (which never carry the host's sta
 import zoneinfo
 from dataclasses import dataclass
 
-from sessiondesk.accounts.models import AuditEntry, Member
+from sessiondesk.accounts.models import Member
 from sessiondesk.meetings import providers
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink
@@ -27,7 +27,11 @@ class MeetingBlock:
     error: str = ""
     remedy: str = ""
     retrying: bool = False  # the last try failed transiently; another follows automatically
-    provider: str = ""  # the provider's key ("zoom", "custom", …)
+    provider: str = ""  # the provider's key
+    # The provider's own words (``MeetingProvider.open_label``, ``host_caption``, ``start_note``).
+    provider_open_label: str = ""
+    host_caption: str = "Meeting host"
+    start_note: str = "You are the host."
 
     @property
     def has_details(self) -> bool:
@@ -38,24 +42,16 @@ class MeetingBlock:
         return 5 if self.retrying else POLL_SECONDS.get(self.kind)
 
     @property
-    def is_zoom(self) -> bool:
-        return self.provider == Provider.ZOOM
-
-    @property
     def open_label(self) -> str:
-        """The main button: Zoom's own wording for Zoom; otherwise whether it starts or joins."""
-        if self.is_zoom:
-            return "Open Zoom"
+        """The main button: the provider's own wording, or else whether it starts or joins."""
+        if self.provider_open_label:
+            return self.provider_open_label
         return "Start the meeting" if self.start_url else "Join the meeting"
 
     @property
     def open_url(self) -> str:
         # The host's button starts the meeting (start URL); everyone else's joins it.
         return self.start_url or self.join_url
-
-    @property
-    def host_caption(self) -> str:
-        return "Zoom host" if self.is_zoom else "Meeting host"
 
     @property
     def can_retry(self) -> bool:
@@ -99,6 +95,9 @@ def block_for(session: Session, viewer: Member | None) -> MeetingBlock:
         provider_label=provider.label if provider else session.get_provider_display(),
         provider=session.provider,
     )
+    if provider is not None:
+        block.provider_open_label = provider.open_label
+        block.host_caption, block.start_note = provider.host_caption, provider.start_note
     block.starts_at = _local(session, viewer)
     link = current_link(session)
     _fill(block, session, link, viewer)
@@ -135,27 +134,9 @@ def _local(session: Session, viewer: Member | None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({tz_name})"
 
 
-INSIDE_ZOOM = ("meeting.changed_in_zoom", "meeting.deleted_in_zoom")
-FIELD_NAMES = {"topic": "title", "start_time": "start time", "duration": "length"}
-
-
-def inside_zoom_notes(session: Session, viewer: Member | None, limit: int = 3) -> list[str]:
-    """What people did to the session's meeting inside Zoom lately (from the audit log), newest first."""
-    if session.provider != Provider.ZOOM or session.is_cancelled:
+def card_notes(session: Session, viewer: Member | None) -> list[str]:
+    """The provider's notes under the meeting block (none for a cancelled session)."""
+    provider = providers.get(session.provider)
+    if provider is None or session.is_cancelled:
         return []
-    entries = AuditEntry.objects.filter(
-        org_id=session.org_id, object_type="session", object_id=str(session.pk), action__in=INSIDE_ZOOM
-    ).order_by("-created_at", "-id")[:limit]
-    tz = zoneinfo.ZoneInfo(viewer.timezone if viewer is not None else session.org.timezone)
-    return [_note(entry, tz) for entry in entries]
-
-
-def _note(entry: AuditEntry, tz: zoneinfo.ZoneInfo) -> str:
-    when = entry.created_at.astimezone(tz)
-    on = f"{when:%a} {when.day} {when:%b, %H:%M} ({tz.key})"
-    if entry.action == "meeting.deleted_in_zoom":
-        if entry.detail.get("outcome") == "flagged":
-            return f"The meeting was deleted inside Zoom on {on}."
-        return f"The meeting was deleted inside Zoom on {on}; SessionDesk replaces it with a new one."
-    changed = [FIELD_NAMES.get(key, key) for key in entry.detail.get("changes", {})]
-    return f"Its {' and '.join(changed) or 'details'} changed inside Zoom on {on}; SessionDesk put it back."
+    return provider.card_notes(session, viewer)

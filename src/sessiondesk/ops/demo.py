@@ -126,4 +126,5 @@ def _session(
         clients=clients,
         is_online=True,
     )
-    actions.schedule_session(org, draft, actor=actor, repeat=repeat)
+    # The demo shows a meeting waiting for its host until Zoom is connected.
+    actions.schedule_session(org, draft, actor=actor, repeat=repeat, host_later=True)

@@ -5,9 +5,10 @@ Two sources, both correct with several web and worker processes:
 - request counts and latency are counted in each web process by ``RequestMetricsMiddleware``;
   ``sessiondesk serve`` runs prometheus_client in multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``)
   so a scrape of any web process sums them over all its processes;
-- everything the database knows (sync backlog and lag, Zoom calls, 429s, refresh failures, webhook
-  processing, emails, worker heartbeats) is computed from the database at scrape time, so every
-  process — web or worker, on any machine — is counted once.
+- everything the database knows (sync backlog and lag, emails, worker heartbeats, and what each
+  meeting provider adds: for Zoom its calls, 429s, refresh failures and webhook processing) is
+  computed from the database at scrape time, so every process — web or worker, on any machine —
+  is counted once.
 
 Access: a bearer token (``METRICS_TOKEN``) or a client address in ``METRICS_ALLOWED_NETWORKS``;
 with neither set the page does not exist (404).
@@ -20,7 +21,7 @@ import os
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, Sum
+from django.db.models import Count, F, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -33,7 +34,7 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, SummaryMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 REQUESTS = Counter(
@@ -60,9 +61,9 @@ HEARTBEAT_HORIZON = dt.timedelta(days=1)
 class DatabaseCollector(Collector):
     """Metrics read from the database at scrape time (shared by every process)."""
 
-    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily | SummaryMetricFamily]:
-        from sessiondesk.integrations.zoom.models import WebhookEvent
-        from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
+    def collect(self) -> Iterator[Metric]:
+        from sessiondesk.meetings import providers
+        from sessiondesk.meetings.models import LinkState, MeetingLink
         from sessiondesk.notifications.models import OutboundEmail
         from sessiondesk.worker.models import WorkerHeartbeat
 
@@ -92,60 +93,10 @@ class DatabaseCollector(Collector):
             value=max(0.0, (now - oldest_due).total_seconds()) if oldest_due else 0.0,
         )
 
-        calls = CounterMetricFamily(
-            "sessiondesk_zoom_calls",
-            "Calls made to Zoom, by operation and outcome.",
-            labels=["operation", "outcome"],
-        )
-        limited = CounterMetricFamily(
-            "sessiondesk_zoom_rate_limited",
-            "Zoom calls answered 429 (rate or daily limit), by operation.",
-            labels=["operation"],
-        )
-        refresh_failures = 0
-        call_rows = (
-            CallAttempt.objects.filter(provider="zoom")
-            .values("operation", "outcome")
-            .annotate(n=Count("id"), limited=Count("id", filter=Q(status=429)))
-            .order_by("operation", "outcome")
-        )
-        limited_by_operation: dict[str, int] = {}
-        for call in call_rows:
-            calls.add_metric([call["operation"], call["outcome"]], call["n"])
-            operation = call["operation"]
-            limited_by_operation[operation] = limited_by_operation.get(operation, 0) + call["limited"]
-            if operation == "oauth.token.refresh" and call["outcome"] != "ok":
-                refresh_failures += call["n"]
-        for name, n in sorted(limited_by_operation.items()):
-            limited.add_metric([name], n)
-        yield calls
-        yield limited
-        yield CounterMetricFamily(
-            "sessiondesk_zoom_refresh_failures", "Zoom token refreshes that failed.", value=refresh_failures
-        )
-
-        webhooks = GaugeMetricFamily(
-            "sessiondesk_zoom_webhook_events", "Stored Zoom webhook events, by state.", labels=["state"]
-        )
-        counts = WebhookEvent.objects.aggregate(
-            pending=Count("id", filter=Q(processed_at__isnull=True)),
-            processed=Count("id", filter=Q(processed_at__isnull=False, error="")),
-            failed=Count("id", filter=Q(processed_at__isnull=False) & ~Q(error="")),
-        )
-        for state in ("pending", "processed", "failed"):
-            webhooks.add_metric([state], counts[state])
-        yield webhooks
-        processing = SummaryMetricFamily(
-            "sessiondesk_zoom_webhook_processing_seconds",
-            "Time from receiving a Zoom webhook to having processed it.",
-        )
-        spent = WebhookEvent.objects.filter(processed_at__isnull=False).aggregate(
-            count=Count("id"),
-            total=Sum(ExpressionWrapper(F("processed_at") - F("received_at"), output_field=DurationField())),
-        )
-        count, total = spent["count"], spent["total"].total_seconds() if spent["total"] else 0.0
-        processing.add_metric([], count_value=count, sum_value=total)
-        yield processing
+        for name in providers.PROVIDERS:
+            provider = providers.get(name)
+            if provider is not None:
+                yield from provider.metrics()
 
         emails = CounterMetricFamily("sessiondesk_emails", "Emails by outcome.", labels=["state"])
         by_state = dict(OutboundEmail.objects.values_list("state").annotate(n=Count("id")).order_by("state"))

@@ -16,11 +16,11 @@ from django.utils import timezone
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.lib.related import remember
-from sessiondesk.meetings import desired
+from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
 from sessiondesk.scheduling import validation
 from sessiondesk.scheduling.availability import slot_members
-from sessiondesk.scheduling.errors import InvalidBooking, SlotTaken
+from sessiondesk.scheduling.errors import HostMissing, InvalidBooking, SlotTaken
 from sessiondesk.scheduling.models import (
     BookedVia,
     Calendar,
@@ -132,6 +132,17 @@ def _validate_draft(org: Organization, draft: SessionDraft) -> str:
     return provider
 
 
+def check_hosting(actor: Member | None, consultant: Member, is_online: bool, provider: str) -> None:
+    """The rule of every entry point: a member saving an online session needs someone who can host
+    its meeting (the provider decides who can). A client booking on a public page is never refused:
+    the meeting waits until the consultant connects."""
+    if actor is None or not is_online:
+        return
+    gap = providers.hosting_gap(provider, actor, consultant)
+    if gap is not None:
+        raise HostMissing(gap.message, provider=provider, actor_can_connect=gap.actor_can_connect)
+
+
 def schedule_session(
     org: Organization,
     draft: SessionDraft,
@@ -139,13 +150,17 @@ def schedule_session(
     actor: Member | None,
     via: str = BookedVia.STAFF,
     repeat: Repeat | None = None,
+    host_later: bool = False,
 ) -> Session:
     """Schedule a session (or a weekly series); returns the first occurrence.
 
     The returned session carries its clients and co-hosts (``session.clients.all()`` reads no
-    database), so a response or a confirmation needs no second read.
+    database), so a response or a confirmation needs no second read. ``host_later``: the meeting
+    may wait for its host to connect even though a member saves it (the demo's seed).
     """
     provider = _validate_draft(org, draft)
+    if not host_later:
+        check_hosting(actor, draft.consultant, draft.is_online, provider)
     with transaction.atomic():
         everyone = [draft.consultant, *draft.co_hosts]
         _lock(everyone)
@@ -313,7 +328,7 @@ def update_session(
         targets = _targets(session, scope)
         changed_any: set[str] = set()
         for target in targets:
-            changed = _apply(org, target, changes)
+            changed = _apply(org, target, changes, actor)
             if changed:
                 desired.session_changed(target)
                 if changed & NOTIFY_FIELDS:
@@ -325,7 +340,7 @@ def update_session(
     return session
 
 
-def _apply(org: Organization, session: Session, changes: SessionChanges) -> set[str]:
+def _apply(org: Organization, session: Session, changes: SessionChanges, actor: Member | None) -> set[str]:
     changed: set[str] = set()
     for f in fields(changes):
         value = getattr(changes, f.name)
@@ -343,6 +358,8 @@ def _apply(org: Organization, session: Session, changes: SessionChanges) -> set[
     if session.provider != Provider.CUSTOM:
         session.custom_meeting_url = ""
     validation.check_meeting(session.is_online, session.provider, session.custom_meeting_url)
+    if changed & {"consultant", "is_online", "provider"}:
+        check_hosting(actor, session.consultant, session.is_online, session.provider)
     if "consultant" in changed or changes.co_hosts is not None:
         co_hosts = changes.co_hosts if changes.co_hosts is not None else list(session.co_hosts.all())
         validation.check_members(org, co_hosts)

@@ -17,3 +17,17 @@ class SlotTaken(BookingError):
     """The time is no longer free (someone else booked it, or the member is busy)."""
 
     status = 409
+
+
+class HostMissing(BookingError):
+    """Nobody can host the session's online meeting yet (e.g. the consultant must connect Zoom).
+
+    ``actor_can_connect``: the person saving can fix it on the way, by connecting their own account
+    with ``provider`` (a page may send them there instead of refusing)."""
+
+    status = 409
+
+    def __init__(self, message: str, *, provider: str, actor_can_connect: bool) -> None:
+        super().__init__(message, "provider")
+        self.provider = provider
+        self.actor_can_connect = actor_can_connect

@@ -55,9 +55,15 @@ def test_a_consultant_without_zoom_is_sent_to_zoom_and_the_session_is_saved_on_r
     assert OAuthState.objects.get().draft["session_form"]["title"] == ["Algebra"]
     with zoom.committing():
         back = back_from_zoom(client, zoom.consent(response["Location"], CARLA))
+        # Zoom's part ends at the page that sent the person there, which saves what was kept.
+        assert (back.status_code, back["Location"], Session.objects.count()) == (
+            302, reverse("session_create"), 0,
+        )  # fmt: skip
+        saved = client.get(back["Location"])
     session = Session.objects.get()
-    assert back.status_code == 302
-    assert back["Location"] == reverse("session_detail", args=[session.pk])
+    assert saved["Location"] == reverse("session_detail", args=[session.pk])
+    assert client.get(reverse("session_create")).status_code == 200  # the kept form is used once
+    assert Session.objects.count() == 1
     assert (session.title, session.provider, session.consultant, session.is_online) == (
         "Algebra", "zoom", consultant, True,
     )  # fmt: skip

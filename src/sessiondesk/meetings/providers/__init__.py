@@ -2,15 +2,27 @@
 
 from django.utils.module_loading import import_string
 
-from sessiondesk.meetings.providers.base import Meeting, MeetingProvider, ProviderError, commit_intent
+from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.meetings.providers.base import (
+    HostingGap,
+    Meeting,
+    MeetingProvider,
+    ProviderError,
+    commit_intent,
+)
+from sessiondesk.scheduling.models import Provider
 
 __all__ = [
     "PROVIDERS",
+    "HostingGap",
     "Meeting",
     "MeetingProvider",
     "ProviderError",
     "commit_intent",
+    "default_for",
     "get",
+    "hosting_gap",
+    "offered",
     "register",
     "unregister",
 ]
@@ -43,3 +55,32 @@ def register(name: str, provider: MeetingProvider) -> None:
 
 def unregister(name: str) -> None:
     _registered.pop(name, None)
+
+
+def offered(org: Organization, keep: str = "") -> list[tuple[str, str]]:
+    """The providers people of ``org`` may choose, as (name, label); ``keep`` stays listed (a
+    session's current provider)."""
+    choices = []
+    for name, label in Provider.choices:
+        provider = get(name)
+        if provider is not None and (provider.offered(org) or name == keep):
+            choices.append((name, label))
+    return choices
+
+
+def default_for(member: Member) -> str:
+    """The provider a member's new online sessions start with: their preference where a provider
+    keeps one and the preferred provider is offered; otherwise no meeting."""
+    for name in PROVIDERS:
+        provider = get(name)
+        choice = provider.default_for(member) if provider is not None else None
+        if choice is not None:
+            chosen = get(choice)
+            return choice if chosen is not None and chosen.offered(member.org) else Provider.NONE
+    return Provider.NONE
+
+
+def hosting_gap(name: str, actor: Member, consultant: Member) -> HostingGap | None:
+    """Why ``consultant`` cannot host a meeting of provider ``name`` yet, or None."""
+    provider = get(name)
+    return provider.hosting_gap(actor, consultant) if provider is not None else None

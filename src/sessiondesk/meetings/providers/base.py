@@ -1,14 +1,24 @@
-"""What every meeting provider implements. A provider turns a session into a payload and applies it.
+"""What every meeting provider implements: what the core may ask it, and applying a session's meeting.
 
-The reconciler decides which operation is needed (by diffing payloads) and records each call;
-a provider only talks to its service and classifies its errors.
+The core asks a provider whether it is offered to an organisation, which provider a member prefers,
+whether a consultant can host (and how the person saving can fix it when not), what to show on the
+session card, and what it adds to ``sessiondesk check`` and the metrics. Applying: a provider turns
+a session into a payload and applies it; the reconciler decides which operation is needed (by
+diffing payloads), and a provider only talks to its service and classifies its errors.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Session
+
+if TYPE_CHECKING:
+    from prometheus_client.core import Metric
+
+    from sessiondesk.ops.checks import Finding
 
 
 @dataclass
@@ -62,12 +72,58 @@ class ProviderError(Exception):
         self.awaits_connection = awaits_connection
 
 
+@dataclass(frozen=True)
+class HostingGap:
+    """Why nobody can host a session's meeting yet, in words for the person saving it.
+
+    ``actor_can_connect``: the person saving can fix it on the way (connect their own account);
+    a page may send them to ``connect_url`` instead of refusing."""
+
+    message: str
+    actor_can_connect: bool = False
+
+
 class MeetingProvider:
     name = ""
     label = ""
     # External providers make network calls: the reconciler logs each one as a CallAttempt and
     # stores a create intent before creating (see find()).
     external = True
+    # The session card: the main button's words ("" for "Start/Join the meeting"), the caption of
+    # the host line, and the note under the host's start button.
+    open_label = ""
+    host_caption = "Meeting host"
+    start_note = "You are the host."
+
+    def offered(self, org: Organization) -> bool:
+        """Whether people of ``org`` may choose this provider for a session."""
+        return True
+
+    def default_for(self, member: Member) -> str | None:
+        """The provider ``member`` prefers for their online sessions, when this provider keeps
+        members' preferences; None otherwise."""
+        return None
+
+    def hosting_gap(self, actor: Member, consultant: Member) -> HostingGap | None:
+        """None when ``consultant``'s meeting can be hosted; otherwise what is missing, told to ``actor``."""
+        return None
+
+    def connect_url(self, actor: Member, draft: dict[str, Any], return_to: str) -> str:
+        """Where ``actor`` connects their account (``HostingGap.actor_can_connect``); ``draft`` comes
+        is handed back to ``return_to`` afterwards (``meetings.first_use``)."""
+        raise NotImplementedError
+
+    def card_notes(self, session: Session, viewer: Member | None) -> list[str]:
+        """Short notes under the session card's meeting block (e.g. changes made inside the service)."""
+        return []
+
+    def checks(self, *, contact: bool) -> "list[Finding]":
+        """``sessiondesk check``'s findings about this provider (``contact``: may call the service)."""
+        return []
+
+    def metrics(self) -> "Iterable[Metric]":
+        """Metric families for ``/metrics`` beyond the provider-neutral ones."""
+        return []
 
     def build_payload(self, session: Session) -> dict[str, Any]:
         """The provider's view of the session; equal payloads mean no call is needed."""

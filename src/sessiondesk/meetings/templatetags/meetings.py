@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from sessiondesk.meetings.display import block_for, inside_zoom_notes
+from sessiondesk.meetings.display import block_for, card_notes
 from sessiondesk.scheduling.models import Session
 
 register = template.Library()
@@ -16,6 +16,6 @@ def meeting_block(context: template.Context, session: Session) -> dict[str, Any]
     return {
         "session": session,
         "block": block_for(session, viewer),
-        "notes": inside_zoom_notes(session, viewer),
+        "notes": card_notes(session, viewer),
         "csrf_token": context.get("csrf_token"),
     }

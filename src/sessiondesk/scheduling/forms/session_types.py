@@ -1,5 +1,7 @@
 from django import forms
 
+from sessiondesk.accounts.models import Organization
+from sessiondesk.meetings import providers
 from sessiondesk.scheduling.models import Provider, SessionType
 
 
@@ -21,10 +23,10 @@ class SessionTypeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.org_id = org_id
         self.fields["duration_minutes"].widget.attrs.update(min=5, max=720, step=5)
-        # Zoom joins the choices once the Zoom integration is connected.
         provider = self.fields["default_provider"]
         assert isinstance(provider, forms.ChoiceField)
-        provider.choices = [(value, label) for value, label in Provider.choices if value != Provider.ZOOM]
+        org = Organization.objects.get(pk=org_id)
+        provider.choices = providers.offered(org, keep=self.instance.default_provider or "")
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from sessiondesk.accounts.models import Member, Organization, Role
+from sessiondesk.meetings import providers
 from sessiondesk.scheduling.actions import FOLLOWING, THIS, SessionChanges, SessionDraft
 from sessiondesk.scheduling.errors import BookingError, SlotTaken
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionType
@@ -24,22 +25,6 @@ MAX_MINUTES = 12 * 60
 # What date and time inputs send; no locale formats, so 03/04 is never read as a guess.
 DATE_FORMATS = ["%Y-%m-%d"]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
-
-
-def zoom_available(org: Organization) -> bool:
-    """Whether Zoom may be offered (the Zoom integration decides)."""
-    from sessiondesk.integrations.zoom.meetings import first_use
-
-    return first_use.zoom_available(org)
-
-
-def available_providers(org: Organization, keep: str = "") -> list[tuple[str, str]]:
-    """The meeting providers a person may pick (``keep``: a session's current provider stays listed)."""
-    return [
-        (value, label)
-        for value, label in Provider.choices
-        if value != Provider.ZOOM or zoom_available(org) or keep == Provider.ZOOM
-    ]
 
 
 def host_choices(org: Organization, viewer: Member) -> Any:
@@ -164,19 +149,15 @@ class SessionForm(BookingFormMixin, MeetingFieldsMixin):
         limit(self, "session_type", SessionType.objects.filter(org=org))
         limit(self, "consultant", host_choices(org, member))
         limit(self, "clients", Client.objects.filter(org=org))
-        cast(forms.ChoiceField, self.fields["provider"]).choices = available_providers(org)
+        cast(forms.ChoiceField, self.fields["provider"]).choices = providers.offered(org)
         if member.hosts_sessions:
             self.fields["consultant"].initial = member.pk
-        from sessiondesk.integrations.zoom.meetings import first_use
-
-        self.fields["provider"].initial = first_use.default_provider(member)
-        self.connect_zoom_first = False
+        self.fields["provider"].initial = providers.default_for(member)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         self.clean_meeting(data)
-        self.clean_zoom_host(data)
         if data.get("repeat"):
             if not data.get("every_weeks"):
                 self.add_error("every_weeks", "Say how many weeks apart the sessions are.")
@@ -185,18 +166,6 @@ class SessionForm(BookingFormMixin, MeetingFieldsMixin):
             if data.get("repeat_ends") != "until" and not data.get("count"):
                 self.add_error("count", "Say how many sessions the series has.")
         return data
-
-    def clean_zoom_host(self, data: dict[str, Any]) -> None:
-        """A Zoom session needs someone who can host it: the person saving may connect on the way."""
-        consultant = data.get("consultant")
-        if data.get("where") != ONLINE or data.get("provider") != Provider.ZOOM or consultant is None:
-            return
-        from sessiondesk.integrations.zoom.meetings import first_use
-
-        missing = first_use.missing_connection(self.member, consultant)
-        if missing == first_use.OTHER:
-            self.add_error("provider", f"{consultant.name} must connect Zoom first.")
-        self.connect_zoom_first = missing == first_use.SELF
 
     def start(self) -> dt.datetime:
         data = self.cleaned_data
@@ -265,7 +234,7 @@ class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
         hosts = Member.objects.filter(Q(pk__in=host_choices(org, member)) | Q(pk=session.consultant_id))
         limit(self, "consultant", hosts.select_related("user").order_by("user__name"))
         limit(self, "clients", Client.objects.filter(org=org))
-        cast(forms.ChoiceField, self.fields["provider"]).choices = available_providers(
+        cast(forms.ChoiceField, self.fields["provider"]).choices = providers.offered(
             org, keep=session.provider
         )
         self.member = member
@@ -289,25 +258,7 @@ class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
         super().clean()
         data = self.cleaned_data
         self.clean_meeting(data)
-        self.clean_zoom_host(data)
         return data
-
-    def clean_zoom_host(self, data: dict[str, Any]) -> None:
-        """Moving a session onto Zoom, or to another consultant, needs someone who can host it."""
-        consultant = data.get("consultant")
-        if data.get("where") != ONLINE or data.get("provider") != Provider.ZOOM or consultant is None:
-            return
-        if not {"consultant", "provider", "where"} & set(self.changed_data):
-            return
-        from sessiondesk.integrations.zoom.meetings import first_use
-
-        missing = first_use.missing_connection(self.member, consultant)
-        if missing == first_use.OTHER:
-            self.add_error("provider", f"{consultant.name} must connect Zoom first.")
-        elif missing == first_use.SELF:
-            self.add_error(
-                "provider", "Connect Zoom first (Settings → Meeting Preferences), then save again."
-            )
 
     def changes(self) -> SessionChanges:
         data = self.cleaned_data

@@ -12,16 +12,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
+from sessiondesk.meetings import first_use, providers
 from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import actions
-from sessiondesk.scheduling.errors import BookingError
+from sessiondesk.scheduling.errors import BookingError, HostMissing
 from sessiondesk.scheduling.forms.sessions import (
     CancelForm,
     EditSessionForm,
@@ -172,22 +174,29 @@ def session_create(request: HttpRequest) -> HttpResponse:
     member: Member = request.member  # type: ignore[attr-defined]
     if request.method == "POST":
         return save_new_session(request, member, request.POST)
+    resumed = first_use.take(request)
+    if resumed is not None:  # back from connecting the account that hosts it
+        return save_new_session(request, member, resumed)
     form = SessionForm(member=member)
     return render(request, "scheduling/sessions/create.html", _viewer_context(request, form=form))
 
 
-def save_new_session(request: HttpRequest, member: Member, data: Any) -> HttpResponse:
-    """Validate and schedule; also used when a consultant comes back from connecting Zoom."""
+def save_new_session(request: HttpRequest, member: Member, data: QueryDict) -> HttpResponse:
+    """Validate and schedule. A member who could host it with an account they have not connected
+    yet is sent to connect it; the form comes back with them (``meetings.first_use``)."""
     form = SessionForm(data, member=member)
     if form.is_valid():
-        if form.connect_zoom_first:
-            from sessiondesk.integrations.zoom.meetings import first_use
-
-            return redirect(first_use.send_to_zoom(member, data))
         try:
             session = actions.schedule_session(
                 member.org, form.draft(), actor=member, repeat=form.repeat_rule()
             )
+        except HostMissing as missing:
+            provider = providers.get(missing.provider)
+            if not missing.actor_can_connect or provider is None:
+                form.add_booking_error(missing)
+            else:
+                draft = first_use.draft_of(data)
+                return redirect(provider.connect_url(member, draft, return_to=reverse("session_create")))
         except BookingError as error:
             form.add_booking_error(error)
         else:

@@ -35,6 +35,7 @@ from sessiondesk.integrations.zoom import client
 from sessiondesk.integrations.zoom.connection import reconnect, tokens
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.meetings import hosts, ledger, pacing
+from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
 from sessiondesk.integrations.zoom.meetings.policy import policy_of, zoom_settings
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
 from sessiondesk.meetings.models import MeetingLink
@@ -94,7 +95,7 @@ def _same_host(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return (old["account"], old["zoom_user_id"]) == (new["account"], new["zoom_user_id"])
 
 
-class ZoomProvider(MeetingProvider):
+class ZoomProvider(ZoomAnswers, MeetingProvider):
     name = "zoom"
     label = "Zoom"
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 from sessiondesk.accounts.decorators import admin_required, member_required
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.connection import actions, oauth, zoom_app
-from sessiondesk.integrations.zoom.meetings import first_use
 from sessiondesk.integrations.zoom.models import (
     AdminMode,
     ConnectionKind,
@@ -23,6 +22,7 @@ from sessiondesk.integrations.zoom.models import (
     ZoomConnection,
 )
 from sessiondesk.integrations.zoom.pages.forms import PreferenceForm
+from sessiondesk.meetings import first_use
 
 SETTINGS_ANCHOR = "#meeting-preferences"
 
@@ -98,10 +98,8 @@ def callback(request: HttpRequest) -> HttpResponse:
     what = "The organisation's Zoom account" if connection.kind == ConnectionKind.ORGANIZATION else "Zoom"
     messages.success(request, f"{what} is connected as {connection.zoom_email}.")
     if attempt.draft:
-        # Connected on first use: save what the person was doing when they were sent to Zoom.
-        resumed = first_use.resume(request, member, attempt.draft)
-        if resumed is not None:
-            return resumed
+        # Connected on first use: the page that sent the person here saves what they were doing.
+        first_use.hand_back(request, attempt.draft)
     if attempt.return_to:
         return redirect(attempt.return_to)
     return _back(connection.kind)
