@@ -101,7 +101,13 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{HOME / 'sessiondesk.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _default_db), conn_max_age=60)}
+# Connections are kept 60 s between requests, and checked before a request uses one again: a
+# connection a database restart ended is replaced instead of failing the request.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, with writers queued so the next starts when the previous commits.
     DATABASES["default"]["ENGINE"] = "sessiondesk.lib.sqlite"

@@ -12,20 +12,51 @@ transaction to SQLite, so it takes the file lock for that one statement.
 The file lock only orders writers; SQLite's lock still guards the data. A writer that cannot get the
 file lock within the connection's timeout goes on anyway, where SQLite's busy handler and its
 "database is locked" error apply as before; so do other programs writing to the file.
+
+The database and the files beside it are readable by their owner only, like the keys in the instance
+folder. SQLite creates a database with mode 0644 (less the umask) and gives its ``-wal`` and ``-shm``
+the database's mode whatever the umask, so the database is created 0600 before SQLite opens it.
+Files an earlier version left readable by others are tightened on connecting.
 """
 
 import contextlib
 import fcntl
+import logging
 import os
+import stat
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from django.db.backends.sqlite3 import base
 
+log = logging.getLogger(__name__)
+
 _FIRST_PAUSE = 0.0005
 _LONGEST_PAUSE = 0.002
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+
+def _create_private(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    except OSError:
+        return  # there already, or SQLite says why it cannot open it
+    os.close(fd)
+
+
+def _tighten(path: str) -> None:
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return
+    mode = stat.S_IMODE(found.st_mode)
+    if found.st_uid != os.geteuid() or not mode & 0o077:
+        return
+    try:
+        os.chmod(path, mode & 0o700)
+    except OSError as exc:
+        log.warning("could not make %s readable by its owner only: %s", path, exc)
 
 
 class _Cursor(base.SQLiteCursorWrapper):
@@ -53,11 +84,23 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _queue_fd: int | None = None
     _queued = False
 
-    def _queue_path(self) -> str | None:
+    def _file_name(self) -> str | None:
         name = str(self.settings_dict["NAME"])
         if self.is_in_memory_db() or not name:
             return None
-        return name + "-lock"
+        return name
+
+    def _queue_path(self) -> str | None:
+        name = self._file_name()
+        return None if name is None else name + "-lock"
+
+    def get_new_connection(self, conn_params: Any) -> Any:
+        name = self._file_name()
+        if name is not None and not name.startswith("file:"):  # a URI names no file path as such
+            _create_private(name)
+            for suffix in ("", "-wal", "-shm", "-lock"):
+                _tighten(name + suffix)
+        return super().get_new_connection(conn_params)
 
     def _take_queue(self, any_mode: bool = False) -> None:
         if self._queued or not (
