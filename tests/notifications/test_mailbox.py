@@ -1,9 +1,15 @@
 """The development mailbox: the backend that keeps emails, and the pages that show them."""
 
 import datetime as dt
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
 from email import message_from_string, policy
 
+import httpx
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -11,7 +17,7 @@ from django.urls import reverse
 from sessiondesk.accounts.invitations import invite
 from sessiondesk.notifications.models import MailboxMessage
 from tests.conftest import login
-from tests.notifications.helpers import START, book, drain, text_of
+from tests.notifications.helpers import START, book, drain, free_port, text_of
 
 MAILBOX = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
 
@@ -221,3 +227,95 @@ def test_another_organisation_sees_none_of_its_emails(client, outsider, delivere
         assert client.get(reverse(name, args=[delivered[0].pk])).status_code == 404
     assert client.post(reverse("mailbox_clear")).status_code == 302
     assert MailboxMessage.objects.count() == 2
+
+
+# When the mailbox is on ----------------------------------------------------------------------------------
+
+
+def settings_under(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    """The email settings a fresh process loads with ``env`` (and no other email variable)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEV_MAILBOX"))}
+    code = "import json, sessiondesk.settings as s; print(json.dumps([s.DEV_MAILBOX, s.MAILERS]))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "SESSIONDESK_HOME": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def smtp_settings(host: str) -> dict:
+    options = {"host": host, "port": 25, "username": None, "password": None, "use_tls": False, "timeout": 15}
+    return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
+
+
+def test_it_is_off_by_default_and_emails_go_to_smtp_on_localhost(tmp_path):
+    done = settings_under(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [False, smtp_settings("localhost")]
+    done = settings_under(tmp_path, EMAIL_HOST="smtp.example.test")
+    assert json.loads(done.stdout) == [False, smtp_settings("smtp.example.test")]
+
+
+def test_it_is_on_when_the_setting_says_so(tmp_path):
+    done = settings_under(tmp_path, DEV_MAILBOX="true")
+    assert json.loads(done.stdout) == [True, MAILBOX]
+
+
+def test_it_refuses_to_be_on_with_an_smtp_server_or_a_loose_boolean(tmp_path):
+    done = settings_under(tmp_path, DEV_MAILBOX="true", EMAIL_HOST="smtp.example.test")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines()[-1] == (
+        "sessiondesk.lib.env.ConfigError: DEV_MAILBOX=true keeps every email in the database, but EMAIL_HOST "
+        "is set to send them: unset one of the two (docs/configuration.md)"
+    )
+    done = settings_under(tmp_path, DEV_MAILBOX="1")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        'sessiondesk.lib.env.ConfigError: DEV_MAILBOX must be "true" or "false", not \'1\''
+    )
+
+
+def up_until_ready(tmp_path, port: int, **env: str) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+    """Start ``sessiondesk up``; its output up to "Press Ctrl-C", and how /dev/mailbox/ answers then."""
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEV_MAILBOX", "DATABASE_URL"))
+    }
+    command = [sys.executable, "-m", "sessiondesk", "--home", str(tmp_path), "up", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--emulator-port", "0", "--no-demo"],
+        env={**base, "PYTHONUNBUFFERED": "1", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("Press Ctrl-C"):
+                break
+        status = httpx.get(f"http://127.0.0.1:{port}/dev/mailbox/", timeout=10).status_code
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    return lines, status
+
+
+def test_sessiondesk_up_turns_it_on_unless_an_smtp_server_is_set(tmp_path):
+    port = free_port()
+    lines, status = up_until_ready(tmp_path, port)
+    assert lines[-2:] == [
+        f"Emails are kept in the development mailbox: http://localhost:{port}/dev/mailbox/",
+        "Press Ctrl-C to stop.",
+    ]
+    assert status == 302  # to the login page: the mailbox is there
+    lines, status = up_until_ready(tmp_path, port, EMAIL_HOST="smtp.example.test")
+    assert lines[-2:] == [
+        "Emails go out through the SMTP server at smtp.example.test:25.",
+        "Press Ctrl-C to stop.",
+    ]
+    assert status == 404

@@ -11,7 +11,7 @@ def _id(value: str) -> int | None:
 
 
 class MailboxBackend(BaseEmailBackend):
-    """Used when no SMTP server is configured; the messages appear on /dev/mailbox/."""
+    """Used when DEV_MAILBOX is on (``sessiondesk up``); the messages appear on /dev/mailbox/."""
 
     def send_messages(self, email_messages) -> int:
         rows = [

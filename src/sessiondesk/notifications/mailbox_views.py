@@ -1,6 +1,6 @@
 """The development mailbox page: the emails the embedded instance "sent", readable in the browser.
 
-Shown only when ``settings.DEV_MAILBOX`` is on and only to signed-in members,
+Shown only when ``settings.DEV_MAILBOX`` is on (``sessiondesk up``) and only to signed-in members,
 each of whom reads only what they may see elsewhere: a client's email carries signed links that open
 the client's booking.
 """

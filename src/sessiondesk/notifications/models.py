@@ -49,7 +49,7 @@ class OutboundEmail(models.Model):
 
 
 class MailboxMessage(models.Model):
-    """A delivered email kept for the development mailbox page (embedded default, no SMTP)."""
+    """A delivered email kept for the development mailbox page (DEV_MAILBOX, on in `sessiondesk up`)."""
 
     # Set from the sender's headers: members see only their organisation's emails, and only owners and
     # admins see those that are not about a session they may see (notifications.mailbox_views.visible).
