@@ -266,6 +266,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # signed links in URLs never leave the site in a Referer
 X_FRAME_OPTIONS = "DENY"
 MIDDLEWARE.insert(1, "sessiondesk.security.middleware.SecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "sessiondesk.security.middleware.PrivatePagesMiddleware")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
