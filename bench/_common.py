@@ -52,6 +52,9 @@ def database(kind: str) -> Iterator[dict[str, str]]:
     env.pop("DATABASE_URL", None)
     # A benchmark books from one loopback address far more often than any person could.
     env.setdefault("RATE_LIMIT_BOOKING", "1000000/3600")
+    # The workers' emails are kept in the development mailbox, as in `sessiondesk up`, not sent.
+    if not env.get("EMAIL_HOST"):
+        env.setdefault("DEV_MAILBOX", "true")
     if kind == "sqlite":
         yield env
         return

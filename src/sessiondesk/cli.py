@@ -3,6 +3,8 @@
 import os
 import sys
 
+from sessiondesk.lib.env import env
+
 
 def _take_home_option(argv: list[str]) -> list[str]:
     """``--home DIR`` picks the instance folder; it must be known before settings load."""
@@ -18,8 +20,16 @@ def _take_home_option(argv: list[str]) -> list[str]:
     return rest
 
 
+def _embedded_defaults(argv: list[str]) -> None:
+    """``up`` is the embedded instance: unless SMTP is configured, its emails stay in the development
+    mailbox. Only here: a production process never turns the mailbox on by accident."""
+    if argv[:1] == ["up"] and not env("EMAIL_HOST"):
+        os.environ.setdefault("DEV_MAILBOX", "true")
+
+
 def main() -> None:
     argv = _take_home_option(sys.argv[1:])
+    _embedded_defaults(argv)
     if argv[:1] == ["emulator"]:
         from zoom_emulator.__main__ import main as emulator_main
 

@@ -156,15 +156,26 @@ BEHIND_TLS = env_bool("BEHIND_TLS", False)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", BEHIND_TLS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-# Email: SMTP when EMAIL_HOST is set; otherwise kept in the database and shown on the dev mailbox page.
+# Email: through SMTP (EMAIL_HOST; Django's default, localhost:25, when it is unset), or with
+# DEV_MAILBOX=true kept in the database and shown on the development mailbox page instead.
+# `sessiondesk up` turns the mailbox on unless EMAIL_HOST is set (sessiondesk/cli.py).
 _smtp_host = env("EMAIL_HOST")
+DEV_MAILBOX = env_bool("DEV_MAILBOX", False)
+if DEV_MAILBOX and _smtp_host:
+    raise ConfigError(
+        "DEV_MAILBOX=true keeps every email in the database, but EMAIL_HOST is set to send them: "
+        "unset one of the two (docs/configuration.md)"
+    )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "SessionDesk <no-reply@sessiondesk.localhost>")
-if _smtp_host:
+MAILERS: dict[str, dict[str, object]]
+if DEV_MAILBOX:
+    MAILERS = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
+else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": _smtp_host,
+                "host": _smtp_host or "localhost",
                 "port": env_int("EMAIL_PORT", 25),
                 "username": env("EMAIL_HOST_USER") or None,
                 "password": env("EMAIL_HOST_PASSWORD") or None,
@@ -173,9 +184,6 @@ if _smtp_host:
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
-DEV_MAILBOX = not _smtp_host
 
 # Encryption at rest (Zoom tokens): Fernet keys, newest first. See docs/configuration.md.
 ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS") or [_instance_secret("encryption_key", fernet=True)]
@@ -265,6 +273,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # signed links in URLs never leave the site in a Referer
 X_FRAME_OPTIONS = "DENY"
 MIDDLEWARE.insert(1, "sessiondesk.security.middleware.SecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "sessiondesk.security.middleware.PrivatePagesMiddleware")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],

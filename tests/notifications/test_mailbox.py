@@ -1,21 +1,49 @@
 """The development mailbox: the backend that keeps emails, and the pages that show them."""
 
+import datetime as dt
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from email import message_from_string, policy
+
+import httpx
 import pytest
+from django.test import Client as HttpClient
 from django.urls import reverse
 
+from sessiondesk.accounts.invitations import invite
 from sessiondesk.notifications.models import MailboxMessage
 from tests.conftest import login
-from tests.notifications.helpers import drain
+from tests.notifications.helpers import START, book, drain, free_port, text_of
 
 MAILBOX = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
 
 
 @pytest.fixture
-def delivered(settings, session) -> list[MailboxMessage]:
+def mailbox(settings) -> None:
     settings.MAILERS = MAILBOX
     settings.DEV_MAILBOX = True
+
+
+@pytest.fixture
+def delivered(mailbox, session) -> list[MailboxMessage]:
+    """Carla's session with Stu: Stu's confirmation, then Carla's."""
     assert drain() == 2
     return list(MailboxMessage.objects.order_by("id"))
+
+
+def manage_link_in(row: MailboxMessage) -> str:
+    text = text_of(message_from_string(row.raw, policy=policy.default))  # type: ignore[arg-type]
+    found = re.search(r"/manage/[^/\s]+/", text)
+    assert found is not None
+    return found.group(0)
+
+
+def listed(client) -> list[int]:  # type: ignore[no-untyped-def]
+    return [row.pk for row in client.get(reverse("mailbox")).context["page"]]
 
 
 def test_the_backend_keeps_each_message_with_its_raw_mime(delivered):
@@ -123,8 +151,71 @@ def test_clearing_needs_a_post(client, consultant, delivered):
     assert "Deleted 2 emails from the mailbox." in response.content.decode()
 
 
-def test_the_backend_files_each_message_under_its_organisation(org, delivered):
-    assert [m.org_id for m in delivered] == [org.pk, org.pk]
+def test_the_backend_files_each_message_under_its_organisation_and_session(org, session, delivered):
+    assert [(m.org_id, m.session_id) for m in delivered] == [(org.pk, session.pk), (org.pk, session.pk)]
+
+
+def test_a_consultant_does_not_see_a_colleagues_client_confirmation(client, consultant2, session, delivered):
+    login(client, consultant2)
+    assert client.get(reverse("session_detail", args=[session.pk])).status_code == 403
+    listing = client.get(reverse("mailbox"))
+    assert listing.status_code == 200
+    assert list(listing.context["page"]) == []
+    assert manage_link_in(delivered[0]) not in listing.content.decode()
+    assert b"stu@example.test" not in listing.content
+    for row in delivered:
+        for name in ("mailbox_message", "mailbox_html"):
+            assert client.get(reverse(name, args=[row.pk])).status_code == 404
+        assert client.get(reverse("mailbox_attachment", args=[row.pk, 0])).status_code == 404
+    assert client.post(reverse("mailbox_clear")).status_code == 302
+    assert MailboxMessage.objects.count() == 2
+
+
+def test_a_consultant_sees_and_clears_only_the_emails_of_their_own_sessions(
+    client, consultant2, student, lesson, delivered
+):
+    book(consultant2, [student], lesson, start=START + dt.timedelta(days=1))
+    assert drain() == 2
+    theirs = list(MailboxMessage.objects.exclude(pk__in=[m.pk for m in delivered]).order_by("-id"))
+    login(client, consultant2)
+    assert listed(client) == [m.pk for m in theirs]
+    assert client.get(reverse("mailbox_message", args=[theirs[0].pk])).status_code == 200
+    response = client.post(reverse("mailbox_clear"), follow=True)
+    assert "Deleted 2 emails from the mailbox." in response.content.decode()
+    assert list(MailboxMessage.objects.order_by("id")) == delivered
+
+
+def test_a_co_host_sees_the_emails_of_the_session(client, mailbox, consultant, consultant2, student, lesson):
+    book(consultant, [student], lesson, co_hosts=[consultant2])
+    assert drain() == 3
+    login(client, consultant2)
+    assert listed(client) == list(MailboxMessage.objects.order_by("-id").values_list("pk", flat=True))
+
+
+def test_staff_see_every_sessions_emails_and_their_own_but_not_an_invitation(
+    client, owner, staff, consultant2, delivered
+):
+    invite(owner, email="new@acme.test", name="New Person", role="admin")
+    HttpClient().post(reverse("password_reset"), {"email": staff.email})
+    HttpClient().post(reverse("password_reset"), {"email": consultant2.email})
+    assert drain() == 3
+    invitation = MailboxMessage.objects.get(to="new@acme.test")
+    own_reset = MailboxMessage.objects.get(to=staff.email)
+    login(client, staff)
+    assert listed(client) == [own_reset.pk, delivered[1].pk, delivered[0].pk]
+    assert client.get(reverse("mailbox_message", args=[invitation.pk])).status_code == 404
+    assert client.get(reverse("mailbox_message", args=[delivered[0].pk])).status_code == 200
+
+
+def test_an_admin_sees_every_email_of_the_organisation(client, owner, admin, outsider, delivered):
+    invitation = invite(owner, email="new@acme.test", name="New Person", role="consultant")
+    invite(outsider, email="new@rival.test", name="New Rival", role="consultant")
+    HttpClient().post(reverse("password_reset"), {"email": owner.email})
+    assert drain() == 3
+    login(client, admin)
+    invitation_row = MailboxMessage.objects.get(to=invitation.email)
+    assert listed(client) == [invitation_row.pk, delivered[1].pk, delivered[0].pk]
+    assert client.get(reverse("mailbox_message", args=[invitation_row.pk])).status_code == 200
 
 
 def test_another_organisation_sees_none_of_its_emails(client, outsider, delivered):
@@ -136,3 +227,95 @@ def test_another_organisation_sees_none_of_its_emails(client, outsider, delivere
         assert client.get(reverse(name, args=[delivered[0].pk])).status_code == 404
     assert client.post(reverse("mailbox_clear")).status_code == 302
     assert MailboxMessage.objects.count() == 2
+
+
+# When the mailbox is on ----------------------------------------------------------------------------------
+
+
+def settings_under(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+    """The email settings a fresh process loads with ``env`` (and no other email variable)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEV_MAILBOX"))}
+    code = "import json, sessiondesk.settings as s; print(json.dumps([s.DEV_MAILBOX, s.MAILERS]))"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**base, "SESSIONDESK_HOME": str(tmp_path), **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def smtp_settings(host: str) -> dict:
+    options = {"host": host, "port": 25, "username": None, "password": None, "use_tls": False, "timeout": 15}
+    return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
+
+
+def test_it_is_off_by_default_and_emails_go_to_smtp_on_localhost(tmp_path):
+    done = settings_under(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [False, smtp_settings("localhost")]
+    done = settings_under(tmp_path, EMAIL_HOST="smtp.example.test")
+    assert json.loads(done.stdout) == [False, smtp_settings("smtp.example.test")]
+
+
+def test_it_is_on_when_the_setting_says_so(tmp_path):
+    done = settings_under(tmp_path, DEV_MAILBOX="true")
+    assert json.loads(done.stdout) == [True, MAILBOX]
+
+
+def test_it_refuses_to_be_on_with_an_smtp_server_or_a_loose_boolean(tmp_path):
+    done = settings_under(tmp_path, DEV_MAILBOX="true", EMAIL_HOST="smtp.example.test")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip().splitlines()[-1] == (
+        "sessiondesk.lib.env.ConfigError: DEV_MAILBOX=true keeps every email in the database, but EMAIL_HOST "
+        "is set to send them: unset one of the two (docs/configuration.md)"
+    )
+    done = settings_under(tmp_path, DEV_MAILBOX="1")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        'sessiondesk.lib.env.ConfigError: DEV_MAILBOX must be "true" or "false", not \'1\''
+    )
+
+
+def up_until_ready(tmp_path, port: int, **env: str) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+    """Start ``sessiondesk up``; its output up to "Press Ctrl-C", and how /dev/mailbox/ answers then."""
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEV_MAILBOX", "DATABASE_URL"))
+    }
+    command = [sys.executable, "-m", "sessiondesk", "--home", str(tmp_path), "up", "--port", str(port)]
+    proc = subprocess.Popen(
+        [*command, "--emulator-port", "0", "--no-demo"],
+        env={**base, "PYTHONUNBUFFERED": "1", **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("Press Ctrl-C"):
+                break
+        status = httpx.get(f"http://127.0.0.1:{port}/dev/mailbox/", timeout=10).status_code
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    return lines, status
+
+
+def test_sessiondesk_up_turns_it_on_unless_an_smtp_server_is_set(tmp_path):
+    port = free_port()
+    lines, status = up_until_ready(tmp_path, port)
+    assert lines[-2:] == [
+        f"Emails are kept in the development mailbox: http://localhost:{port}/dev/mailbox/",
+        "Press Ctrl-C to stop.",
+    ]
+    assert status == 302  # to the login page: the mailbox is there
+    lines, status = up_until_ready(tmp_path, port, EMAIL_HOST="smtp.example.test")
+    assert lines[-2:] == [
+        "Emails go out through the SMTP server at smtp.example.test:25.",
+        "Press Ctrl-C to stop.",
+    ]
+    assert status == 404

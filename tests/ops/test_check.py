@@ -195,3 +195,51 @@ def test_it_exits_non_zero_when_the_database_cannot_be_reached_and_keys_are_not_
         "FAIL keys: ENCRYPTION_KEYS is not set, so this process uses the key generated"
     )
     assert "CommandError: 3 configuration problem(s): see FAIL above." in done.stderr
+
+
+# The test run sends through Django's in-memory backend, which Django's deployment checks refuse (mail.E001);
+# these tests configure email as settings.py does.
+MAILBOX = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
+SMTP = {
+    "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "localhost"}}
+}
+
+
+def test_a_deployment_fails_while_the_development_mailbox_is_on(real_zoom, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEV_MAILBOX, settings.MAILERS = True, MAILBOX
+    output, error = run_check("--deploy", "--no-zoom")
+    assert lines(output, "FAIL") == [
+        "FAIL email: The development mailbox is on (DEV_MAILBOX=true): emails are kept in the database instead "
+        "of being sent, and members read clients' emails and signed links in it. Set EMAIL_HOST (with "
+        "EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) and remove DEV_MAILBOX."
+    ]
+    assert error == "1 configuration problem(s): see FAIL above."
+    assert "Configuration OK." not in output
+
+
+def test_without_deploy_the_development_mailbox_is_only_named(real_zoom, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DEV_MAILBOX, settings.MAILERS = True, MAILBOX
+    output, error = run_check("--no-zoom")
+    assert error == ""
+    assert lines(output, "ok   email") == [
+        "ok   email: The development mailbox is on: emails are kept in the database and shown at /dev/mailbox/ "
+        "(development only; set EMAIL_HOST to send them)."
+    ]
+
+
+def test_a_deployment_passes_with_an_smtp_server(real_zoom, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert settings.DEV_MAILBOX is False
+    settings.MAILERS = SMTP
+    output, error = run_check("--deploy", "--no-zoom")
+    assert lines(output, "ok   email") == [
+        "ok   email: Emails go out through the SMTP server at localhost:25 (EMAIL_HOST is not set: Django's default)."
+    ]
+    assert error == ""
+    monkeypatch.setenv("EMAIL_HOST", "smtp.example.com")
+    monkeypatch.setenv("EMAIL_PORT", "587")
+    output, error = run_check("--deploy", "--no-zoom")
+    assert lines(output, "ok   email") == [
+        "ok   email: Emails go out through the SMTP server at smtp.example.com:587."
+    ]
+    assert lines(output, "FAIL") == []
+    assert error == ""

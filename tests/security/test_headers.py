@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.test import Client as HttpClient
 
+from sessiondesk.accounts.invitations import invite
+from sessiondesk.accounts.tokens import create_token
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.models import Calendar
 from tests.conftest import login
@@ -183,3 +185,67 @@ def test_hsts_is_sent_on_requests_the_proxy_says_were_https(client, db, settings
     plain = client.get("/login/")
     assert secure["Strict-Transport-Security"] == "max-age=31536000"
     assert "Strict-Transport-Security" not in plain
+
+
+# Caching ------------------------------------------------------------------------------------------------
+
+PRIVATE = "private, no-store"
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"  # Django's never_cache
+
+
+def test_a_signed_in_members_pages_are_not_stored(client, acme, owner, settings):  # noqa: F811
+    settings.DEV_MAILBOX = True
+    login(client, owner)
+    assert client.get("/")["Cache-Control"] == PRIVATE
+    assert client.get(f"/sessions/{acme['session'].pk}/")["Cache-Control"] == PRIVATE
+    assert client.get(f"/api/v1/sessions/{acme['session'].pk}")["Cache-Control"] == PRIVATE
+    # A public booking page too, when a member opens it.
+    assert client.get(f"/book/acme/{acme['calendar'].slug}/")["Cache-Control"] == PRIVATE
+    # Every page: ours, or never_cache where a view asked for it (login, probes).
+    for route, name in all_routes():
+        if name in ("logout", "api_docs_asset"):
+            continue
+        url = fill(route, acme)
+        assert client.get(url)["Cache-Control"] in (PRIVATE, NEVER_CACHE), url
+
+
+def test_an_api_tokens_answers_are_not_stored(client, consultant, acme):  # noqa: F811
+    _, raw = create_token(consultant, "script")
+    response = client.get("/api/v1/sessions/", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_signed_link_pages_are_not_stored(acme, owner):  # noqa: F811
+    anonymous = HttpClient()
+    token = links.booking_token(acme["session"], acme["client"])
+    invitation = invite(owner, email="newer@acme.test", name="Newer Person", role="consultant")
+    for url in (
+        f"/manage/{token}/",
+        f"/manage/{token}/reschedule/",
+        f"/manage/{token}/cancel/",
+        f"/manage/{token}/invite.ics",
+        f"/portal/{links.portal_token(acme['client'])}/",
+        f"/invite/{invitation.token}/",
+    ):
+        response = anonymous.get(url)
+        assert response.status_code == 200, url
+        assert response["Cache-Control"] == PRIVATE, url
+    # A link that opens nothing is as private as one that does.
+    assert anonymous.get("/manage/garbage/")["Cache-Control"] == PRIVATE
+
+
+def test_public_pages_probes_and_static_files_keep_their_caching(client, acme, owner):  # noqa: F811
+    Calendar.objects.filter(pk=acme["calendar"].pk).update(is_public=True)
+    anonymous = HttpClient()
+    booking = anonymous.get(f"/book/acme/{acme['calendar'].slug}/")
+    assert booking.status_code == 200
+    assert "Cache-Control" not in booking
+    assert anonymous.get("/healthz")["Cache-Control"] == NEVER_CACHE
+    assert anonymous.get("/login/")["Cache-Control"] == NEVER_CACHE
+    assert anonymous.get("/static/sessiondesk/app.css")["Cache-Control"] == "max-age=60, public"
+    # A signed-in member keeps what a view or WhiteNoise chose.
+    login(client, owner)
+    assert client.get("/static/sessiondesk/app.css")["Cache-Control"] == "max-age=60, public"
+    assert client.get("/api/v1/docs/assets/swagger-ui.css")["Cache-Control"] == "public, max-age=86400"
+    assert client.get("/healthz")["Cache-Control"] == NEVER_CACHE

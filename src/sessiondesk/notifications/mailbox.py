@@ -3,15 +3,15 @@
 from django.core.mail.backends.base import BaseEmailBackend
 
 from sessiondesk.notifications.models import MailboxMessage
-from sessiondesk.notifications.sender import ORG_HEADER
+from sessiondesk.notifications.sender import ORG_HEADER, SESSION_HEADER
 
 
-def _org_id(value: str) -> int | None:
+def _id(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
 class MailboxBackend(BaseEmailBackend):
-    """Used when no SMTP server is configured; the messages appear on /dev/mailbox/."""
+    """Used when DEV_MAILBOX is on (``sessiondesk up``); the messages appear on /dev/mailbox/."""
 
     def send_messages(self, email_messages) -> int:
         rows = [
@@ -20,7 +20,8 @@ class MailboxBackend(BaseEmailBackend):
                 from_email=message.from_email,
                 subject=str(message.subject)[:300],
                 raw=message.message().as_string(),
-                org_id=_org_id(message.extra_headers.get(ORG_HEADER, "")),
+                org_id=_id(message.extra_headers.get(ORG_HEADER, "")),
+                session_id=_id(message.extra_headers.get(SESSION_HEADER, "")),
             )
             for message in email_messages
         ]

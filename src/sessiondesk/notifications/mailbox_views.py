@@ -1,7 +1,8 @@
-"""The development mailbox page: every email the embedded default "sent", readable in the browser.
+"""The development mailbox page: the emails the embedded instance "sent", readable in the browser.
 
-It is a development tool for the whole instance (messages are not tied to an organisation), shown
-only when ``settings.DEV_MAILBOX`` is on and only to signed-in members.
+Shown only when ``settings.DEV_MAILBOX`` is on (``sessiondesk up``) and only to signed-in members,
+each of whom reads only what they may see elsewhere: a client's email carries signed links that open
+the client's booking.
 """
 
 import datetime as dt
@@ -23,7 +24,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from sessiondesk.accounts.decorators import member_required
+from sessiondesk.accounts.models import Member
 from sessiondesk.notifications.models import MailboxMessage
+from sessiondesk.scheduling.visibility import sessions_for
 
 # The email's own HTML runs in a sandboxed frame: no scripts, no forms, nothing loaded from outside.
 HTML_FRAME_CSP = "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -65,9 +68,14 @@ def _invite_label(raw: str) -> str:
 
 
 def visible(request: HttpRequest) -> QuerySet[MailboxMessage]:
-    """The organisation's emails, and emails addressed to the person themselves (password resets)."""
-    member = request.member  # type: ignore[attr-defined]
-    return MailboxMessage.objects.filter(Q(org=member.org_id) | Q(org=None, to__iexact=member.email))
+    """Owners and admins read every email of their organisation; everyone else the emails about the
+    sessions they may see. Everyone reads the emails addressed to themselves (password resets)."""
+    member: Member = request.member  # type: ignore[attr-defined]
+    own = Q(to__iexact=member.email) & (Q(org=member.org_id) | Q(org=None))
+    if member.is_admin:
+        return MailboxMessage.objects.filter(Q(org=member.org_id) | own)
+    sessions = sessions_for(member).values("pk")
+    return MailboxMessage.objects.filter(Q(org=member.org_id, session__in=sessions) | own)
 
 
 @mailbox_enabled

@@ -49,10 +49,12 @@ class OutboundEmail(models.Model):
 
 
 class MailboxMessage(models.Model):
-    """A delivered email kept for the development mailbox page (embedded default, no SMTP)."""
+    """A delivered email kept for the development mailbox page (DEV_MAILBOX, on in `sessiondesk up`)."""
 
-    # Set from the sender's organisation header: members see only their organisation's emails.
+    # Set from the sender's headers: members see only their organisation's emails, and only owners and
+    # admins see those that are not about a session they may see (notifications.mailbox_views.visible).
     org = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     to = models.TextField()
     from_email = models.CharField(max_length=300)
     subject = models.CharField(max_length=300)

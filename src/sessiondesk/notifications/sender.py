@@ -71,7 +71,7 @@ def _process(email: OutboundEmail, lease: dt.datetime, connection) -> int:
         return 0
     try:
         connection.open()  # once per pass: later messages reuse the open SMTP connection
-        connection.send_messages([_message(outcome, email.org_id)])
+        connection.send_messages([_message(outcome, email)])
     except Exception as exc:  # SMTP and socket errors alike are worth another try
         connection.close()
         log.warning("Sending email %s to %s failed: %s", email.pk, email.to, exc)
@@ -94,11 +94,16 @@ def _process(email: OutboundEmail, lease: dt.datetime, connection) -> int:
 
 
 ORG_HEADER = "X-SessionDesk-Organization"
+SESSION_HEADER = "X-SessionDesk-Session"
 
 
-def _message(ready: "prepare.Ready", org_id: int | None) -> EmailMultiAlternatives:
-    # The header lets the development mailbox show each organisation only its own emails.
-    headers = {ORG_HEADER: str(org_id)} if org_id else {}
+def _message(ready: "prepare.Ready", email: OutboundEmail) -> EmailMultiAlternatives:
+    # The headers let the development mailbox show each member only what they may see elsewhere.
+    headers = {}
+    if email.org_id:
+        headers[ORG_HEADER] = str(email.org_id)
+    if email.session_id:
+        headers[SESSION_HEADER] = str(email.session_id)
     message = EmailMultiAlternatives(
         ready.subject, ready.text, settings.DEFAULT_FROM_EMAIL, [ready.to], headers=headers
     )

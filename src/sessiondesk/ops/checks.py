@@ -1,9 +1,10 @@
 """``sessiondesk check``: is this process configured to run? Each check says what is wrong and how to fix it.
 
 The checks: the database answers and is migrated; the keys are set (and shared, when several
-machines may serve one PostgreSQL database); the site URL is well-formed and allowed; and each
-meeting provider's own findings (for Zoom: the apps' credentials are accepted by Zoom, and the
-redirect and webhook URLs agree with the site's).
+machines may serve one PostgreSQL database); emails go out through SMTP (for a deployment, never into
+the development mailbox); the site URL is well-formed and allowed; and each meeting provider's own
+findings (for Zoom: the apps' credentials are accepted by Zoom, and the redirect and webhook URLs
+agree with the site's).
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
-from sessiondesk.lib.env import env
+from sessiondesk.lib.env import env, env_int
 from sessiondesk.meetings import providers
 
 
@@ -25,9 +26,9 @@ class Finding:
     message: str
 
 
-def run_all(*, zoom: bool = True) -> list[Finding]:
+def run_all(*, zoom: bool = True, deploy: bool = False) -> list[Finding]:
     """Every finding; ``zoom=False`` keeps the meeting providers from contacting their services."""
-    findings = [*database(), *keys(), *urls()]
+    findings = [*database(), *keys(), *email(deploy=deploy), *urls()]
     for name in providers.PROVIDERS:
         provider = providers.get(name)
         if provider is not None:
@@ -116,6 +117,25 @@ def keys() -> list[Finding]:
         count = len(settings.ENCRYPTION_KEYS)
         findings.append(Finding("keys", True, f"ENCRYPTION_KEYS holds {count} valid key(s) ({origin})."))
     return findings
+
+
+def email(*, deploy: bool) -> list[Finding]:
+    if not settings.DEV_MAILBOX:
+        server = f"{env('EMAIL_HOST') or 'localhost'}:{env_int('EMAIL_PORT', 25)}"
+        unset = "" if env("EMAIL_HOST") else " (EMAIL_HOST is not set: Django's default)"
+        return [Finding("email", True, f"Emails go out through the SMTP server at {server}{unset}.")]
+    if deploy:
+        message = (
+            "The development mailbox is on (DEV_MAILBOX=true): emails are kept in the database instead of "
+            "being sent, and members read clients' emails and signed links in it. Set EMAIL_HOST (with "
+            "EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS) and remove DEV_MAILBOX."
+        )
+        return [Finding("email", False, message)]
+    message = (
+        "The development mailbox is on: emails are kept in the database and shown at /dev/mailbox/ "
+        "(development only; set EMAIL_HOST to send them)."
+    )
+    return [Finding("email", True, message)]
 
 
 def url_problem(name: str, value: str, *, https_for: str = "") -> str:

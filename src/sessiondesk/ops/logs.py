@@ -4,6 +4,7 @@ Every record is scrubbed when formatted: bearer tokens, ``token=``/``password=``
 JWTs, Django-signed values and the token part of signed links (``/manage/…``, ``/portal/…``,
 ``/invite/…``, password-reset links) are replaced by ``[redacted]``. The request line of
 ``RequestContextMiddleware`` names the route pattern, not the path, so a signed link never reaches it.
+A refused request (403) is one warning line, not a traceback; an unexpected error keeps its traceback.
 """
 
 import contextvars
@@ -11,6 +12,8 @@ import datetime as dt
 import json
 import logging
 import re
+
+from django.core.exceptions import PermissionDenied
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 
@@ -48,6 +51,23 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
         record.request_id = request_id_var.get() or getattr(request, "request_id", "")
+        return True
+
+
+class RefusalFilter(logging.Filter):
+    """Django logs a request refused with PermissionDenied (403) with the exception's traceback; a
+    refusal is routine, so it becomes one line: method, path, status."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        refused = record.exc_info[1] if record.exc_info else None
+        request = getattr(record, "request", None)
+        if isinstance(refused, PermissionDenied) and request is not None:
+            # Escaped as Django escapes it, so a path cannot forge a log line.
+            path = request.path.encode("unicode_escape").decode("ascii")
+            record.msg = "Forbidden (Permission denied): %s %s %s"
+            record.args = (request.method, path, getattr(record, "status_code", 403))
+            record.exc_info = None
+            record.exc_text = None
         return True
 
 
@@ -93,7 +113,10 @@ def logging_config(log_format: str, level: str) -> dict[str, object]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "sessiondesk.ops.logs.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "sessiondesk.ops.logs.RequestIdFilter"},
+            "refusal": {"()": "sessiondesk.ops.logs.RefusalFilter"},
+        },
         "formatters": {
             "plain": {"()": "sessiondesk.ops.logs.PlainFormatter"},
             "json": {"()": "sessiondesk.ops.logs.JsonFormatter"},
@@ -104,6 +127,7 @@ def logging_config(log_format: str, level: str) -> dict[str, object]:
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
+            "django.request": {"filters": ["refusal"]},
             # The request line below replaces Django's own (which names the raw path).
             "django.server": {"level": "WARNING"},
             "gunicorn.error": {"level": level, "propagate": True},

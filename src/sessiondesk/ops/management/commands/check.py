@@ -13,8 +13,9 @@ from sessiondesk.ops import checks
 
 class Command(DjangoCheck):
     help = (
-        "Check the configuration (database reachable and migrated, keys, Zoom credentials against Zoom, "
-        "redirect and webhook URLs), then run Django's system checks."
+        "Check the configuration (database reachable and migrated, keys, email, Zoom credentials against "
+        "Zoom, redirect and webhook URLs), then run Django's system checks. With --deploy the development "
+        "mailbox is a failure."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,7 +25,7 @@ class Command(DjangoCheck):
     def handle(self, *app_labels: Any, **options: Any) -> None:
         if options["list_tags"]:
             return super().handle(*app_labels, **options)
-        findings = checks.run_all(zoom=not options["no_zoom"])
+        findings = checks.run_all(zoom=not options["no_zoom"], deploy=options["deploy"])
         for finding in findings:
             if finding.ok:
                 self.stdout.write(f"{self.style.SUCCESS('ok  ')} {finding.topic}: {finding.message}")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from sessiondesk.accounts.models import Organization
-from sessiondesk.ops import embedded
+from sessiondesk.ops import checks, embedded
 from sessiondesk.ops.demo import DEMO_PASSWORD, demo_logins, seed_demo
 
 
@@ -52,6 +52,8 @@ class Command(BaseCommand):
             out.write(f"Public booking page: {site_url}/book/brightside/consultation/")
         if settings.DEV_MAILBOX:
             out.write(f"Emails are kept in the development mailbox: {site_url}/dev/mailbox/")
+        else:
+            out.write(checks.email(deploy=False)[0].message)
         out.write("Press Ctrl-C to stop.")
 
         def request_stop(signum: int, frame: Any) -> None:
