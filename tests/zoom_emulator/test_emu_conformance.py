@@ -1,5 +1,6 @@
-"""Every JSON body the emulator answers is checked against Zoom's published schemas in
-../shared/zoom/openapi/ (2026 API Hub documents where they exist, the 2021 spec for meetings)."""
+"""Every JSON body the emulator answers is checked against Zoom's published schemas (2026 API Hub
+documents where they exist, the 2021 spec for meetings): the parts the tests use are kept in
+openapi/schemas.json (openapi/SOURCE.md says where each document comes from)."""
 
 import json
 from functools import cache
@@ -11,12 +12,16 @@ import jsonschema
 import pytest
 from emulator_helpers import bearer
 
-OPENAPI = Path(__file__).resolve().parents[2].parent / "shared" / "zoom" / "openapi"
+SCHEMAS = Path(__file__).resolve().parent / "openapi" / "schemas.json"
 
 
 @cache
+def documents() -> dict[str, Any]:
+    return json.loads(SCHEMAS.read_text())
+
+
 def document(name: str) -> dict[str, Any]:
-    return json.loads((OPENAPI / name).read_text())
+    return documents()[name]
 
 
 def response_schema(name: str, path: str, method: str, status: str) -> dict[str, Any]:

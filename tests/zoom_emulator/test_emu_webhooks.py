@@ -9,11 +9,12 @@ from emulator_helpers import SECRET, bearer
 
 from zoom_emulator.webhooks.signing import encrypted_token, signature, verify
 
+# Genuine signed Zoom requests (source in THIRD-PARTY-NOTICES.md), shared with SessionDesk's own tests.
 VECTORS = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
+    Path(__file__).resolve().parents[1]
+    / "integrations"
     / "zoom"
-    / "samples"
+    / "fixtures"
     / "webhook_signature_vectors.json"
 )
 
