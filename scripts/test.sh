@@ -9,6 +9,7 @@ status=0
 echo "== lint"
 .venv/bin/ruff check src tests bench || status=1
 .venv/bin/mypy || status=1
+.venv/bin/lint-imports --no-cache || status=1
 
 echo "== tests on SQLite"
 env -u DATABASE_URL SESSIONDESK_HOME="$(mktemp -d)" $PY -m pytest "$@" || status=1

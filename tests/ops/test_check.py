@@ -205,7 +205,13 @@ SMTP = {
 }
 
 
-def test_a_deployment_fails_while_the_development_mailbox_is_on(real_zoom, settings) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def deployed(monkeypatch):  # type: ignore[no-untyped-def]
+    # The browser tests allow Django's ORM in async code for the whole run; a deployment must not.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
+def test_a_deployment_fails_while_the_development_mailbox_is_on(real_zoom, settings, deployed) -> None:  # type: ignore[no-untyped-def]
     settings.DEV_MAILBOX, settings.MAILERS = True, MAILBOX
     output, error = run_check("--deploy", "--no-zoom")
     assert lines(output, "FAIL") == [
@@ -227,7 +233,7 @@ def test_without_deploy_the_development_mailbox_is_only_named(real_zoom, setting
     ]
 
 
-def test_a_deployment_passes_with_an_smtp_server(real_zoom, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_deployment_passes_with_an_smtp_server(real_zoom, settings, monkeypatch, deployed) -> None:  # type: ignore[no-untyped-def]
     assert settings.DEV_MAILBOX is False
     settings.MAILERS = SMTP
     output, error = run_check("--deploy", "--no-zoom")

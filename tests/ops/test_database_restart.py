@@ -21,10 +21,11 @@ from waitress.server import create_server
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.accounts.tokens import create_token
-from sessiondesk.meetings import wakeup
-from sessiondesk.meetings.models import MeetingLink, WorkerHeartbeat
-from sessiondesk.meetings.worker import Worker
+from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Client, Session, SessionType
+from sessiondesk.worker import wakeup
+from sessiondesk.worker.loop import Worker
+from sessiondesk.worker.models import WorkerHeartbeat
 from sessiondesk.wsgi import application
 from tests.meetings.conftest import make_session
 from tests.scheduling.conftest import future

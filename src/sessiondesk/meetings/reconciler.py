@@ -20,6 +20,7 @@ from sessiondesk.meetings.backoff import retry_delay
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
+from sessiondesk.notifications import actions as notify
 from sessiondesk.worker.identity import owner_name
 
 log = logging.getLogger(__name__)
@@ -176,11 +177,7 @@ def _succeeded(link: MeetingLink, version: int, owner: str, fields: dict[str, An
 def _link_ready(link: MeetingLink) -> None:
     """Let attendees know the (new) join link; emails are rows, so this never blocks the loop."""
     try:
-        from sessiondesk.notifications.actions import meeting_link_ready
-    except ImportError:
-        return
-    try:
-        meeting_link_ready(link.session)
+        notify.meeting_link_ready(link.session)
     except Exception:
         log.exception("meeting link %s: could not queue the link emails", link.pk)
 

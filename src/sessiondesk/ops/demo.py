@@ -55,8 +55,24 @@ def _workday(member: Member, nth: int, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=tz)
 
 
-@transaction.atomic
 def seed_demo() -> Organization:
+    """The organisation and its people in one transaction, then its sessions through the booking
+    flow (each its own transaction, as when a person books)."""
+    with transaction.atomic():
+        owner, members, clients = _people()
+    org = owner.org
+    carla, dev = members["carla@brightside.test"], members["dev@brightside.test"]
+    lesson = SessionType.objects.get(org=org, name="Lesson")
+    consultation = SessionType.objects.get(org=org, name="Consultation")
+    weekly = Repeat(every_weeks=1, count=8)
+    _session(org, "Physics lesson", lesson, carla, [clients[0]], _workday(carla, 1, 10), owner, weekly)
+    _session(org, "SAT practice", lesson, carla, [clients[1]], _workday(carla, 2, 14), owner)
+    _session(org, "Career check-in", consultation, dev, [clients[2]], _workday(dev, 1, 15), dev)
+    _session(org, "Essay review", lesson, dev, [clients[1]], _workday(dev, 3, 16), owner)
+    return org
+
+
+def _people() -> tuple[Member, dict[str, Member], list[Client]]:
     email, name, _, tz = DEMO_PEOPLE[0]
     owner = create_organization(
         name="Brightside Tutoring",
@@ -90,12 +106,7 @@ def seed_demo() -> Organization:
     _calendar(
         org, "Admissions interview", "admissions-interview", CalendarKind.COLLECTIVE, interview, [owner, dev]
     )
-    weekly = Repeat(every_weeks=1, count=8)
-    _session(org, "Physics lesson", lesson, carla, [clients[0]], _workday(carla, 1, 10), owner, weekly)
-    _session(org, "SAT practice", lesson, carla, [clients[1]], _workday(carla, 2, 14), owner)
-    _session(org, "Career check-in", consultation, dev, [clients[2]], _workday(dev, 1, 15), dev)
-    _session(org, "Essay review", lesson, dev, [clients[1]], _workday(dev, 3, 16), owner)
-    return org
+    return owner, members, clients
 
 
 def _calendar(

@@ -37,6 +37,11 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from sessiondesk.meetings import providers
+from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.notifications.models import OutboundEmail
+from sessiondesk.worker.models import WorkerHeartbeat
+
 REQUESTS = Counter(
     "sessiondesk_http_requests",
     "HTTP requests answered, by method, route and status code.",
@@ -62,11 +67,6 @@ class DatabaseCollector(Collector):
     """Metrics read from the database at scrape time (shared by every process)."""
 
     def collect(self) -> Iterator[Metric]:
-        from sessiondesk.meetings import providers
-        from sessiondesk.meetings.models import LinkState, MeetingLink
-        from sessiondesk.notifications.models import OutboundEmail
-        from sessiondesk.worker.models import WorkerHeartbeat
-
         now = timezone.now()
 
         backlog = GaugeMetricFamily(

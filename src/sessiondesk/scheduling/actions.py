@@ -1,4 +1,5 @@
-"""The booking flows. Each owns its transaction; views, the API and the public pages call these.
+"""The booking flows. Each owns its transaction (durable: never inside another); views, the API and
+the public pages call these.
 
 Every change bumps the session's meeting link (``meetings.desired.session_changed``) and queues the
 emails (``notifications.actions.session_event``) in the same transaction, so a change and its side
@@ -161,7 +162,7 @@ def schedule_session(
     provider = _validate_draft(org, draft)
     if not host_later:
         check_hosting(actor, draft.consultant, draft.is_online, provider)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         everyone = [draft.consultant, *draft.co_hosts]
         _lock(everyone)
         return _insert(org, draft, provider, actor=actor, via=via, repeat=repeat, checked=False)
@@ -274,7 +275,7 @@ def reschedule_session(
     actor_label: str = "",
 ) -> Session:
     """Move a session (or it and the following occurrences, by the same wall-clock shift)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session = _fresh(session)
         end = end or start + session.duration
         validation.check_times(start, end)
@@ -322,7 +323,7 @@ def update_session(
 ) -> Session:
     """Rename, reassign, change attendees or the meeting provider. A save that changes nothing
     writes nothing, bumps nothing and sends nothing."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session = _fresh(session)
         org = session.org
         targets = _targets(session, scope)
@@ -391,7 +392,7 @@ def cancel_session(
     session: Session, *, actor: Member | None, reason: str = "", scope: str = THIS, actor_label: str = ""
 ) -> Session:
     """Cancel a session (or it and the following occurrences). Cancelling twice changes nothing."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         session = Session.objects.select_for_update().select_related("org").get(pk=session.pk)
         if session.status == SessionStatus.CANCELLED:
             return session
@@ -457,7 +458,7 @@ def book_public(
         raise InvalidBooking("Please enter your name.", "name")
     validation.validate_client_timezone(timezone_name)
     org = calendar.org
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         _lock_calendar(calendar)
         members = slot_members(calendar, start)
         if not members:

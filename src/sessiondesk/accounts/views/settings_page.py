@@ -20,7 +20,7 @@ from sessiondesk.accounts.forms import (
 from sessiondesk.accounts.views.helpers import current_member
 
 
-def _page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
+def render_settings(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
     me = current_member(request)
     context = {
         "profile_form": ProfileForm.for_user(me.user),
@@ -36,7 +36,7 @@ def _page(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse
 
 @member_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return _page(request)
+    return render_settings(request)
 
 
 @member_required
@@ -45,7 +45,7 @@ def settings_profile(request: HttpRequest) -> HttpResponse:
     me = current_member(request)
     form = ProfileForm(request.POST)
     if not form.is_valid():
-        return _page(request, 400, profile_form=form)
+        return render_settings(request, 400, profile_form=form)
     actions.update_profile(me, name=form.cleaned_data["name"], timezone=form.cleaned_data["timezone"])
     messages.success(request, "Your profile was saved.")
     return redirect("settings")
@@ -57,7 +57,7 @@ def settings_password(request: HttpRequest) -> HttpResponse:
     me = current_member(request)
     form = SettingsPasswordChangeForm(me.user, request.POST)
     if not form.is_valid():
-        return _page(request, 400, password_form=form)
+        return render_settings(request, 400, password_form=form)
     with transaction.atomic():
         form.save()
         audit.record(me.org, me, "member.password_changed", me)
@@ -72,7 +72,7 @@ def settings_organization(request: HttpRequest) -> HttpResponse:
     me = current_member(request)
     form = OrganizationForm(request.POST)
     if not form.is_valid():
-        return _page(request, 400, org_form=form)
+        return render_settings(request, 400, org_form=form)
     actions.update_organization(me, name=form.cleaned_data["name"], timezone=form.cleaned_data["timezone"])
     messages.success(request, "The organisation settings were saved.")
     return redirect("settings")
@@ -83,10 +83,10 @@ def settings_organization(request: HttpRequest) -> HttpResponse:
 def api_token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
-        return _page(request, 400, token_form=form)
+        return render_settings(request, 400, token_form=form)
     token, raw = tokens.create_token(current_member(request), form.cleaned_data["name"])
     # Rendered, not redirected: the raw value exists only in this response.
-    return _page(request, new_token=token, new_token_raw=raw)
+    return render_settings(request, new_token=token, new_token_raw=raw)
 
 
 @member_required

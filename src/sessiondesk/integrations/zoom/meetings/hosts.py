@@ -10,6 +10,7 @@ else blocked with "<consultant> must connect Zoom". Whoever booked the session i
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sessiondesk.integrations.zoom.directory.links import host_links
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
@@ -184,7 +185,5 @@ def host_for(session: Session) -> HostDecision:
     }
     if org_facts is not None:
         # Links an admin made on the Zoom Users page win over those inferred from personal connections.
-        from sessiondesk.integrations.zoom.directory.links import host_links
-
         links.update({m: ZoomUserRef(*ref) for m, ref in host_links(session.org_id, members).items()})
     return resolve_host(facts, org_facts, personal, links)

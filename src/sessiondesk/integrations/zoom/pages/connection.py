@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sessiondesk.accounts.decorators import admin_required, member_required
 from sessiondesk.accounts.models import Member
+from sessiondesk.accounts.views.settings_page import render_settings
 from sessiondesk.integrations.zoom.connection import actions, oauth, zoom_app
 from sessiondesk.integrations.zoom.models import (
     AdminMode,
@@ -193,13 +194,11 @@ def admin_mode(request: HttpRequest) -> HttpResponse:
 @member_required
 @require_POST
 def preferences(request: HttpRequest) -> HttpResponse:
-    from sessiondesk.accounts.views.settings_page import _page
-
     member: Member = request.member  # type: ignore[attr-defined]
     form = PreferenceForm(request.POST, zoom=zoom_app.enabled())
     if not form.is_valid():
         request.zoom_preference_form = form  # type: ignore[attr-defined]
-        return _page(request, 400)
+        return render_settings(request, 400)
     actions.set_platform(member, form.cleaned_data["platform"], form.cleaned_data["custom_url"])
     messages.success(request, "Your meeting preferences were saved.")
     return redirect(reverse("settings") + SETTINGS_ANCHOR)
