@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from sessiondesk.meetings import attempts, claims, horizon, providers
 from sessiondesk.meetings.backoff import retry_delay
+from sessiondesk.meetings.failures import DATABASE_GONE
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
 from sessiondesk.meetings.sync import wanted_provider
@@ -53,6 +54,8 @@ def reconcile(link_id: int, owner: str, now: dt.datetime | None = None) -> None:
         fields = _apply(link, owner, now or timezone.now())
     except ProviderError as error:
         _failed(link, version, owner, error, now)
+    except DATABASE_GONE:
+        raise  # the worker logs the outage once; the lease expires and the link is taken up again
     except Exception as error:
         # Push the row forward like a transient failure, so one bad row never stalls the loop.
         log.exception("meeting link %s failed unexpectedly", link_id)
