@@ -65,7 +65,11 @@ class PlainFormatter(logging.Formatter):
 
 
 # Extra fields a record may carry (``log.info(..., extra={...})``) that belong in the JSON line.
-_EXTRA = ("method", "route", "status", "duration_ms", "worker", "job")
+_EXTRA = (
+    "method", "route", "status", "duration_ms", "worker", "job",
+    # The worker's lines about meeting links and emails (meetings/logbook.py, notifications/sender.py).
+    "link_id", "session_id", "email_id", "operation", "attempt", "retry_in_seconds", "meeting_id",
+)  # fmt: skip
 
 
 class JsonFormatter(logging.Formatter):

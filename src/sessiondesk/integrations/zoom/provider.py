@@ -35,6 +35,7 @@ from sessiondesk.integrations.zoom import client, hosts, ledger, pacing, reconne
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
 from sessiondesk.integrations.zoom.policy import policy_of, zoom_settings
+from sessiondesk.meetings import logbook
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError, commit_intent
 from sessiondesk.scheduling.models import Session
@@ -181,6 +182,7 @@ class ZoomProvider(MeetingProvider):
         if payload.get("host") and _same_host(where, payload["host"]):
             return Meeting(external_id=found)
         self._delete(connection, where, found)
+        logbook.discarded(link, self.label, found)
         return None
 
     # The steps.
@@ -203,7 +205,9 @@ class ZoomProvider(MeetingProvider):
         connection = _connection(host)
         fields = {**payload["meeting"], "agenda": tagged(payload["meeting"]["agenda"], link.create_intent)}
         _zoom(connection, host, client.update_meeting, meeting_id, fields, charge=True)
-        return _meeting(_zoom(connection, host, client.meeting_details, meeting_id), host, status=200)
+        made = _meeting(_zoom(connection, host, client.meeting_details, meeting_id), host, status=200)
+        logbook.adopted(link, self.label, meeting_id)
+        return made
 
     def _move(
         self, link: MeetingLink, payload: dict[str, Any], old: dict[str, Any], gone: bool = False
