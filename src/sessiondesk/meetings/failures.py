@@ -46,10 +46,6 @@ class Failures:
         self._database: _Failing | None = None
         self._jobs: dict[str, _Failing] = {}
 
-    @property
-    def database_gone(self) -> bool:
-        return self._database is not None
-
     def database_lost(self, error: BaseException) -> None:
         with self._lock:
             if self._database is not None:
