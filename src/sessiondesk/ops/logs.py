@@ -18,10 +18,11 @@ REDACTED = "[redacted]"
 _PATTERNS = [
     # Authorization headers and bearer tokens.
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 " + REDACTED),
-    # key=value, key: value and "key": "value" for anything named like a secret.
+    # key=value, key: value and "key": "value" for anything named like a secret (Zoom's join links
+    # carry the meeting passcode as ``pwd=``).
     (
         re.compile(
-            r"""(?ix)\b([a-z_]*(?:token|secret|password|passwd|verifier|signature|api_key|code)[a-z_]*)
+            r"""(?ix)\b([a-z_]*(?:token|secret|password|passwd|pwd|passcode|verifier|signature|api_key|code)[a-z_]*)
             (["']?\s*[:=]\s*["']?)([^"'&\s,;}]+)"""
         ),
         r"\1\2" + REDACTED,
