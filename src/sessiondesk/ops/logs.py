@@ -1,8 +1,9 @@
 """Log records as JSON lines (``LOG_FORMAT=json``) or plain text, with the request id, never secrets.
 
-Every record is scrubbed when formatted: bearer tokens, ``token=``/``password=``-style pairs, Zoom
-JWTs, Django-signed values and the token part of signed links (``/manage/…``, ``/portal/…``,
-``/invite/…``, password-reset links) are replaced by ``[redacted]``. The request line of
+Every record is scrubbed when formatted: bearer tokens, ``token=``/``password=``-style pairs (a
+meeting's ``passcode`` and a join link's ``pwd=`` too), Zoom JWTs, Django-signed values and the
+token part of signed links (``/manage/…``, ``/portal/…``, ``/invite/…``, password-reset links)
+are replaced by ``[redacted]``. The request line of
 ``RequestContextMiddleware`` names the route pattern, not the path, so a signed link never reaches it.
 """
 
