@@ -184,6 +184,10 @@ else:
             },
         }
     }
+# Seconds a session's confirmation waits for its meeting's join link; a link that comes later is
+# sent in an "updated" email. 30 covers one Zoom timeout or three quick 5xx and their retries
+# (docs/meetings.md, "The join link in emails").
+EMAIL_LINK_WAIT_SECONDS = env_float("EMAIL_LINK_WAIT_SECONDS", 30, minimum=0)
 
 # Encryption at rest (Zoom tokens): Fernet keys, newest first. See docs/configuration.md.
 ENCRYPTION_KEYS = env_list("ENCRYPTION_KEYS") or [_instance_secret("encryption_key", fernet=True)]

@@ -1,5 +1,6 @@
 """Idle workers wake at once when a change commits: in-process, and across processes on PostgreSQL."""
 
+import logging
 import threading
 import time
 
@@ -67,3 +68,41 @@ def test_it_makes_a_meeting_soon_after_the_commit_without_waiting_for_the_poll( 
         stop.set()
         wakeup.wake()
         thread.join(timeout=5)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's")
+def test_a_listener_that_cannot_connect_says_so_once_and_once_when_it_listens_again(  # type: ignore[no-untyped-def]
+    monkeypatch, caplog, settings
+) -> None:
+    import psycopg
+
+    settings.WORKER_POLL_SECONDS = 0.5
+    monkeypatch.setattr(wakeup, "RECONNECT_SECONDS", 0.01)
+    connect, attempts = psycopg.connect, []
+
+    def database_down_three_times(*args, **kwargs):  # type: ignore[no-untyped-def]
+        attempts.append(1)
+        if len(attempts) <= 3:
+            raise psycopg.OperationalError("connection refused")
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(psycopg, "connect", database_down_three_times)
+    caplog.set_level(logging.INFO, logger="sessiondesk")
+    stop = threading.Event()
+    listener = wakeup.Listener(stop)
+    wakeup.wait(0)
+    listener.start()
+    try:
+        assert waited(5) < 5  # it wakes the worker once it listens
+    finally:
+        stop.set()
+        listener.thread.join(timeout=5)
+    assert len(attempts) == 4
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        (
+            "WARNING",
+            "worker wake-up listener lost its connection (OperationalError: connection refused); the worker "
+            "polls every 0.5 s and the listener reconnects every 0.01 s meanwhile",
+        ),
+        ("INFO", "worker wake-up listener is listening again"),
+    ]

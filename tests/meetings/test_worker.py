@@ -1,12 +1,16 @@
+import logging
 import threading
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import InterfaceError, OperationalError
 
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Session
 from sessiondesk.worker import jobs
+from sessiondesk.worker.identity import worker_name
 from sessiondesk.worker.loop import Worker, run_in_thread
 from sessiondesk.worker.models import WorkerHeartbeat
 
@@ -22,6 +26,137 @@ def test_it_drains_due_links_and_exits_with_once(zoom_session: Session, session:
 def test_it_writes_a_heartbeat(session: Session) -> None:
     Worker(once=True).run()
     assert WorkerHeartbeat.objects.count() == 1
+
+
+class Clock:
+    """Stands in for time.monotonic; the test's job moves it."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+REFUSED = 'connection to server at "db.internal" (10.0.0.5), port 5432 failed: Connection refused'
+
+
+def failing_for(runs: int, error: Callable[[], Exception], stop: threading.Event, clock: Clock) -> list[int]:
+    """Register a job that raises ``error()`` on its first ``runs`` runs, each half a second apart,
+    then succeeds twice and stops the worker. Returns how many heartbeats each run found."""
+    heartbeats: list[int] = []
+
+    def run(limit: int) -> int:
+        heartbeats.append(WorkerHeartbeat.objects.count())
+        clock.now += 0.5
+        if len(heartbeats) <= runs:
+            raise error()
+        if len(heartbeats) == runs + 2:
+            stop.set()
+        return 0
+
+    jobs.register("flaky", run)
+    return heartbeats
+
+
+@pytest.fixture
+def worker_log(caplog: pytest.LogCaptureFixture, settings) -> Iterator[pytest.LogCaptureFixture]:  # type: ignore[no-untyped-def]
+    settings.WORKER_POLL_SECONDS = 0.01
+    caplog.set_level(logging.INFO, logger="sessiondesk")
+    yield caplog
+    jobs.unregister("flaky")
+
+
+def lines(caplog: pytest.LogCaptureFixture) -> list[tuple[str, str, bool]]:
+    return [(r.levelname, r.getMessage(), r.exc_info is not None) for r in caplog.records]
+
+
+def test_a_database_outage_is_one_line_when_it_goes_and_one_when_it_is_back(
+    worker_log, session: Session
+) -> None:  # type: ignore[no-untyped-def]
+    stop, clock = threading.Event(), Clock()
+    heartbeats = failing_for(20, lambda: OperationalError(REFUSED), stop, clock)
+    Worker(stop=stop, clock=clock).run()
+    assert lines(worker_log) == [
+        (
+            "ERROR",
+            f"database unreachable (OperationalError: {REFUSED}): the worker retries every 0.01 s and "
+            "writes no heartbeat until it answers",
+            False,
+        ),
+        ("WARNING", "database back after 10 s (20 failed job runs meanwhile): the worker carries on", False),
+    ]
+    assert heartbeats == [0] * 21 + [1]  # none while the database was away, one once it answered
+    assert worker_log.records[0].worker == worker_name()
+
+
+def test_a_lost_connection_counts_as_the_database_going_away(worker_log, session: Session) -> None:  # type: ignore[no-untyped-def]
+    stop, clock = threading.Event(), Clock()
+    failing_for(3, lambda: InterfaceError("connection already closed"), stop, clock)
+    Worker(stop=stop, clock=clock).run()
+    assert [line[:2] for line in lines(worker_log)] == [
+        (
+            "ERROR",
+            "database unreachable (InterfaceError: connection already closed): the worker retries every "
+            "0.01 s and writes no heartbeat until it answers",
+        ),
+        ("WARNING", "database back after 2 s (3 failed job runs meanwhile): the worker carries on"),
+    ]
+
+
+def test_a_job_failing_again_and_again_logs_its_traceback_once_and_a_line_when_it_recovers(  # type: ignore[no-untyped-def]
+    worker_log, session: Session
+) -> None:
+    stop, clock = threading.Event(), Clock()
+    heartbeats = failing_for(20, lambda: RuntimeError("boom"), stop, clock)
+    Worker(stop=stop, clock=clock).run()
+    assert lines(worker_log) == [
+        (
+            "ERROR",
+            "worker job flaky failed (RuntimeError: boom); it runs again every pass, and one line follows "
+            "when it succeeds",
+            True,
+        ),
+        (
+            "WARNING",
+            "worker job flaky works again after 20 failed runs in 10 s (last: RuntimeError: boom)",
+            False,
+        ),
+    ]
+    assert worker_log.records[0].job == "flaky"
+    assert heartbeats[1] == 1  # a job's own failure does not stop the heartbeat
+
+
+def test_a_job_that_fails_differently_logs_each_new_failure(worker_log, session: Session) -> None:  # type: ignore[no-untyped-def]
+    stop, clock = threading.Event(), Clock()
+    errors = iter([RuntimeError("boom"), RuntimeError("boom"), KeyError("gone"), KeyError("gone")])
+    failing_for(4, lambda: next(errors), stop, clock)
+    Worker(stop=stop, clock=clock).run()
+    assert [line[0::2] for line in lines(worker_log)] == [
+        ("ERROR", True),
+        ("ERROR", True),
+        ("WARNING", False),
+    ]
+    assert [r.getMessage().split(";")[0] for r in worker_log.records] == [
+        "worker job flaky failed (RuntimeError: boom)",
+        "worker job flaky failed (KeyError: 'gone')",
+        "worker job flaky works again after 4 failed runs in 2 s (last: KeyError: 'gone')",
+    ]
+
+
+def test_a_database_lost_while_a_link_is_worked_on_is_the_outage_line_alone(
+    worker_log, zoom_session, recorder
+) -> None:  # type: ignore[no-untyped-def]
+    def database_gone(link, payload):  # type: ignore[no-untyped-def]
+        raise OperationalError(REFUSED)
+
+    recorder.create = database_gone
+    Worker(once=True).run()
+    assert [line[0::2] for line in lines(worker_log)] == [("ERROR", False)]
+    assert worker_log.records[0].getMessage().startswith("database unreachable (OperationalError: ")
+    link = MeetingLink.objects.get()
+    # Not pushed forward as a failure of its own: its lease runs out and a pass takes it up again.
+    assert (link.state, link.attempts, link.last_error, link.lease_owner != "") == ("pending", 0, "", True)
 
 
 def test_it_survives_a_failing_job(session: Session) -> None:

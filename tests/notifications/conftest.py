@@ -1,4 +1,5 @@
-"""Fixtures for notification tests: a booked session and a real SMTP server on localhost."""
+"""Fixtures for notification tests: a booked session, a real SMTP server on localhost, and the Zoom
+emulator in-process (the fixture the Zoom tests use)."""
 
 import logging
 
@@ -7,7 +8,10 @@ from aiosmtpd.controller import Controller
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.scheduling.models import Client, Session, SessionType
+from tests.integrations.zoom.conftest import zoom
 from tests.notifications.helpers import Inbox, book, free_port, smtp_mailers
+
+__all__ = ["zoom"]
 
 
 @pytest.fixture

@@ -1,8 +1,14 @@
 """The confirmation waits briefly for a provider's join link; a link that comes later is sent on."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
+import pytest
+from django.conf import settings
 from django.core import mail
+from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -12,9 +18,11 @@ from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling.actions import cancel_session
 from sessiondesk.scheduling.models import Provider
+from tests.integrations.zoom.meeting_fixtures import connect, due_now, run_worker, unpaced  # noqa: F401
 from tests.notifications.helpers import book, drain
 
 ZOOM_URL = "https://zoom.example.test/j/987654321"
+CARLA = "carla@zoom.acme.test"
 
 
 def link_arrives(session, url: str = ZOOM_URL) -> None:
@@ -26,7 +34,9 @@ def link_arrives(session, url: str = ZOOM_URL) -> None:
 
 def wait_over() -> None:
     """Pretend the emails were queued longer ago than the wait for the link."""
-    OutboundEmail.objects.update(created_at=timezone.now() - dt.timedelta(seconds=11))
+    OutboundEmail.objects.update(
+        created_at=timezone.now() - dt.timedelta(seconds=settings.EMAIL_LINK_WAIT_SECONDS + 1)
+    )
 
 
 def event_of(message):
@@ -126,3 +136,56 @@ def test_a_blocked_link_does_not_hold_the_email(consultant, student, lesson):
     assert send_due() == 2
     (to_student,) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert "Join:" not in to_student.body
+
+
+def test_a_link_made_on_the_retry_after_a_zoom_timeout_is_in_the_confirmation(
+    zoom, consultant, student, lesson
+):
+    connect(zoom, consultant, CARLA)
+    fault = {"kind": "timeout", "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
+    assert zoom.http.post("/_emulator/faults", json=fault).status_code == 201
+    session = zoom_session(consultant, student, lesson)
+    run_worker()
+    assert MeetingLink.objects.get(session=session).state == LinkState.PENDING
+    # The create that timed out took ZOOM_HTTP_TIMEOUT, and its retry comes up to 2 s later.
+    spent = dt.timedelta(seconds=settings.ZOOM_HTTP_TIMEOUT + 2)
+    OutboundEmail.objects.update(created_at=F("created_at") - spent)
+    assert send_due() == 0
+    assert mail.outbox == []
+    due_now(session)
+    run_worker()
+    join_url = MeetingLink.objects.get(session=session).join_url
+    assert drain() == 2
+    assert OutboundEmail.objects.count() == 2  # no "updated" email follows
+    (to_student,) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
+    assert to_student.subject.startswith("Confirmed: ")
+    assert f"Join:  {join_url}" in to_student.body
+
+
+def settings_of(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Load the settings module in a fresh process with ``env`` and print the link wait."""
+    environ = {k: v for k, v in os.environ.items() if k != "EMAIL_LINK_WAIT_SECONDS"}
+    environ.update(SESSIONDESK_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="sessiondesk.settings", **env)
+    code = "from django.conf import settings; print(settings.EMAIL_LINK_WAIT_SECONDS)"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=environ, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_the_wait_is_read_from_the_environment(tmp_path):
+    assert settings_of(tmp_path).stdout == "30.0\n"
+    assert settings_of(tmp_path, EMAIL_LINK_WAIT_SECONDS="45").stdout == "45.0\n"
+    assert settings_of(tmp_path, EMAIL_LINK_WAIT_SECONDS="0").stdout == "0.0\n"
+
+
+@pytest.mark.parametrize(
+    ("raw", "error"),
+    [
+        ("-1", "EMAIL_LINK_WAIT_SECONDS must be at least 0, not '-1'"),
+        ("soon", "EMAIL_LINK_WAIT_SECONDS must be a number, not 'soon'"),
+    ],
+)
+def test_it_refuses_a_wait_that_is_not_a_number_of_seconds(tmp_path, raw, error):
+    done = settings_of(tmp_path, EMAIL_LINK_WAIT_SECONDS=raw)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.splitlines()[-1] == f"sessiondesk.lib.env.ConfigError: {error}"

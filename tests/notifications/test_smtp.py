@@ -1,8 +1,11 @@
 """Session emails go out through a real SMTP server (aiosmtpd on localhost)."""
 
 import datetime as dt
+import logging
+import random
 import re
 
+import pytest
 from icalendar import Calendar
 
 from sessiondesk.notifications.models import EmailState, OutboundEmail
@@ -106,7 +109,15 @@ def test_a_cancellation_sends_method_cancel(smtp, session, consultant):
     assert attachment["Content-Type"].params["method"] == "CANCEL"
 
 
-def test_it_retries_later_when_the_smtp_server_is_down(settings, session):
+@pytest.fixture
+def sender_log(caplog, monkeypatch):
+    """The email pass's records, with the backoff's jitter pinned (first retry: 30 s × 1.05)."""
+    monkeypatch.setattr(random, "random", lambda: 0.5)
+    caplog.set_level(logging.INFO, logger="sessiondesk")
+    return caplog
+
+
+def test_it_retries_later_when_the_smtp_server_is_down(settings, session, sender_log):
     settings.MAILERS = smtp_mailers(free_port())  # nothing listens there
     before = dt.datetime.now(dt.UTC)
     assert send_due() == 0
@@ -115,19 +126,34 @@ def test_it_retries_later_when_the_smtp_server_is_down(settings, session):
         (EmailState.PENDING, 1, None, None),
         (EmailState.PENDING, 1, None, None),
     ]
-    assert all(r.not_before >= before + dt.timedelta(seconds=30) for r in rows)
+    assert all(r.not_before >= before + dt.timedelta(seconds=31.5) for r in rows)
     assert all("Connection refused" in r.last_error or "Errno" in r.last_error for r in rows)
+    assert [(r.levelname, r.getMessage(), r.email_id, r.retry_in_seconds) for r in sender_log.records] == [
+        (
+            "WARNING",
+            f"email {row.pk} to {row.to} failed, attempt 1 of 6: {row.last_error}; retry in 32 s",
+            row.pk,
+            32,
+        )
+        for row in rows
+    ]
     assert send_due() == 0  # not due again yet
     assert OutboundEmail.objects.filter(attempts=1).count() == 2
+    assert len(sender_log.records) == 2
 
 
-def test_it_gives_up_after_the_last_attempt(settings, session):
+def test_it_gives_up_after_the_last_attempt(settings, session, sender_log):
     settings.MAILERS = smtp_mailers(free_port())
     OutboundEmail.objects.update(attempts=5)
     assert send_due() == 0
-    assert list(OutboundEmail.objects.values_list("state", "attempts")) == [
-        (EmailState.FAILED, 6),
-        (EmailState.FAILED, 6),
+    rows = list(OutboundEmail.objects.order_by("id"))
+    assert [(r.state, r.attempts) for r in rows] == [(EmailState.FAILED, 6), (EmailState.FAILED, 6)]
+    assert [(r.levelname, r.getMessage()) for r in sender_log.records] == [
+        (
+            "ERROR",
+            f"email {row.pk} to {row.to} failed, attempt 6 of 6: {row.last_error}; given up, it stays failed",
+        )
+        for row in rows
     ]
 
 

@@ -51,7 +51,10 @@ def test_it_is_not_ready_when_the_newest_heartbeat_is_too_old(client, settings) 
     assert response.status_code == 503
     assert response.json()["checks"] == {
         "database": "ok",
-        "worker": "the newest worker heartbeat is 31s old: is `sessiondesk worker` running?",
+        "worker": (
+            "no worker has reported for 31 s: none is running, it cannot reach the database, "
+            "or one job has kept it busy that long (the worker's log says which)"
+        ),
     }
 
 

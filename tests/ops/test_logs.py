@@ -71,6 +71,14 @@ def test_it_redacts_each_kind_of_secret_in_a_line() -> None:
     )
 
 
+def test_it_redacts_a_meeting_passcode_and_the_one_in_a_zoom_join_link() -> None:
+    line = 'https://zoom.us/j/85746065432?pwd=AbC123xyz {"passcode": "9xYz", "id": 85746065432}'
+    assert (
+        redact(line)
+        == 'https://zoom.us/j/85746065432?pwd=[redacted] {"passcode": "[redacted]", "id": 85746065432}'
+    )
+
+
 def test_a_full_run_logs_request_lines_with_ids_and_no_secret(
     captured, zoom: Emulator, owner: Member, consultant: Member, settings
 ) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ CAP_SECONDS = 15 * 60.0
 
 
 def retry_delay(
-    attempt: int, retry_after: float | None = None, rand: Callable[[], float] = random.random
+    attempt: int, retry_after: float | None = None, rand: Callable[[], float] | None = None
 ) -> float:
     """Seconds to wait before retry number ``attempt`` (1-based): exponential, capped, half jittered.
 
@@ -14,7 +14,8 @@ def retry_delay(
     sooner than half the schedule; a provider's Retry-After is a floor.
     """
     delay = min(CAP_SECONDS, BASE_SECONDS * 2 ** max(attempt - 1, 0))
-    delay = delay / 2 + rand() * delay / 2
+    jitter = (rand or random.random)()  # looked up per call, so a test can pin it
+    delay = delay / 2 + jitter * delay / 2
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay

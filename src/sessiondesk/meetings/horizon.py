@@ -18,6 +18,10 @@ from sessiondesk.scheduling.models import Session
 REMEDY = "Nothing to do: SessionDesk creates it by itself."
 
 
+class NotYet(ProviderError):
+    """The planned wait of an occurrence beyond the horizon: not a failure (the log keeps it at DEBUG)."""
+
+
 def opens_at(session: Session) -> dt.datetime | None:
     """When the session's meeting may be created; None: at once."""
     if session.series_id is None or not session.series_index:
@@ -25,13 +29,13 @@ def opens_at(session: Session) -> dt.datetime | None:
     return session.start - dt.timedelta(days=settings.MEETING_HORIZON_DAYS)
 
 
-def wait_error(session: Session, now: dt.datetime) -> ProviderError | None:
+def wait_error(session: Session, now: dt.datetime) -> NotYet | None:
     """The wait for a meeting that may not be created yet, or None when it may."""
     opens = opens_at(session)
     if opens is None or opens <= now:
         return None
     local = opens.astimezone(zoneinfo.ZoneInfo(session.org.timezone))
-    return ProviderError(
+    return NotYet(
         f"The meeting of this occurrence is created {settings.MEETING_HORIZON_DAYS} days before it "
         f"starts, on {local:%a} {local.day} {local:%b %Y}.",
         permanent=False,

@@ -15,12 +15,13 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from sessiondesk.meetings import attempts, claims, horizon, providers
+from sessiondesk.meetings import attempts, claims, horizon, logbook, providers
 from sessiondesk.meetings.backoff import retry_delay
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
 from sessiondesk.notifications import actions as notify
+from sessiondesk.worker.failures import DATABASE_GONE
 from sessiondesk.worker.identity import owner_name
 
 log = logging.getLogger(__name__)
@@ -60,9 +61,11 @@ def reconcile(link_id: int, owner: str, now: dt.datetime | None = None) -> None:
         fields = _apply(link, owner, now or timezone.now())
     except ProviderError as error:
         _failed(link, version, owner, error, now)
+    except DATABASE_GONE:
+        raise  # the worker logs the outage once; the lease expires and the link is taken up again
     except Exception as error:
         # Push the row forward like a transient failure, so one bad row never stalls the loop.
-        log.exception("meeting link %s failed unexpectedly", link_id)
+        logbook.unexpected(link)
         _failed(link, version, owner, ProviderError(f"Internal error: {error!r}", permanent=False), now)
     else:
         _succeeded(link, version, owner, fields)
@@ -142,6 +145,7 @@ def _call(link: MeetingLink, provider: MeetingProvider, operation: str, fn: Any,
     try:
         result = fn(*args)
     except ProviderError as error:
+        error.operation = error.operation or operation
         if provider.external:
             outcome = "permanent" if error.permanent else "transient"
             attempts.record(
@@ -168,8 +172,10 @@ def _succeeded(link: MeetingLink, version: int, owner: str, fields: dict[str, An
         # pass, due when that change asked for (edits in a row settle first, see sync._bump).
         done.pop("state")
         if not claims.release(link.pk, owner, **done):
-            log.warning("meeting link %s: lease lost before the result was saved", link.pk)
+            logbook.lease_lost(link, "the result")
             return
+    if link.attempts:
+        logbook.recovered(link)
     if applied and fields["state"] == LinkState.ACTIVE:
         _link_ready(link)  # idempotent: emails go only to attendees who lack this join link
 
@@ -192,8 +198,12 @@ def _failed(
         blocked = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
             state=LinkState.BLOCKED, lease_until=None, lease_owner="", **base
         )
-        if not blocked:  # a newer change may have fixed it: try that first
-            claims.release(link.pk, owner, next_attempt_at=now, attempts=0, **base)
+        if blocked:
+            logbook.blocked(link, error, remedy)
+        elif claims.release(link.pk, owner, next_attempt_at=now, attempts=0, **base):
+            logbook.superseded(link, error)  # a newer change may have fixed it: try that first
+        else:
+            logbook.lease_lost(link, "the failure")
         return
     attempt = link.attempts + 1
     delay = retry_delay(attempt, error.retry_after)
@@ -205,8 +215,14 @@ def _failed(
         lease_owner="",
         **base,
     )
-    if not moved:
-        claims.release(link.pk, owner, next_attempt_at=now, **base)
+    if moved and error.waiting:
+        logbook.waiting(link, error, remedy, now + dt.timedelta(seconds=delay))
+    elif moved:
+        logbook.retrying(link, error, remedy, attempt, delay)
+    elif claims.release(link.pk, owner, next_attempt_at=now, **base):
+        logbook.superseded(link, error)
+    else:
+        logbook.lease_lost(link, "the failure")
 
 
 def _meeting_fields(meeting: Meeting) -> dict[str, Any]:

@@ -40,7 +40,7 @@ class Defer:
 
 
 def link_wait() -> dt.timedelta:
-    return dt.timedelta(seconds=getattr(settings, "EMAIL_LINK_WAIT_SECONDS", 10))
+    return dt.timedelta(seconds=settings.EMAIL_LINK_WAIT_SECONDS)
 
 
 def prepare(email: OutboundEmail) -> Ready | Skip | Defer:

@@ -60,8 +60,7 @@ def _process(email: OutboundEmail, lease: dt.datetime, connection) -> int:
     try:
         outcome = prepare.prepare(email)
     except Exception as exc:  # a broken row must not stop the loop: it retries, then fails
-        log.exception("Could not render email %s", email.pk)
-        _retry_or_fail(email, lease, f"Rendering failed: {exc}")
+        _retry_or_fail(email, lease, f"Rendering failed: {exc}", traceback=True)
         return 0
     if isinstance(outcome, prepare.Skip):
         _finish(email, lease, state=EmailState.SKIPPED, last_error=outcome.reason)
@@ -74,7 +73,6 @@ def _process(email: OutboundEmail, lease: dt.datetime, connection) -> int:
         connection.send_messages([_message(outcome, email)])
     except Exception as exc:  # SMTP and socket errors alike are worth another try
         connection.close()
-        log.warning("Sending email %s to %s failed: %s", email.pk, email.to, exc)
         _retry_or_fail(email, lease, f"{type(exc).__name__}: {exc}")
         return 0
     _finish(
@@ -122,12 +120,20 @@ def _finish(email: OutboundEmail, lease: dt.datetime, **fields) -> None:
     _mine(email, lease).update(lease_until=None, **fields)
 
 
-def _retry_or_fail(email: OutboundEmail, lease: dt.datetime, error: str) -> None:
+def _retry_or_fail(email: OutboundEmail, lease: dt.datetime, error: str, traceback: bool = False) -> None:
+    """Count the failed attempt and retry later or give up; one log line says which (with the delay)."""
     attempts = email.attempts + 1
+    said = "email %s to %s failed, attempt %s of %s: %s; "
+    args = (email.pk, email.to, attempts, MAX_ATTEMPTS, error)
+    extra = {"email_id": email.pk, "session_id": email.session_id, "attempt": attempts}
     if attempts >= MAX_ATTEMPTS:
         _finish(email, lease, state=EmailState.FAILED, attempts=attempts, last_error=error)
+        log.error(said + "given up, it stays failed", *args, extra=extra, exc_info=traceback)
         return
-    _finish(email, lease, attempts=attempts, last_error=error, not_before=timezone.now() + backoff(attempts))
+    delay = backoff(attempts)
+    _finish(email, lease, attempts=attempts, last_error=error, not_before=timezone.now() + delay)
+    extra["retry_in_seconds"] = round(delay.total_seconds())
+    log.warning(said + "retry in %.0f s", *args, delay.total_seconds(), extra=extra, exc_info=traceback)
 
 
 def backoff(attempts: int) -> dt.timedelta:

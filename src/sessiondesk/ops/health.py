@@ -31,13 +31,20 @@ def database_ok() -> tuple[bool, str]:
 
 
 def worker_ok(now: dt.datetime | None = None) -> tuple[bool, str]:
-    """A worker is live when any worker's heartbeat is newer than WORKER_HEARTBEAT_MAX_AGE seconds."""
+    """A worker is live when any worker's heartbeat is newer than WORKER_HEARTBEAT_MAX_AGE seconds.
+
+    A worker writes it after each pass in which the database answered, so one that runs but cannot
+    reach the database goes quiet like one that stopped; the message names both (workers' names stay
+    off this public route: /metrics has each one's age)."""
     latest = WorkerHeartbeat.objects.aggregate(latest=Max("seen_at"))["latest"]
     if latest is None:
         return False, "no worker has ever written a heartbeat: start `sessiondesk worker`"
     age = ((now or timezone.now()) - latest).total_seconds()
     if age > settings.WORKER_HEARTBEAT_MAX_AGE:
-        return False, f"the newest worker heartbeat is {round(age)}s old: is `sessiondesk worker` running?"
+        return False, (
+            f"no worker has reported for {round(age)} s: none is running, it cannot reach the database, "
+            "or one job has kept it busy that long (the worker's log says which)"
+        )
     return True, "ok"
 
 

@@ -1,8 +1,9 @@
 """Log records as JSON lines (``LOG_FORMAT=json``) or plain text, with the request id, never secrets.
 
-Every record is scrubbed when formatted: bearer tokens, ``token=``/``password=``-style pairs, Zoom
-JWTs, Django-signed values and the token part of signed links (``/manage/…``, ``/portal/…``,
-``/invite/…``, password-reset links) are replaced by ``[redacted]``. The request line of
+Every record is scrubbed when formatted: bearer tokens, ``token=``/``password=``-style pairs (a
+meeting's ``passcode`` and a join link's ``pwd=`` too), Zoom JWTs, Django-signed values and the
+token part of signed links (``/manage/…``, ``/portal/…``, ``/invite/…``, password-reset links)
+are replaced by ``[redacted]``. The request line of
 ``RequestContextMiddleware`` names the route pattern, not the path, so a signed link never reaches it.
 A refused request (403) is one warning line, not a traceback; an unexpected error keeps its traceback.
 """
@@ -21,10 +22,11 @@ REDACTED = "[redacted]"
 _PATTERNS = [
     # Authorization headers and bearer tokens.
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{6,}"), r"\1 " + REDACTED),
-    # key=value, key: value and "key": "value" for anything named like a secret.
+    # key=value, key: value and "key": "value" for anything named like a secret (Zoom's join links
+    # carry the meeting passcode as ``pwd=``).
     (
         re.compile(
-            r"""(?ix)\b([a-z_]*(?:token|secret|password|passwd|verifier|signature|api_key|code)[a-z_]*)
+            r"""(?ix)\b([a-z_]*(?:token|secret|password|passwd|pwd|passcode|verifier|signature|api_key|code)[a-z_]*)
             (["']?\s*[:=]\s*["']?)([^"'&\s,;}]+)"""
         ),
         r"\1\2" + REDACTED,
@@ -85,7 +87,11 @@ class PlainFormatter(logging.Formatter):
 
 
 # Extra fields a record may carry (``log.info(..., extra={...})``) that belong in the JSON line.
-_EXTRA = ("method", "route", "status", "duration_ms", "worker", "job")
+_EXTRA = (
+    "method", "route", "status", "duration_ms", "worker", "job",
+    # The worker's lines about meeting links and emails (meetings/logbook.py, notifications/sender.py).
+    "link_id", "session_id", "email_id", "operation", "attempt", "retry_in_seconds", "meeting_id",
+)  # fmt: skip
 
 
 class JsonFormatter(logging.Formatter):

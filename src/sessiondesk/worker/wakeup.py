@@ -11,7 +11,10 @@ missed notification only delays work by one poll, it never loses it (the rows ar
 import logging
 import threading
 
+from django.conf import settings
 from django.db import connection
+
+from sessiondesk.worker.failures import describe
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class Listener:
     def __init__(self, stop: threading.Event) -> None:
         self.stop = stop
         self.thread = threading.Thread(target=self.run, name="sessiondesk-listener", daemon=True)
+        self.lost = False  # the connection failed and has not listened since: said once, not per retry
 
     @staticmethod
     def wanted() -> bool:
@@ -56,8 +60,14 @@ class Listener:
         while not self.stop.is_set():
             try:
                 self._listen()
-            except Exception:
-                log.warning("worker wake-up listener lost its connection; polling meanwhile", exc_info=True)
+            except Exception as error:
+                if not self.lost:
+                    log.warning(
+                        "worker wake-up listener lost its connection (%s); the worker polls every %g s "
+                        "and the listener reconnects every %g s meanwhile",
+                        describe(error), settings.WORKER_POLL_SECONDS, RECONNECT_SECONDS,
+                    )  # fmt: skip
+                self.lost = True
                 self.stop.wait(RECONNECT_SECONDS)
 
     def _listen(self) -> None:
@@ -69,6 +79,9 @@ class Listener:
         with psycopg.connect(**params, autocommit=True) as listener:
             listener.execute(f"LISTEN {CHANNEL}")
             wake()  # anything committed while we were not listening
+            if self.lost:
+                log.info("worker wake-up listener is listening again")
+                self.lost = False
             while not self.stop.is_set():
                 for _ in listener.notifies(timeout=1.0):
                     wake()

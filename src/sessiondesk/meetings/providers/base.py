@@ -70,6 +70,7 @@ class ProviderError(Exception):
         self.code = code
         self.excerpt = excerpt
         self.awaits_connection = awaits_connection
+        self.operation = ""  # the call that failed (create, update, …), set by the reconciler for its log
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from sessiondesk.integrations.zoom.meetings import hosts, ledger, pacing
 from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
 from sessiondesk.integrations.zoom.meetings.policy import policy_of, zoom_settings
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
+from sessiondesk.meetings import logbook
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError, commit_intent
 from sessiondesk.scheduling.models import Session
@@ -184,6 +185,7 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
         if payload.get("host") and _same_host(where, payload["host"]):
             return Meeting(external_id=found)
         self._delete(connection, where, found)
+        logbook.discarded(link, self.label, found)
         return None
 
     # The steps.
@@ -206,7 +208,9 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
         connection = _connection(host)
         fields = {**payload["meeting"], "agenda": tagged(payload["meeting"]["agenda"], link.create_intent)}
         _zoom(connection, host, client.update_meeting, meeting_id, fields, charge=True)
-        return _meeting(_zoom(connection, host, client.meeting_details, meeting_id), host, status=200)
+        made = _meeting(_zoom(connection, host, client.meeting_details, meeting_id), host, status=200)
+        logbook.adopted(link, self.label, meeting_id)
+        return made
 
     def _move(
         self, link: MeetingLink, payload: dict[str, Any], old: dict[str, Any], gone: bool = False
