@@ -11,7 +11,8 @@ import httpx
 import pytest
 from django.utils import timezone
 
-from sessiondesk.integrations.zoom import client, reconnect
+from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom.connection import reconnect
 from sessiondesk.integrations.zoom.models import ZoomConnection
 from sessiondesk.meetings import reconciler
 from sessiondesk.meetings.models import LinkState, MeetingLink
