@@ -41,15 +41,24 @@ def access_token(connection: ZoomConnection) -> str:
     return refresh(connection.pk, margin=REQUEST_MARGIN)
 
 
-def refresh(connection_id: int, *, margin: dt.timedelta = REQUEST_MARGIN) -> str:
-    """Refresh the connection's tokens unless, once the lock is held, they are good for ``margin``."""
+def renew(connection: ZoomConnection, refused: str) -> str:
+    """A new access token after Zoom called ``refused`` expired before we thought it would.
+
+    Single-flight like every refresh: a caller that finds another one already replaced the refused
+    token takes the replacement and makes no call."""
+    return refresh(connection.pk, refused=refused)
+
+
+def refresh(connection_id: int, *, margin: dt.timedelta = REQUEST_MARGIN, refused: str = "") -> str:
+    """Refresh the connection's tokens unless, once the lock is held, they are good for ``margin``
+    (and are not the access token Zoom just ``refused``)."""
     broken: ZoomError | None = None
     with transaction.atomic():
         connection = ZoomConnection.objects.select_for_update().get(pk=connection_id)
         tokens = ZoomTokenSet.objects.filter(connection=connection).first()
         if connection.status != ConnectionStatus.ACTIVE or tokens is None:
             raise _not_connected(connection)
-        if tokens.expires_at > timezone.now() + margin:
+        if tokens.expires_at > timezone.now() + margin and tokens.access_token != refused:
             return tokens.access_token  # another caller refreshed while we waited for the lock
         try:
             answer = client.refresh_tokens(tokens.refresh_token, kind=connection.kind)
@@ -118,10 +127,15 @@ def _store(connection: ZoomConnection, tokens: ZoomTokenSet, answer: client.Toke
     connection.save(update_fields=["last_refresh_at", "last_error", "remedy", "granted_scopes", "updated_at"])
 
 
+def expired_at_zoom(exc: ZoomError) -> bool:
+    """401 ``{"code": 124, "message": "Access token is expired."}``: a refresh cures it."""
+    return exc.status == 401 and exc.code == "124" and "expired" in exc.message.lower()
+
+
 def api_refused(connection: ZoomConnection, exc: ZoomError) -> bool:
     """For callers of the REST API: a 401 ``{"code": 124, "message": "Invalid access token."}`` on a
     token we believed valid means Zoom revoked it; mark the connection needs reconnect (True)."""
-    if exc.status == 401 and exc.code == "124" and "expired" not in exc.message.lower():
+    if exc.status == 401 and exc.code == "124" and not expired_at_zoom(exc):
         return reconnect.mark_needs_reconnect(connection, f"Zoom refused the access token: {exc.message}")
     return False
 
