@@ -141,19 +141,22 @@ def _remove(link: MeetingLink, provider: MeetingProvider) -> None:
 
 
 def _call(link: MeetingLink, provider: MeetingProvider, operation: str, fn: Any, *args: Any) -> Any:
+    """Run one provider operation, recorded as one CallAttempt unless the provider makes no network
+    calls or records each of its own (then a second record would count the call twice)."""
+    recorded = provider.external and not provider.records_calls
     started = time.monotonic()
     try:
         result = fn(*args)
     except ProviderError as error:
         error.operation = error.operation or operation
-        if provider.external:
+        if recorded:
             outcome = "permanent" if error.permanent else "transient"
             attempts.record(
                 link, provider=provider.name, operation=operation, outcome=outcome, status=error.status,
                 code=error.code, duration_ms=_ms(started), excerpt=error.excerpt or error.message,
             )  # fmt: skip
         raise
-    if provider.external:
+    if recorded:
         status = result if isinstance(result, int) else getattr(result, "status", None)
         attempts.record(
             link, provider=provider.name, operation=operation, outcome="ok", status=status,

@@ -1,9 +1,13 @@
 """Typed calls to Zoom over one HTTP seam. Base URLs come from settings, so the emulator swaps in.
 
-Every call is recorded as a ``meetings.CallAttempt`` (provider "zoom") without any token text.
-Interface: ``exchange_code``, ``refresh_tokens(refresh_token, kind=connection.kind)``, ``revoke``,
-``get_me``, ``data_compliance``; each raises ``errors.ZoomError`` (``permanent``, ``remedy``,
-``retry_after``, ``invalid_grant``). Tests inject the emulator in-process with ``use_transport(httpx.WSGITransport(app=emulator_app))``.
+``_send`` makes every HTTP request and records each one as a ``meetings.CallAttempt`` (provider
+"zoom", with its meeting link when there is one) without any token text: one record per request.
+The OAuth calls take credentials: ``exchange_code``, ``refresh_tokens(refresh_token,
+kind=connection.kind)``, ``revoke``, ``get_me`` (while connecting), ``data_compliance``. The REST
+calls made for a connection take a ``Caller``, the call context of ``zoom.calls`` that adds the
+token, paces and retries. Each raises ``errors.ZoomError`` (``permanent``, ``remedy``,
+``retry_after``, ``invalid_grant``). Tests inject the emulator in-process with
+``use_transport(httpx.WSGITransport(app=emulator_app))``.
 """
 
 import functools
@@ -13,7 +17,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 from django.conf import settings
@@ -22,6 +26,7 @@ from sessiondesk.integrations.zoom.connection import zoom_app
 from sessiondesk.integrations.zoom.errors import ZoomError, from_response, from_transport
 from sessiondesk.integrations.zoom.models import ConnectionKind
 from sessiondesk.meetings import attempts
+from sessiondesk.meetings.models import MeetingLink
 
 _transport: httpx.BaseTransport | None = None
 _local = threading.local()
@@ -100,29 +105,43 @@ def _http() -> httpx.Client:
     return client
 
 
-def _send(operation: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
-    """One HTTP call, logged; raises ZoomError for anything but 2xx."""
+class Caller(Protocol):
+    """What the REST calls are made through: ``calls.ZoomCall`` (token, pacing, ledger, retry)."""
+
+    def send(self, operation: str, method: str, url: str, **kwargs: Any) -> httpx.Response: ...
+
+
+def _send(
+    operation: str, method: str, url: str, *, link: MeetingLink | None = None, **kwargs: Any
+) -> httpx.Response:
+    """One HTTP call, recorded once (with ``link``, the meeting it was made for); raises ZoomError
+    for anything but 2xx."""
     started = time.perf_counter()
     try:
         response = _http().request(method, url, **kwargs)
     except httpx.HTTPError as exc:
         error = from_transport(exc)
-        _record(operation, started, None, error)
+        _record(link, operation, started, None, error, excerpt=error.message)
         raise error from exc
     if response.is_success:
-        _record(operation, started, response.status_code, None)
+        _record(link, operation, started, response.status_code, None)
         return response
     error = from_response(response)
-    _record(operation, started, response.status_code, error, excerpt=response.text)
+    _record(link, operation, started, response.status_code, error, excerpt=response.text)
     raise error
 
 
 def _record(
-    operation: str, started: float, status: int | None, error: ZoomError | None, excerpt: str = ""
+    link: MeetingLink | None,
+    operation: str,
+    started: float,
+    status: int | None,
+    error: ZoomError | None,
+    excerpt: str = "",
 ) -> None:
     outcome = "ok" if error is None else ("permanent" if error.permanent else "transient")
     attempts.record(
-        None,
+        link,
         provider="zoom",
         operation=operation,
         outcome=outcome,
@@ -130,6 +149,7 @@ def _record(
         code=error.code if error else "",
         duration_ms=round((time.perf_counter() - started) * 1000),
         # Error bodies from Zoom name codes and reasons, never tokens; success bodies are not kept.
+        # A request that got no answer keeps what the transport said instead.
         excerpt=excerpt[:500],
     )
 
@@ -196,6 +216,8 @@ def revoke(token: str, *, kind: str) -> None:
 
 
 def get_me(access_token: str) -> ZoomUser:
+    """Who a new authorisation belongs to: asked while connecting, before there is a connection (or
+    a Zoom account to pace) to make a ``calls.ZoomCall`` for."""
     # Reference: https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
     response = _send(
         "users.me", "GET", zoom_app.api_url("/users/me"), headers={"Authorization": f"Bearer {access_token}"}
@@ -269,10 +291,6 @@ class ListedMeeting:
     join_url: str
 
 
-def _bearer(access_token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {access_token}"}
-
-
 def _zoom_meeting(body: dict[str, Any]) -> ZoomMeeting:
     # {"uuid": "5yDZGNlQSV6qOjg4NxajHQ==", "id": 85746065432, "host_id": "KDcuGIm1QgePTO8WbOqwIQ",
     #  "host_email": "carla@acme.test", "topic": "Algebra lesson", "type": 2, "status": "waiting",
@@ -293,48 +311,35 @@ def _zoom_meeting(body: dict[str, Any]) -> ZoomMeeting:
     )
 
 
-def create_meeting(access_token: str, user_id: str, body: dict[str, Any]) -> ZoomMeeting:
+def create_meeting(call: Caller, user_id: str, body: dict[str, Any]) -> ZoomMeeting:
     """``user_id`` is "me" for a personal (user-managed) connection, else the host's Zoom user id."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/users/{userId}/meetings
-    response = _send(
-        "meetings.create", "POST", zoom_app.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
-        json=body,
-    )  # fmt: skip
+    response = call.send("meetings.create", "POST", zoom_app.api_url(f"/users/{user_id}/meetings"), json=body)
     return _zoom_meeting(response.json())
 
 
-def update_meeting(access_token: str, meeting_id: str, body: dict[str, Any]) -> int:
+def update_meeting(call: Caller, meeting_id: str, body: dict[str, Any]) -> int:
     """Zoom answers 204 with an empty body; returns the status."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}
-    response = _send(
-        "meetings.update", "PATCH", zoom_app.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token),
-        json=body,
-    )  # fmt: skip
+    response = call.send("meetings.update", "PATCH", zoom_app.api_url(f"/meetings/{meeting_id}"), json=body)
     return response.status_code
 
 
-def delete_meeting(access_token: str, meeting_id: str) -> int:
+def delete_meeting(call: Caller, meeting_id: str) -> int:
     """204; a meeting already gone raises ZoomError 404 ``{"code": 3001, …}`` (callers decide)."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
-    response = _send(
-        "meetings.delete",
-        "DELETE",
-        zoom_app.api_url(f"/meetings/{meeting_id}"),
-        headers=_bearer(access_token),
-    )
+    response = call.send("meetings.delete", "DELETE", zoom_app.api_url(f"/meetings/{meeting_id}"))
     return response.status_code
 
 
-def meeting_details(access_token: str, meeting_id: str) -> ZoomMeeting:
+def meeting_details(call: Caller, meeting_id: str) -> ZoomMeeting:
     """The full meeting (start URL and passcode included), unlike the sweep's ``get_meeting``."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/meetings/{meetingId}
-    response = _send(
-        "meetings.get", "GET", zoom_app.api_url(f"/meetings/{meeting_id}"), headers=_bearer(access_token)
-    )
+    response = call.send("meetings.get", "GET", zoom_app.api_url(f"/meetings/{meeting_id}"))
     return _zoom_meeting(response.json())
 
 
-def list_meetings(access_token: str, user_id: str, *, kind: str = "scheduled") -> Iterator[ListedMeeting]:
+def list_meetings(call: Caller, user_id: str, *, kind: str = "scheduled") -> Iterator[ListedMeeting]:
     """Every scheduled meeting of the user, following ``next_page_token`` (valid 15 minutes)."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/users/{userId}/meetings
     token = ""
@@ -342,10 +347,9 @@ def list_meetings(access_token: str, user_id: str, *, kind: str = "scheduled") -
         params: dict[str, str | int] = {"type": kind, "page_size": 300}
         if token:
             params["next_page_token"] = token
-        response = _send(
-            "meetings.list", "GET", zoom_app.api_url(f"/users/{user_id}/meetings"), headers=_bearer(access_token),
-            params=params,
-        )  # fmt: skip
+        response = call.send(
+            "meetings.list", "GET", zoom_app.api_url(f"/users/{user_id}/meetings"), params=params
+        )
         # {"page_size": 300, "total_records": 2, "next_page_token": "", "meetings": [{"uuid": "…",
         #  "id": 85746065432, "host_id": "…", "topic": "…", "type": 2, "start_time": "…", "duration": 60,
         #  "timezone": "…", "agenda": "…", "created_at": "…", "join_url": "…"}]}
@@ -376,16 +380,11 @@ class MeetingSnapshot:
     status: str
 
 
-def get_meeting(access_token: str, meeting_id: str) -> MeetingSnapshot:
+def get_meeting(call: Caller, meeting_id: str) -> MeetingSnapshot:
     """Raises ZoomError; a meeting that is gone is 404 ``{"code": 3001, "message": "Meeting {id} is not
     found or has expired."}``."""
     # Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/meetings/{meetingId}
-    response = _send(
-        "meetings.get",
-        "GET",
-        zoom_app.api_url(f"/meetings/{meeting_id}"),
-        headers={"Authorization": f"Bearer {access_token}"},
-    )
+    response = call.send("meetings.get", "GET", zoom_app.api_url(f"/meetings/{meeting_id}"))
     # {"id": 85746065432, "uuid": "5yDZGNlQSV6qOjg4NxajHQ==", "topic": "Algebra lesson", "type": 2,
     #  "status": "waiting", "start_time": "2026-11-24T15:00:00Z", "duration": 60, "join_url": "…", …}
     body = response.json()

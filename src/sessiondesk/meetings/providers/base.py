@@ -4,7 +4,8 @@ The core asks a provider whether it is offered to an organisation, which provide
 whether a consultant can host (and how the person saving can fix it when not), what to show on the
 session card, and what it adds to ``sessiondesk check`` and the metrics. Applying: a provider turns
 a session into a payload and applies it; the reconciler decides which operation is needed (by
-diffing payloads), and a provider only talks to its service and classifies its errors.
+diffing payloads) and records each call, unless the provider records its own, and a provider only
+talks to its service and classifies its errors.
 """
 
 from collections.abc import Iterable
@@ -90,6 +91,9 @@ class MeetingProvider:
     # External providers make network calls: the reconciler logs each one as a CallAttempt and
     # stores a create intent before creating (see find()).
     external = True
+    # A provider that records every HTTP request it makes as a CallAttempt with the link (one
+    # operation may take several, or none): the reconciler then records nothing more.
+    records_calls = False
     # The session card: the main button's words ("" for "Start/Join the meeting"), the caption of
     # the host line, and the note under the host's start button.
     open_label = ""

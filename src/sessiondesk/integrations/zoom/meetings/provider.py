@@ -31,10 +31,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom import calls, client
 from sessiondesk.integrations.zoom.connection import reconnect, tokens
 from sessiondesk.integrations.zoom.errors import ZoomError
-from sessiondesk.integrations.zoom.meetings import hosts, ledger, pacing
+from sessiondesk.integrations.zoom.meetings import hosts, ledger
 from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
 from sessiondesk.integrations.zoom.meetings.policy import policy_of, zoom_settings
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
@@ -99,6 +99,7 @@ def _same_host(old: dict[str, Any], new: dict[str, Any]) -> bool:
 class ZoomProvider(ZoomAnswers, MeetingProvider):
     name = "zoom"
     label = "Zoom"
+    records_calls = True  # each HTTP call, through calls.ZoomCall
 
     def build_payload(self, session: Session) -> dict[str, Any]:
         decision = hosts.host_for(session)
@@ -132,7 +133,7 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
             # remove what the move may have made there. The move may also have deleted the old
             # meeting already: keep it if Zoom still has it, else replace it like one deleted in Zoom.
             self.find(link, {})
-            if not self._exists(old["host"], link.external_id):
+            if not self._exists(link, old["host"], link.external_id):
                 return self._move(link, payload, old, gone=True)
             moving = False
         if moving or not _same_host(old["host"], payload["host"]):
@@ -140,12 +141,10 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
         changes = {k: v for k, v in payload["meeting"].items() if old["meeting"].get(k) != v}
         if changes:
             host = payload["host"]
-            connection = _connection(host)
+            call = _call(link, host)
             _unsure(link, old, changes)
             try:
-                status = _zoom(
-                    connection, host, client.update_meeting, link.external_id, changes, charge=True
-                )
+                status = _zoom(call, host, client.update_meeting, link.external_id, changes)
             except ProviderError as error:
                 if error.code != "3001":
                     raise
@@ -166,7 +165,7 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
         host = _known_host(link, link.applied_payload)
         if host is None or not link.external_id:
             return None
-        return self._delete(_connection(host), host, link.external_id)
+        return self._delete(_call(link, host), host, link.external_id)
 
     def find(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting | None:
         """The meeting the link's unresolved intent made, if it can serve ``payload``.
@@ -178,13 +177,13 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
         where = _known_host(link, link.intent_payload) if link.intent_payload else _known_host(link, payload)
         if where is None or not link.create_intent:
             return None
-        connection = _connection(where)
-        found = self._find(connection, where, link.create_intent)
+        call = _call(link, where)
+        found = self._find(call, where, link.create_intent)
         if found is None:
             return None
         if payload.get("host") and _same_host(where, payload["host"]):
             return Meeting(external_id=found)
-        self._delete(connection, where, found)
+        self._delete(call, where, found)
         logbook.discarded(link, self.label, found)
         return None
 
@@ -192,11 +191,11 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
 
     def _create(self, link: MeetingLink, payload: dict[str, Any], token: str, passcode: str) -> Meeting:
         host = payload["host"]
-        connection = _connection(host)
+        call = _call(link, host)
         body = {**payload["meeting"], "password": passcode}
         if token:
             body["agenda"] = tagged(body["agenda"], token)
-        made = _zoom(connection, host, client.create_meeting, host["user"], body, charge=True)
+        made = _zoom(call, host, client.create_meeting, host["user"], body)
         return _meeting(made, host, status=201)
 
     def _adopt(self, link: MeetingLink, payload: dict[str, Any], meeting_id: str) -> Meeting:
@@ -205,10 +204,10 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
         The marker stays in the agenda: should this pass die before the meeting id is saved, the
         next one must still find the meeting by it."""
         host = payload["host"]
-        connection = _connection(host)
+        call = _call(link, host)
         fields = {**payload["meeting"], "agenda": tagged(payload["meeting"]["agenda"], link.create_intent)}
-        _zoom(connection, host, client.update_meeting, meeting_id, fields, charge=True)
-        made = _meeting(_zoom(connection, host, client.meeting_details, meeting_id), host, status=200)
+        _zoom(call, host, client.update_meeting, meeting_id, fields)
+        made = _meeting(_zoom(call, host, client.meeting_details, meeting_id), host, status=200)
         logbook.adopted(link, self.label, meeting_id)
         return made
 
@@ -230,40 +229,40 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
             commit_intent(link, token, payload)  # written ahead, like the reconciler's create intent
             made = self._create(link, payload, token, passcode=link.passcode or new_passcode())
         if not gone:
-            self._delete_old(old["host"], link.external_id)
+            self._delete_old(link, old["host"], link.external_id)
         return made
 
-    def _delete_old(self, host: dict[str, Any], meeting_id: str) -> None:
+    def _delete_old(self, link: MeetingLink, host: dict[str, Any], meeting_id: str) -> None:
         try:
-            self._delete(_connection(host), host, meeting_id)
+            self._delete(_call(link, host), host, meeting_id)
         except ProviderError as error:
             if not error.permanent:
                 raise  # the next pass adopts the new meeting (its marker) and deletes the old one again
             # The old host's connection is gone or refuses: its meeting stays in that account.
 
-    def _delete(self, connection: ZoomConnection, host: dict[str, Any], meeting_id: str) -> int:
+    def _delete(self, call: calls.ZoomCall, host: dict[str, Any], meeting_id: str) -> int:
         try:
-            return _zoom(connection, host, client.delete_meeting, meeting_id)
+            return _zoom(call, host, client.delete_meeting, meeting_id)
         except ProviderError as error:
             if error.status == 404 and error.code in GONE_CODES:
                 # {"code": 3001, "message": "Meeting 85746065432 is not found or has expired."}
                 return 404
             raise
 
-    def _exists(self, host: dict[str, Any], meeting_id: str) -> bool:
+    def _exists(self, link: MeetingLink, host: dict[str, Any], meeting_id: str) -> bool:
         try:
-            _zoom(_connection(host), host, client.meeting_details, meeting_id)
+            _zoom(_call(link, host), host, client.meeting_details, meeting_id)
         except ProviderError as error:
             if error.status == 404 and error.code in GONE_CODES:
                 return False
             raise
         return True
 
-    def _find(self, connection: ZoomConnection, host: dict[str, Any], token: str) -> str | None:
+    def _find(self, call: calls.ZoomCall, host: dict[str, Any], token: str) -> str | None:
         if not token:
             return None
         try:
-            rows = list(_zoom(connection, host, lambda t, u: list(client.list_meetings(t, u)), host["user"]))
+            rows = _zoom(call, host, lambda c, u: list(client.list_meetings(c, u)), host["user"])
         except ProviderError as error:
             if error.code == "1001":
                 return None  # the host is gone from the account, and their meetings with them
@@ -311,31 +310,29 @@ def _connection(host: dict[str, Any]) -> ZoomConnection:
     return connection
 
 
-def _zoom(
-    connection: ZoomConnection, host: dict[str, Any], call: Any, *args: Any, charge: bool = False
-) -> Any:
-    """Run one Zoom call with a fresh token, in the account's next call slot; every ZoomError leaves
-    as a classified ProviderError. ``charge``: a meeting create/update, first taking a unit of the
-    host's daily allowance (after the token, so a broken connection spends none)."""
+def _call(link: MeetingLink, host: dict[str, Any]) -> calls.ZoomCall:
+    """Calls for ``link`` through the connection that holds ``host``'s meetings, in ``host``'s account,
+    creates and updates charged to ``host``'s day."""
+    return calls.ZoomCall(_connection(host), link=link, host=host["zoom_user_id"], account=host["account"])
+
+
+def _zoom(call: calls.ZoomCall, host: dict[str, Any], fn: Any, *args: Any) -> Any:
+    """``fn(call, *args)``, one of the client's typed calls; every ZoomError leaves as a classified
+    ProviderError."""
     try:
-        token = tokens.access_token(connection)
-        if charge and not ledger.take(host["zoom_user_id"], timezone.now()):
-            raise daily_limit_error()
-        pacing.wait_turn(host["account"])
-        return call(token, *args)
+        return fn(call, *args)
     except ZoomError as error:
-        raise provider_error(connection, host, error) from error
+        raise provider_error(host, error) from error
 
 
-def provider_error(connection: ZoomConnection, host: dict[str, Any], error: ZoomError) -> ProviderError:
+def provider_error(host: dict[str, Any], error: ZoomError) -> ProviderError:
+    if isinstance(error, calls.DailyLimitReached):
+        return daily_limit_error()  # nothing was sent
     kwargs: dict[str, Any] = {"status": error.status, "code": error.code, "excerpt": str(error)}
     if error.status == 429:
         message = error.message.lower()
         if "meeting create/update" in message:
-            # {"code": 429, "message": "You have exceeded the daily rate limit (100) of Meeting Create/Update
-            #  API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."}
-            ledger.exhaust(host["zoom_user_id"], timezone.now())
-            return daily_limit_error()
+            return daily_limit_error()  # the call context filled the host's ledger
         if "daily" in message:
             # The account's daily allowance for this API: nothing moves until Zoom's day starts again.
             waiting = daily_limit_error()
@@ -343,8 +340,7 @@ def provider_error(connection: ZoomConnection, host: dict[str, Any], error: Zoom
                 f"Zoom: {error.message}", permanent=False, waiting=True, retry_after=waiting.retry_after,
                 remedy=waiting.remedy, **kwargs,
             )  # fmt: skip
-        # Per second: Zoom did not count it against the host's day.
-        ledger.give_back(host["zoom_user_id"], timezone.now())
+        # Per second: the call context gave the unit back.
         return ProviderError(
             error.message,
             permanent=False,
@@ -353,13 +349,13 @@ def provider_error(connection: ZoomConnection, host: dict[str, Any], error: Zoom
             **kwargs,
         )
     if error.status == 401 and error.code == "124":
-        if tokens.api_refused(connection, error):
+        if isinstance(error, tokens.NotConnected):  # revoked: the call context marked the connection
             return ProviderError(
                 error.message, permanent=True, remedy=reconnect.REMEDY, awaits_connection=True, **kwargs
             )
         return ProviderError(
             error.message, permanent=False, retry_after=0, **kwargs
-        )  # expired: refreshed next
+        )  # expired again right after a refresh: the next pass tries once more
     if error.code == "1001":
         # {"code": 1001, "message": "User does not exist: carla@acme.test."}
         return ProviderError(

@@ -16,10 +16,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from sessiondesk.integrations.zoom import client
-from sessiondesk.integrations.zoom.connection import tokens
+from sessiondesk.integrations.zoom import calls, client
 from sessiondesk.integrations.zoom.errors import ZoomError
-from sessiondesk.integrations.zoom.meetings import events, pacing
+from sessiondesk.integrations.zoom.meetings import events
 from sessiondesk.integrations.zoom.models import (
     ConnectionKind,
     ConnectionStatus,
@@ -74,13 +73,11 @@ def check(link_id: int) -> str:
     if connection is None:
         return "skipped"
     try:
-        token = tokens.access_token(connection)
-        pacing.wait_turn(connection.zoom_account_id)  # the sweep shares the account's budget with the sync
-        meeting = client.get_meeting(token, link.external_id)
+        # In the account's pace like every call: the sweep shares the account's budget with the sync.
+        meeting = client.get_meeting(calls.ZoomCall(connection, link=link), link.external_id)
     except ZoomError as exc:
         if (exc.status, exc.code) == GONE:
             return _gone(link.external_id)
-        tokens.api_refused(connection, exc)
         log.info("zoom sweep: link %s not checked: %s", link_id, exc)
         return "skipped"
     now = {"topic": meeting.topic, "start_time": meeting.start_time, "duration": meeting.duration}
