@@ -1,11 +1,11 @@
-"""Typed calls to Zoom's users, roles and groups endpoints, over the integration's one HTTP seam
-(``client._send``: base URLs from settings, every attempt recorded, errors classified)."""
+"""Typed calls to Zoom's users, roles and groups endpoints, made through a call context
+(``calls.ZoomCall``: token, pacing, one record per request) over the integration's one HTTP seam."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom.client import Caller
 from sessiondesk.integrations.zoom.connection import zoom_app
 
 PAGE_SIZE = 300  # Zoom's maximum page size for GET /users in the 2021 spec ("up to 300")
@@ -31,10 +31,6 @@ class Page:
     next_page_token: str
 
 
-def _bearer(access_token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {access_token}"}
-
-
 def user_row(body: dict[str, Any], status: str = "") -> ZoomUserRow:
     kind = body.get("type")
     return ZoomUserRow(
@@ -49,14 +45,12 @@ def user_row(body: dict[str, Any], status: str = "") -> ZoomUserRow:
     )
 
 
-def list_users_page(access_token: str, status: str, page_token: str = "") -> Page:
+def list_users_page(call: Caller, status: str, page_token: str = "") -> Page:
     # Reference: https://developers.zoom.us/docs/api/users/#tag/users/GET/users
     params: dict[str, str | int] = {"status": status, "page_size": PAGE_SIZE}
     if page_token:
         params["next_page_token"] = page_token
-    response = client._send(
-        "users.list", "GET", zoom_app.api_url("/users"), headers=_bearer(access_token), params=params
-    )
+    response = call.send("users.list", "GET", zoom_app.api_url("/users"), params=params)
     # {"next_page_token": "…" or "", "page_count": 34, "page_number": 1, "page_size": 300,
     #  "total_records": 10000, "users": [{"id": "…" (absent when pending), "email": "…", "type": 2,
     #  "status": "active", "role_id": "2", "group_ids": ["…"], …}]}
@@ -69,11 +63,11 @@ def list_users_page(access_token: str, status: str, page_token: str = "") -> Pag
 
 
 def list_users(
-    access_token: str, status: str, on_page: Callable[[Page], None] = lambda page: None
+    call: Caller, status: str, on_page: Callable[[Page], None] = lambda page: None
 ) -> Iterator[ZoomUserRow]:
     token = ""
     while True:
-        page = list_users_page(access_token, status, token)
+        page = list_users_page(call, status, token)
         on_page(page)
         yield from page.users
         token = page.next_page_token
@@ -81,17 +75,15 @@ def list_users(
             return
 
 
-def get_user(access_token: str, user_id: str) -> ZoomUserRow:
+def get_user(call: Caller, user_id: str) -> ZoomUserRow:
     # Reference: https://developers.zoom.us/docs/api/users/#tag/users/GET/users/{userId}
-    response = client._send(
-        "users.get", "GET", zoom_app.api_url(f"/users/{user_id}"), headers=_bearer(access_token)
-    )
+    response = call.send("users.get", "GET", zoom_app.api_url(f"/users/{user_id}"))
     return user_row(response.json())
 
 
-def list_roles(access_token: str) -> list[dict[str, str]]:
+def list_roles(call: Caller) -> list[dict[str, str]]:
     # Reference: https://developers.zoom.us/docs/api/accounts/#tag/roles/GET/roles
-    response = client._send("roles.list", "GET", zoom_app.api_url("/roles"), headers=_bearer(access_token))
+    response = call.send("roles.list", "GET", zoom_app.api_url("/roles"))
     # {"total_records": 3, "roles": [{"id": "0", "name": "Owner", "description": "…", "type": "common",
     #  "total_members": 1}, …]}
     return [
@@ -100,7 +92,7 @@ def list_roles(access_token: str) -> list[dict[str, str]]:
     ]
 
 
-def list_groups(access_token: str) -> list[dict[str, str]]:
+def list_groups(call: Caller) -> list[dict[str, str]]:
     """Every group (Zoom pages this list only in newer versions; the token is followed when given)."""
     # Reference: https://developers.zoom.us/docs/api/users/#tag/groups/GET/groups
     groups: list[dict[str, str]] = []
@@ -109,9 +101,7 @@ def list_groups(access_token: str) -> list[dict[str, str]]:
         params: dict[str, str | int] = {"page_size": PAGE_SIZE}
         if token:
             params["next_page_token"] = token
-        response = client._send(
-            "groups.list", "GET", zoom_app.api_url("/groups"), headers=_bearer(access_token), params=params
-        )
+        response = call.send("groups.list", "GET", zoom_app.api_url("/groups"), params=params)
         # {"total_records": 2, "groups": [{"id": "…", "name": "Tutors", "total_members": 12}],
         #  "next_page_token": ""}
         body = response.json()
@@ -121,23 +111,21 @@ def list_groups(access_token: str) -> list[dict[str, str]]:
             return groups
 
 
-def create_user(access_token: str, email: str, first_name: str, last_name: str, user_type: int) -> str:
+def create_user(call: Caller, email: str, first_name: str, last_name: str, user_type: int) -> str:
     """Zoom emails an invitation; the user is pending until they accept. Returns the new id."""
     # Reference: https://developers.zoom.us/docs/api/users/#tag/users/POST/users
     body = {
         "action": "create",
         "user_info": {"email": email, "type": user_type, "first_name": first_name, "last_name": last_name},
     }
-    response = client._send(
-        "users.create", "POST", zoom_app.api_url("/users"), headers=_bearer(access_token), json=body
-    )
+    response = call.send("users.create", "POST", zoom_app.api_url("/users"), json=body)
     # 201 {"id": "KDcuGIm1QgePTO8WbOqwIQ", "first_name": "Nia", "last_name": "New",
     #      "email": "nia@acme.test", "type": 1}
     # 409 {"code": 1005, "message": "Email \"nia@acme.test\" has already been used."}
     return str(response.json()["id"])
 
 
-def delete_user(access_token: str, user_id: str, action: str, transfer_email: str = "") -> None:
+def delete_user(call: Caller, user_id: str, action: str, transfer_email: str = "") -> None:
     # Reference: https://developers.zoom.us/docs/api/users/#tag/users/DELETE/users/{userId}
     params = {"action": action}
     if transfer_email:
@@ -148,47 +136,39 @@ def delete_user(access_token: str, user_id: str, action: str, transfer_email: st
             transfer_recording="true",
         )
     # 204; 400 {"code": 1117, "message": "You can not disassociate an Admin user"}
-    client._send(
-        "users.delete",
-        "DELETE",
-        zoom_app.api_url(f"/users/{user_id}"),
-        headers=_bearer(access_token),
-        params=params,
+    call.send("users.delete", "DELETE", zoom_app.api_url(f"/users/{user_id}"), params=params)
+
+
+def assign_role(call: Caller, role_id: str, user_id: str) -> None:
+    # Reference: https://developers.zoom.us/docs/api/accounts/#tag/roles/POST/roles/{roleId}/members
+    # 201 {"ids": "…", "add_at": "…"}; 400 {"code": 300, "message": "Can't delete or add members for Normal/Owner roles."}
+    call.send(
+        "roles.assign",
+        "POST",
+        zoom_app.api_url(f"/roles/{role_id}/members"),
+        json={"members": [{"id": user_id}]},
     )
 
 
-def assign_role(access_token: str, role_id: str, user_id: str) -> None:
-    # Reference: https://developers.zoom.us/docs/api/accounts/#tag/roles/POST/roles/{roleId}/members
-    # 201 {"ids": "…", "add_at": "…"}; 400 {"code": 300, "message": "Can't delete or add members for Normal/Owner roles."}
-    client._send(
-        "roles.assign", "POST", zoom_app.api_url(f"/roles/{role_id}/members"), headers=_bearer(access_token),
-        json={"members": [{"id": user_id}]},
-    )  # fmt: skip
-
-
-def unassign_role(access_token: str, role_id: str, user_id: str) -> None:
+def unassign_role(call: Caller, role_id: str, user_id: str) -> None:
     """Back to Member: Zoom has no call to assign the Member role, only to withdraw the current one."""
     # Reference: https://developers.zoom.us/docs/api/accounts/#tag/roles/DELETE/roles/{roleId}/members/{memberId}
-    client._send(
-        "roles.unassign", "DELETE", zoom_app.api_url(f"/roles/{role_id}/members/{user_id}"),
-        headers=_bearer(access_token),
-    )  # fmt: skip
+    call.send("roles.unassign", "DELETE", zoom_app.api_url(f"/roles/{role_id}/members/{user_id}"))
 
 
-def add_to_group(access_token: str, group_id: str, user_id: str) -> list[str]:
+def add_to_group(call: Caller, group_id: str, user_id: str) -> list[str]:
     """The ids Zoom says it added (a pending user is left out without an error)."""
     # Reference: https://developers.zoom.us/docs/api/users/#tag/groups/POST/groups/{groupId}/members
-    response = client._send(
-        "groups.add_member", "POST", zoom_app.api_url(f"/groups/{group_id}/members"), headers=_bearer(access_token),
+    response = call.send(
+        "groups.add_member",
+        "POST",
+        zoom_app.api_url(f"/groups/{group_id}/members"),
         json={"members": [{"id": user_id}]},
-    )  # fmt: skip
+    )
     # 201 {"ids": "qB1V0HKFQrGODVhJmqUEQw", "added_at": "2026-11-24T15:00:00Z"}
     return [i for i in str(response.json().get("ids", "")).split(",") if i]
 
 
-def remove_from_group(access_token: str, group_id: str, user_id: str) -> None:
+def remove_from_group(call: Caller, group_id: str, user_id: str) -> None:
     # Reference: https://developers.zoom.us/docs/api/users/#tag/groups/DELETE/groups/{groupId}/members/{memberId}
-    client._send(
-        "groups.remove_member", "DELETE", zoom_app.api_url(f"/groups/{group_id}/members/{user_id}"),
-        headers=_bearer(access_token),
-    )  # fmt: skip
+    call.send("groups.remove_member", "DELETE", zoom_app.api_url(f"/groups/{group_id}/members/{user_id}"))

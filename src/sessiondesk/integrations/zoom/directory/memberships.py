@@ -6,6 +6,7 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom import calls
 from sessiondesk.integrations.zoom.directory import client, permissions
 from sessiondesk.integrations.zoom.directory.models import (
     MEMBER_ROLE,
@@ -53,11 +54,11 @@ def change_role(actor: Member, user: DirectoryUser, role: DirectoryRole) -> bool
         return False
     detail: dict[str, Any] = {"email": user.email, "role": role.name}
     with permissions.zoom_call(actor, "role_change", **detail):
-        token = permissions.token(connection)
+        call = calls.ZoomCall(connection)
         if role.zoom_role_id == MEMBER_ROLE:
-            client.unassign_role(token, user.role_id, user.path_id)
+            client.unassign_role(call, user.role_id, user.path_id)
         else:
-            client.assign_role(token, role.zoom_role_id, user.path_id)
+            client.assign_role(call, role.zoom_role_id, user.path_id)
     with transaction.atomic():
         DirectoryUser.objects.filter(pk=user.pk).update(role_id=role.zoom_role_id)
         status = 204 if role.zoom_role_id == MEMBER_ROLE else 201
@@ -75,7 +76,7 @@ def add_to_group(actor: Member, user: DirectoryUser, group: DirectoryGroup) -> b
         return False
     detail: dict[str, Any] = {"email": user.email, "group": group.name}
     with permissions.zoom_call(actor, "group_add", **detail):
-        client.add_to_group(permissions.token(connection), group.zoom_group_id, user.path_id)
+        client.add_to_group(calls.ZoomCall(connection), group.zoom_group_id, user.path_id)
     with transaction.atomic():
         GroupMembership.objects.get_or_create(user=user, group=group)
         audit.record(
@@ -108,7 +109,7 @@ def remove_from_group(actor: Member, user: DirectoryUser, group: DirectoryGroup)
         return False
     detail: dict[str, Any] = {"email": user.email, "group": group.name}
     with permissions.zoom_call(actor, "group_remove", **detail):
-        client.remove_from_group(permissions.token(connection), group.zoom_group_id, user.path_id)
+        client.remove_from_group(calls.ZoomCall(connection), group.zoom_group_id, user.path_id)
     with transaction.atomic():
         GroupMembership.objects.filter(user=user, group=group).delete()
         audit.record(

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom import calls
 from sessiondesk.integrations.zoom.directory import client, permissions, upsert
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 
@@ -28,7 +29,7 @@ def offboard(actor: Member, user: DirectoryUser, action: str = "disassociate", t
             )
     detail: dict[str, Any] = {"email": user.email, "zoom_action": action, "transfer_to": transfer_to}
     with permissions.zoom_call(actor, "offboard", **detail):
-        client.delete_user(permissions.token(connection), user.path_id, action, transfer_to)
+        client.delete_user(calls.ZoomCall(connection), user.path_id, action, transfer_to)
     with transaction.atomic():
         linked = user.member.name if user.member else ""
         flagged = upsert.forget(user)

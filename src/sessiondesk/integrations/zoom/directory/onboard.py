@@ -7,6 +7,7 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom import calls
 from sessiondesk.integrations.zoom.directory import client, links, permissions, upsert
 from sessiondesk.integrations.zoom.directory.client import ZoomUserRow
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
@@ -26,9 +27,7 @@ def onboard(
     detail: dict[str, Any] = {"email": email, "account_type": user_type}
     try:
         with permissions.zoom_call(actor, "onboard", **detail):
-            zoom_id = client.create_user(
-                permissions.token(connection), email, first_name, last_name, user_type
-            )
+            zoom_id = client.create_user(calls.ZoomCall(connection), email, first_name, last_name, user_type)
     except permissions.ZoomRefused as refused:
         if refused.code == ALREADY_EXISTS:
             raise AlreadyExists(refused.error) from None
@@ -50,7 +49,7 @@ def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryU
     connection = permissions.writable(actor)
     email = email.strip().lower()
     with permissions.zoom_call(actor, "adopt", email=email):
-        row = client.get_user(permissions.token(connection), email)
+        row = client.get_user(calls.ZoomCall(connection), email)
     with transaction.atomic():
         user = upsert.upsert(actor.org, connection.zoom_account_id, row)
         upsert.set_groups(user, row.group_ids)

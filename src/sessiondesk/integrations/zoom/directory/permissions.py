@@ -8,7 +8,7 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
-from sessiondesk.integrations.zoom.connection import scopes, tokens
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, ConnectionStatus, ZoomConnection
 
@@ -102,7 +102,8 @@ def writable(actor: Member) -> ZoomConnection:
 @contextmanager
 def zoom_call(actor: Member | None = None, action: str = "", **detail: Any) -> Iterator[None]:
     """Zoom's errors (and a token Zoom refuses), as the refusal a person sees; with an ``actor`` and
-    an ``action``, the refusal is also audited as ``zoom_directory.<action>_failed`` with ``detail``."""
+    an ``action``, the refusal is also audited as ``zoom_directory.<action>_failed`` with ``detail``.
+    The calls inside go through ``calls.ZoomCall(connection)``, paced like every call to the account."""
     try:
         try:
             yield
@@ -112,13 +113,6 @@ def zoom_call(actor: Member | None = None, action: str = "", **detail: Any) -> I
         if actor is not None and action:
             record_failure(actor, action, refused, **detail)
         raise
-
-
-def token(connection: ZoomConnection) -> str:
-    try:
-        return tokens.access_token(connection)
-    except ZoomError as exc:
-        raise ZoomRefused(exc) from exc
 
 
 def answer(http_status: int, **detail: Any) -> dict[str, Any]:

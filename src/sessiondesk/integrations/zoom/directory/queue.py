@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Organization
+from sessiondesk.integrations.zoom import calls
 from sessiondesk.integrations.zoom.directory import client, permissions
 from sessiondesk.integrations.zoom.directory.models import (
     MEMBER_ROLE,
@@ -63,7 +64,7 @@ def apply(change: QueuedChange) -> bool:
         return False
     assert connection is not None
     try:
-        _send(permissions.token(connection), change, user)
+        _send(calls.ZoomCall(connection), change, user)
     except permissions.ZoomRefused as refused:
         _postpone(change, refused.text)
         return False
@@ -83,16 +84,16 @@ def apply(change: QueuedChange) -> bool:
     return True
 
 
-def _send(token: str, change: QueuedChange, user: DirectoryUser) -> None:
+def _send(call: calls.ZoomCall, change: QueuedChange, user: DirectoryUser) -> None:
     with permissions.zoom_call():
         if change.kind == ChangeKind.ADD_GROUP:
-            client.add_to_group(token, change.target_id, user.zoom_user_id)
+            client.add_to_group(call, change.target_id, user.zoom_user_id)
         elif change.kind == ChangeKind.REMOVE_GROUP:
-            client.remove_from_group(token, change.target_id, user.zoom_user_id)
+            client.remove_from_group(call, change.target_id, user.zoom_user_id)
         elif change.target_id == MEMBER_ROLE:
-            client.unassign_role(token, user.role_id, user.zoom_user_id)
+            client.unassign_role(call, user.role_id, user.zoom_user_id)
         else:
-            client.assign_role(token, change.target_id, user.zoom_user_id)
+            client.assign_role(call, change.target_id, user.zoom_user_id)
 
 
 def _mirror(change: QueuedChange, user: DirectoryUser) -> None:

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.integrations.zoom import calls
 from sessiondesk.integrations.zoom.directory import client, links, permissions, queue, sync_write
 from sessiondesk.integrations.zoom.directory.models import DirectorySync, DirectoryUser, SyncState
 from sessiondesk.integrations.zoom.errors import ZoomError
-from sessiondesk.integrations.zoom.meetings import pacing
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
 from sessiondesk.meetings import desired
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
@@ -104,7 +104,7 @@ def run(org: Organization) -> DirectorySync | None:
         fetched = fetch(connection, org)
         known = set(DirectoryUser.objects.filter(org=org).values_list("email", flat=True))
         rows = sync_write.write(org, connection.zoom_account_id, fetched.roles, fetched.groups, fetched.users)
-    except (ZoomError, permissions.ZoomRefused) as exc:
+    except ZoomError as exc:
         message = exc.message
         log.warning("zoom directory sync of org %s failed: %s", org.pk, message)
         _progress(
@@ -137,10 +137,9 @@ def run(org: Organization) -> DirectorySync | None:
     return DirectorySync.objects.get(org=org)
 
 
-def _call[T](connection: ZoomConnection, fn: Callable[[], T]) -> T:
-    """One list call at the account's pace; a 429 waits as long as Zoom says, a few times."""
+def _call[T](fn: Callable[[], T]) -> T:
+    """One list call (paced by its ZoomCall); a 429 waits as long as Zoom says, a few times."""
     for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
-        pacing.wait_turn(connection.zoom_account_id)
         try:
             return fn()
         except ZoomError as exc:
@@ -151,17 +150,17 @@ def _call[T](connection: ZoomConnection, fn: Callable[[], T]) -> T:
 
 
 def fetch(connection: ZoomConnection, org: Organization) -> Fetched:
-    token = permissions.token(connection)
+    call = calls.ZoomCall(connection)
     fetched = Fetched()
     _progress(org, phase="Reading roles and groups")
-    fetched.roles = _call(connection, lambda: client.list_roles(token))
-    fetched.groups = _call(connection, lambda: _groups(token))
+    fetched.roles = _call(lambda: client.list_roles(call))
+    fetched.groups = _call(lambda: _groups(call))
     fetched.list_calls = 2
     totals: dict[str, int] = {}
     for status in client.STATUSES:
         page_token = ""
         while True:
-            page = _call(connection, partial(client.list_users_page, token, status, page_token))
+            page = _call(partial(client.list_users_page, call, status, page_token))
             fetched.list_calls += 1
             fetched.users += page.users
             totals[status] = page.total_records
@@ -178,9 +177,9 @@ def fetch(connection: ZoomConnection, org: Organization) -> Fetched:
     return fetched
 
 
-def _groups(token: str) -> list[dict[str, str]]:
+def _groups(call: calls.ZoomCall) -> list[dict[str, str]]:
     try:
-        return client.list_groups(token)
+        return client.list_groups(call)
     except ZoomError as exc:
         # Free accounts have no groups: 400 {"code": 200, "message": "Only available for paid accounts."}
         if exc.code == "200" and "paid" in exc.message.lower():
