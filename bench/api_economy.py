@@ -6,8 +6,9 @@ session, make 5 quick edits in a row, save it 3 times without changing anything,
 cancel it; each step waits until the worker has settled. The fewest calls possible: 1 create, 1
 update for the 5 edits, 0 for the no-op saves, 1 update for the reschedule, 1 delete. Calls are
 counted from the emulator's request log per step; reads by the periodic sweep (``GET
-/v2/meetings/{id}``, which looks for meetings deleted inside Zoom) are reported apart. Prints one
-JSON object last.
+/v2/meetings/{id}``, which looks for meetings deleted inside Zoom) are reported apart.
+``attempt_rows`` counts the call records (``CallAttempt``) written for the same calls: one per
+call, so it equals ``calls``. Prints one JSON object last.
 
     .venv/bin/python bench/api_economy.py [--backends postgresql,sqlite] [--rounds 5]
 """
@@ -28,7 +29,7 @@ import django
 django.setup()
 import httpx
 from sessiondesk.accounts.models import Member
-from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.models import CallAttempt, MeetingLink
 from sessiondesk.worker.loop import run_in_thread
 from sessiondesk.scheduling.actions import (SessionChanges, SessionDraft, cancel_session, reschedule_session,
     schedule_session, update_session)
@@ -57,6 +58,7 @@ def settled(session, state="active"):
 def step(name, action, state="active", quiet=3.0):
     since = zoom.get("/_emulator/requests").json()["requests"]
     last = since[-1]["id"] if since else 0
+    last_row = CallAttempt.objects.order_by("-id").values_list("id", flat=True).first() or 0
     action()
     settled(session, state)
     time.sleep(quiet)  # anything still coming would show up now
@@ -64,7 +66,9 @@ def step(name, action, state="active", quiet=3.0):
     # GET /v2/meetings/{id} is the periodic sweep looking for meetings deleted inside Zoom, not the sync.
     sweep = [r for r in made if r["method"] == "GET" and r["path"].startswith("/v2/meetings/")]
     sync = [f"{r['method']} {r['status']}" for r in made if r["path"].startswith("/v2/") and r not in sweep]
-    return sync, len(sweep)
+    # The same calls as recorded: the sweep's reads ("meetings.get") and token calls ("oauth.*") apart.
+    rows = CallAttempt.objects.filter(id__gt=last_row).exclude(operation="meetings.get")
+    return sync, len(sweep), rows.exclude(operation__startswith="oauth.").count()
 
 
 results = []
@@ -121,15 +125,21 @@ def run(backend: str, rounds: int) -> dict:
     steps = {name: [len(row[name][0]) for row in rows] for name in MINIMUM}
     sweep_reads = sum(row[name][1] for row in rows for name in MINIMUM)
     made_calls = sum(sum(counts) for counts in steps.values())
+    attempt_rows = sum(row[name][2] for row in rows for name in MINIMUM)
     return {
         "rounds": rounds,
         "calls_per_step": {name: max(counts) for name, counts in steps.items()},
-        "calls": made_calls // rounds if made_calls % rounds == 0 else round(made_calls / rounds, 2),
+        "calls": per_round(made_calls, rounds),
+        "attempt_rows": per_round(attempt_rows, rounds),
         "minimum": sum(MINIMUM.values()),
         "equal": all(all(c == MINIMUM[name] for c in counts) for name, counts in steps.items()),
         "sweep_reads": sweep_reads,
-        "first_round": {name: calls for name, (calls, _) in rows[0].items()},
+        "first_round": {name: calls for name, (calls, _, _) in rows[0].items()},
     }
+
+
+def per_round(total: int, rounds: int) -> float:
+    return total // rounds if total % rounds == 0 else round(total / rounds, 2)
 
 
 def main() -> None:
