@@ -112,7 +112,7 @@ def _present(
             return None  # nothing changed since the last apply: no call
         return _call(link, provider, "update", provider.update, link, payload)
     if link.create_intent:
-        # An earlier pass committed an intent and then died, or never heard Zoom's answer: the
+        # An earlier pass committed an intent and then died, or never heard the provider's answer: the
         # meeting may exist. find() looks where that create was sent (link.intent_payload) and
         # returns it only if it can serve the session as it is now; one made for a host the
         # session no longer has is deleted there, and we create afresh below.

@@ -69,7 +69,7 @@ def session_event(session: Session, kind: str, *, previous_start: dt.datetime | 
 def meeting_link_ready(session: Session) -> None:
     """Tell attendees the join link, now that the session's meeting link is active.
 
-    Contract for the meetings seam (and the Zoom provider): call this after the transaction that
+    Contract for the meetings seam (and every provider): call this after the transaction that
     stored an ACTIVE ``MeetingLink.join_url`` for ``session`` commits, or inside it; call it again
     whenever the join URL changes (a meeting recreated). It is cheap and idempotent:
     - emails still waiting for the link are released to go now, and will carry it;
