@@ -1,4 +1,5 @@
-"""API callers for the shared cast: ``call_as(member)`` gives a client that sends the member's token."""
+"""API callers for the shared cast: ``call_as(member)`` gives a client that sends the member's token.
+Also the Zoom emulator in-process (the same fixture the Zoom tests use)."""
 
 import datetime as dt
 import json
@@ -14,9 +15,10 @@ from sessiondesk.accounts.tokens import create_token
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.actions import SessionDraft
 from sessiondesk.scheduling.models import AvailabilityRule, Calendar, Client, Session, SessionType
+from tests.integrations.zoom.conftest import zoom
 from tests.scheduling.conftest import future
 
-__all__ = ["future"]
+__all__ = ["future", "zoom"]
 
 
 class Api:

@@ -8,6 +8,9 @@ from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.models import Series, Session
 from tests.api.conftest import future, schedule
+from tests.support.zoom import connect
+
+CARLA, OLIVIA = "carla@zoom.acme.test", "olivia@zoom.acme.test"
 
 
 def body(session_type, consultant, start, **extra):  # type: ignore[no-untyped-def]
@@ -20,17 +23,6 @@ def body(session_type, consultant, start, **extra):  # type: ignore[no-untyped-d
         "provider": "zoom",
         **extra,
     }
-
-
-def connected(member, kind=ConnectionKind.PERSONAL):  # type: ignore[no-untyped-def]
-    return ZoomConnection.objects.create(
-        org=member.org,
-        member=member,
-        kind=kind,
-        zoom_user_id=f"zoom-{member.pk}",
-        zoom_account_id="acct-acme",
-        zoom_email=member.user.email,
-    )
 
 
 def assert_nothing_saved() -> None:
@@ -81,8 +73,10 @@ def test_it_refuses_when_zoom_is_the_session_types_default(call_as, staff, consu
     assert_nothing_saved()
 
 
-def test_it_schedules_a_zoom_session_the_consultant_can_host(call_as, staff, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connected(consultant)
+def test_it_schedules_a_zoom_session_the_consultant_can_host(
+    call_as, staff, consultant, lesson, zoom
+) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom.http, consultant, CARLA)
     response = call_as(staff).post("/sessions/", body(lesson, consultant, future(3, 10)))
     assert response.status_code == 201
     session = Session.objects.get()
@@ -90,18 +84,18 @@ def test_it_schedules_a_zoom_session_the_consultant_can_host(call_as, staff, con
 
 
 def test_it_schedules_a_zoom_session_for_anyone_once_the_organisation_account_is_connected(  # type: ignore[no-untyped-def]
-    call_as, owner, staff, consultant, lesson
+    call_as, owner, staff, consultant, lesson, zoom
 ) -> None:
-    connected(owner, ConnectionKind.ORGANIZATION)
+    connect(zoom.http, owner, OLIVIA, ConnectionKind.ORGANIZATION)
     response = call_as(staff).post("/sessions/", body(lesson, consultant, future(3, 10)))
     assert response.status_code == 201
     assert Session.objects.get().provider == "zoom"
 
 
 def test_it_refuses_to_reassign_a_zoom_session_to_a_consultant_who_cannot_host_it(  # type: ignore[no-untyped-def]
-    call_as, staff, consultant, consultant2
+    call_as, staff, consultant, consultant2, zoom
 ) -> None:
-    connected(consultant)
+    connect(zoom.http, consultant, CARLA)
     session = schedule(consultant, "Algebra", future(3, 10), provider="zoom")
     link = MeetingLink.objects.get(session=session)
     emails = OutboundEmail.objects.count()
@@ -125,8 +119,8 @@ def test_it_refuses_to_move_a_session_onto_zoom_when_nobody_can_host_it(call_as,
     assert (session.provider, MeetingLink.objects.filter(provider="zoom").count()) == ("custom", 0)
 
 
-def test_it_lets_a_zoom_session_that_keeps_its_host_be_renamed(call_as, consultant) -> None:  # type: ignore[no-untyped-def]
-    connected(consultant)
+def test_it_lets_a_zoom_session_that_keeps_its_host_be_renamed(call_as, consultant, zoom) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom.http, consultant, CARLA)
     session = schedule(consultant, "Algebra", future(3, 10), provider="zoom")
     ZoomConnection.objects.all().delete()  # disconnected since: the sync shows the remedy on the card
     response = call_as(consultant).patch(f"/sessions/{session.pk}", {"title": "Geometry", "provider": "zoom"})

@@ -16,7 +16,7 @@ from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.models import Session
 from tests.e2e.test_first_booking import log_in
-from tests.integrations.zoom.token_fixtures import REDIRECT, connect
+from tests.support.zoom import REDIRECT, connect
 from zoom_emulator import seed
 from zoom_emulator.app import create_app
 from zoom_emulator.server import make_server

@@ -18,8 +18,9 @@ from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling.actions import cancel_session
 from sessiondesk.scheduling.models import Provider
-from tests.integrations.zoom.meeting_fixtures import connect, due_now, run_worker, unpaced  # noqa: F401
+from tests.integrations.zoom.meeting_fixtures import due_now, run_worker, unpaced  # noqa: F401
 from tests.notifications.helpers import book, drain
+from tests.support.zoom import connect
 
 ZOOM_URL = "https://zoom.example.test/j/987654321"
 CARLA = "carla@zoom.acme.test"
@@ -141,7 +142,7 @@ def test_a_blocked_link_does_not_hold_the_email(consultant, student, lesson):
 def test_a_link_made_on_the_retry_after_a_zoom_timeout_is_in_the_confirmation(
     zoom, consultant, student, lesson
 ):
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     fault = {"kind": "timeout", "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
     assert zoom.http.post("/_emulator/faults", json=fault).status_code == 201
     session = zoom_session(consultant, student, lesson)

@@ -10,11 +10,11 @@ from django.test import Client as HttpClient
 
 from sessiondesk.integrations.zoom import client
 from sessiondesk.integrations.zoom.connection import scopes
+from tests.support.zoom import REDIRECT
 from zoom_emulator import seed
 from zoom_emulator.app import EmulatorApp, create_app
 
 ZOOM = "http://zoom.test"
-CALLBACK = "http://testserver/integrations/zoom/callback/"
 PERSONAL_APP = ("sd-personal", "sd-personal-secret")
 ORG_APP = ("sd-org", "sd-org-secret")
 NARROW_APP = ("sd-narrow", "sd-narrow-secret")
@@ -33,7 +33,7 @@ def _app(pair: tuple[str, str], kind: str, granted: list[str]) -> dict[str, Any]
         "client_secret": pair[1],
         "type": kind,
         "name": "SessionDesk",
-        "redirect_uris": [CALLBACK],
+        "redirect_uris": [REDIRECT],
         "scopes": granted,
     }
 
@@ -79,7 +79,7 @@ def zoom(settings, django_capture_on_commit_callbacks) -> Any:  # type: ignore[n
     settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET = ORG_APP
     settings.ZOOM_OAUTH_URL = ZOOM
     settings.ZOOM_API_URL = ZOOM + "/v2"
-    settings.ZOOM_REDIRECT_URL = CALLBACK
+    settings.ZOOM_REDIRECT_URL = REDIRECT
     transport = httpx.WSGITransport(app=app)
     with httpx.Client(transport=transport, base_url=ZOOM) as http, client.use_transport(transport):
         yield Emulator(app, http, summary["users"], django_capture_on_commit_callbacks)
@@ -97,7 +97,7 @@ def back_from_zoom(web: HttpClient, zoom_response: httpx.Response, follow: bool 
     """Follow Zoom's redirect to SessionDesk's callback."""
     assert zoom_response.status_code == 302, zoom_response.text
     location = zoom_response.headers["location"]
-    assert location.startswith(CALLBACK)
+    assert location.startswith(REDIRECT)
     return web.get(location.removeprefix("http://testserver"), follow=follow)
 
 

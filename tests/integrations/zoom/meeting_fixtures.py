@@ -1,5 +1,5 @@
-"""Fixtures of the Zoom meeting tests: sessions on Zoom, connections made through the emulator's
-OAuth endpoints, and helpers to run the worker's reconcile pass and read what Zoom holds."""
+"""Fixtures of the Zoom meeting tests: sessions on Zoom, and helpers to run the worker's reconcile
+pass and read what Zoom holds (``tests.support.zoom.connect`` connects Zoom)."""
 
 import datetime as dt
 from typing import Any
@@ -8,12 +8,10 @@ import pytest
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection
 from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.models import Provider, Session, SessionType
-from tests.integrations.zoom.token_fixtures import connect as connect_with_emulator
 
 OWNER = "worker-1"
 
@@ -23,10 +21,6 @@ def unpaced(settings) -> None:  # type: ignore[no-untyped-def]
     """Pacing has its own tests; here it would only slow the suite down."""
     settings.ZOOM_ACCOUNT_CALLS_PER_SECOND = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def connect(zoom: Any, member: Member, email: str, kind: str = ConnectionKind.PERSONAL) -> ZoomConnection:
-    return connect_with_emulator(zoom.http, member, email, kind)
 
 
 def zoom_session(consultant: Member, session_type: SessionType, **fields: object) -> Session:

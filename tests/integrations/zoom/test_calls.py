@@ -36,13 +36,13 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
     change,
-    connect,
     due_now,
     link_of,
     run_worker,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 BODY = {"topic": "Algebra lesson", "type": 2, "start_time": "2030-01-07T15:00:00Z", "duration": 60}
@@ -58,7 +58,7 @@ def used(connection: ZoomConnection) -> int:
 
 
 def test_it_records_each_call_once_with_its_link(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     CallAttempt.objects.all().delete()  # connecting's own calls
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -78,7 +78,7 @@ def test_it_records_each_call_once_with_its_link(zoom, consultant, lesson) -> No
 
 
 def test_it_records_a_failed_call_once_with_zooms_answer_or_the_lack_of_one(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     CallAttempt.objects.all().delete()
     for fault in ({"kind": "error", "status": 503}, {"kind": "timeout"}):
         spec = {**fault, "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
@@ -98,7 +98,7 @@ def test_it_records_a_failed_call_once_with_zooms_answer_or_the_lack_of_one(zoom
 
 
 def test_an_expired_token_is_renewed_once_and_the_call_sent_once_more(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     CallAttempt.objects.all().delete()
     before = ZoomTokenSet.objects.get(connection=connection)
     # Zoom ends the token early; SessionDesk still believes it good for an hour.
@@ -127,7 +127,7 @@ def test_an_expired_token_is_renewed_once_and_the_call_sent_once_more(zoom, cons
 
 
 def test_a_token_renewed_by_someone_else_meanwhile_is_taken_without_another_refresh(zoom, consultant) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     refused = ZoomTokenSet.objects.get(connection=connection).access_token
     fresh = tokens.renew(connection, refused)
 
@@ -136,7 +136,7 @@ def test_a_token_renewed_by_someone_else_meanwhile_is_taken_without_another_refr
 
 
 def test_a_token_zoom_refuses_outright_is_not_renewed(zoom, consultant) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     CallAttempt.objects.all().delete()
     token = ZoomTokenSet.objects.get(connection=connection).access_token
     assert zoom.http.post("/_emulator/tokens/revoke", json={"token": token}).status_code == 204
@@ -152,7 +152,7 @@ def test_a_token_zoom_refuses_outright_is_not_renewed(zoom, consultant) -> None:
 
 
 def test_the_ledger_is_charged_for_creates_and_updates_only(zoom, consultant) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     call = ZoomCall(connection)
 
     made = client.create_meeting(call, "me", BODY)
@@ -171,7 +171,7 @@ def test_the_ledger_is_charged_for_creates_and_updates_only(zoom, consultant) ->
 
 def test_a_spent_day_sends_nothing(zoom, consultant, settings) -> None:  # type: ignore[no-untyped-def]
     settings.ZOOM_DAILY_MEETING_LIMIT = 1
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     CallAttempt.objects.all().delete()
     call = ZoomCall(connection)
     client.create_meeting(call, "me", BODY)
@@ -185,7 +185,7 @@ def test_a_spent_day_sends_nothing(zoom, consultant, settings) -> None:  # type:
 
 
 def test_a_per_second_429_gives_back_only_a_unit_that_was_taken(zoom, consultant) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     call = ZoomCall(connection)
     made = client.create_meeting(call, "me", BODY)
     spec = {"kind": "rate_limit", "path": "/v2/meetings/*", "count": 2}

@@ -31,11 +31,11 @@ from sessiondesk.scheduling.models import Provider, Session, SessionStatus, Sess
 from tests.integrations.zoom.chaos_audit import Held, Wanted, compare
 from tests.integrations.zoom.meeting_fixtures import (
     change,
-    connect,
     live_meetings,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 SEEDS = [int(os.environ["CHAOS_SEED"])] if os.environ.get("CHAOS_SEED") else [20261129, 7]
 SESSIONS = 24
@@ -185,8 +185,8 @@ def test_it_leaves_exactly_one_matching_meeting_per_live_session_whatever_dies_a
     rng = random.Random(seed)
     settings.ZOOM_DAILY_MEETING_LIMIT = 100_000
     assert zoom.http.put("/_emulator/ratelimits", json={"enabled": False}).status_code == 200
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     users = {consultant.pk: zoom.users[CARLA], consultant2.pk: zoom.users[DEV]}
     dying = Dying(zoom.app, rng)
     churn = Churn(rng, [consultant, consultant2], lesson)

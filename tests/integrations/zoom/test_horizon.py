@@ -25,13 +25,13 @@ from tests.integrations.zoom.meeting_fixtures import (
     calls,
     change,
     clear_log,
-    connect,
     link_of,
     live_meetings,
     run_worker,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 DAY = dt.timedelta(days=1)
@@ -65,7 +65,7 @@ def first_start() -> dt.datetime:
 
 
 def test_it_creates_meetings_only_for_the_occurrences_within_the_horizon(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 10, first_start())  # weekly: days 2, 9, … 65 ahead
     now = timezone.now()
     assert work(now) == 10
@@ -84,7 +84,7 @@ def test_it_creates_meetings_only_for_the_occurrences_within_the_horizon(zoom, c
 
 
 def test_it_extends_the_horizon_as_time_passes(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 10, first_start())
     now = timezone.now()
     work(now)
@@ -104,7 +104,7 @@ def test_it_extends_the_horizon_as_time_passes(zoom, consultant, lesson) -> None
 
 def test_it_follows_the_horizon_setting(zoom, consultant, lesson, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEETING_HORIZON_DAYS = 10
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 4, first_start())  # days 2, 9, 16, 23
     work(timezone.now())
     assert states(series) == [LinkState.ACTIVE] * 2 + [LinkState.WAITING] * 2
@@ -114,7 +114,7 @@ def test_it_follows_the_horizon_setting(zoom, consultant, lesson, settings) -> N
 def test_it_creates_the_first_occurrence_and_single_sessions_at_once_however_far_ahead(
     zoom, consultant, lesson
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 2, first_start() + 90 * DAY)
     single = zoom_session(consultant, lesson, start=first_start() + 120 * DAY, end=first_start() + 120 * DAY + dt.timedelta(hours=1))  # fmt: skip
     work(timezone.now())
@@ -124,7 +124,7 @@ def test_it_creates_the_first_occurrence_and_single_sessions_at_once_however_far
 
 
 def test_it_updates_each_meeting_of_this_and_the_following_occurrences(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 4, first_start())
     work(timezone.now())
     before = {s.pk: link_of(s).external_id for s in series}
@@ -147,7 +147,7 @@ def test_it_updates_each_meeting_of_this_and_the_following_occurrences(zoom, con
 def test_it_renames_existing_meetings_and_leaves_waiting_occurrences_to_the_horizon(
     zoom, consultant, lesson
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 8, first_start())
     work(timezone.now())
     clear_log(zoom)
@@ -164,7 +164,7 @@ def test_it_renames_existing_meetings_and_leaves_waiting_occurrences_to_the_hori
 
 
 def test_it_makes_a_waiting_occurrence_moved_into_the_horizon_at_once(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 6, first_start())
     work(timezone.now())
     assert link_of(series[5]).state == LinkState.WAITING
@@ -179,7 +179,7 @@ def test_it_turns_quick_edits_to_an_existing_meeting_into_one_call(
     zoom, consultant, lesson, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.MEETING_UPDATE_SETTLE_SECONDS = 2
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     assert run_worker() == 1  # a new meeting is due at once
     clear_log(zoom)
@@ -199,7 +199,7 @@ def test_it_turns_quick_edits_to_an_existing_meeting_into_one_call(
 
 def test_it_never_delays_a_first_meeting_for_the_settle_time(zoom, consultant, lesson, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEETING_UPDATE_SETTLE_SECONDS = 60
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     change(session, title="Algebra lesson 2")  # edited before its meeting exists
     assert run_worker() == 1

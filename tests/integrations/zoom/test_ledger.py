@@ -12,13 +12,13 @@ from sessiondesk.integrations.zoom.models import HostDailyLedger
 from sessiondesk.meetings.models import LinkState
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
-    connect,
     link_of,
     live_meetings,
     run_worker,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 NOON = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
@@ -43,7 +43,7 @@ def test_work_beyond_the_limit_waits_until_midnight_without_calling_zoom(
     zoom, consultant, lesson, settings
 ) -> None:  # type: ignore[no-untyped-def]
     settings.ZOOM_DAILY_MEETING_LIMIT = 2
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     sessions = [zoom_session(consultant, lesson, title=f"Lesson {i}") for i in range(3)]
     assert run_worker() == 3
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)] * 2
@@ -63,7 +63,7 @@ def test_work_beyond_the_limit_waits_until_midnight_without_calling_zoom(
 def test_zooms_own_daily_limit_answer_makes_the_link_wait_and_fills_the_ledger(
     zoom, consultant, lesson
 ) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     assert zoom.http.put("/_emulator/ratelimits", json={"daily_meeting_limit": 0}).status_code == 200
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -77,7 +77,7 @@ def test_zooms_own_daily_limit_answer_makes_the_link_wait_and_fills_the_ledger(
 
 
 def test_a_per_second_429_is_retried_and_not_charged_to_the_host(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     spec = {"kind": "rate_limit", "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
     assert zoom.http.post("/_emulator/faults", json=spec).status_code == 201
     session = zoom_session(consultant, lesson)

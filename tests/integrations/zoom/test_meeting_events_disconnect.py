@@ -14,17 +14,17 @@ from tests.integrations.zoom.meeting_fixtures import (
     calls,
     change,
     clear_log,
-    connect,
     link_of,
     live_meetings,
     run_worker,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 
 def scheduled(zoom: Any, consultant: Member, lesson: SessionType) -> Session:
-    connect(zoom, consultant, "carla@zoom.acme.test")
+    connect(zoom.http, consultant, "carla@zoom.acme.test")
     session = zoom_session(consultant, lesson)
     assert run_worker() == 1
     clear_log(zoom)
@@ -88,7 +88,7 @@ def test_after_reconnecting_retry_brings_the_meeting_up_to_date(
     change(session, title="Geometry lesson")
     run_worker()
     ZoomConnection.objects.all().delete()
-    connect(zoom, consultant, "carla@zoom.acme.test")
+    connect(zoom.http, consultant, "carla@zoom.acme.test")
 
     assert client.post(f"/sessions/{session.pk}/meeting/retry/").status_code == 302
     run_worker()

@@ -14,13 +14,13 @@ from tests.integrations.zoom.meeting_event_fixtures import to_sessiondesk
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
     clear_log,
-    connect,
     link_of,
     live_meetings,
     run_worker,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 EVENTS = ["meeting.created", "meeting.updated", "meeting.deleted"]
 
@@ -39,7 +39,7 @@ def hooked(zoom: Any) -> Any:
 
 @pytest.fixture
 def scheduled(hooked: Any, consultant: Member, lesson: SessionType) -> Session:
-    connect(hooked, consultant, "carla@zoom.acme.test")
+    connect(hooked.http, consultant, "carla@zoom.acme.test")
     session = zoom_session(consultant, lesson)
     assert run_worker() == 1
     deliver_webhooks(hooked)  # meeting.created: stored, nothing to do

@@ -11,13 +11,13 @@ from tests.integrations.zoom.meeting_fixtures import (
     calls,
     change,
     clear_log,
-    connect,
     link_of,
     live_meetings,
     run_worker,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 DEV = "dev@zoom.acme.test"
@@ -25,7 +25,7 @@ ADAM = "adam@zoom.acme.test"
 
 
 def test_it_creates_the_meeting_in_the_consultants_zoom(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     assert run_worker() == 1
     [meeting] = live_meetings(zoom)
@@ -55,7 +55,7 @@ def test_it_sends_start_time_in_utc_with_z_and_the_organisations_policy(zoom, co
     MeetingPolicy.objects.create(
         org=consultant.org, waiting_room=False, join_before_host=True, auto_recording="cloud"
     )
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     payload = providers.get("zoom").build_payload(session)
     assert payload["meeting"]["start_time"] == session.start.strftime("%Y-%m-%dT%H:%M:00Z")
@@ -67,7 +67,7 @@ def test_it_sends_start_time_in_utc_with_z_and_the_organisations_policy(zoom, co
 
 
 def test_a_save_that_changes_nothing_makes_no_call(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     run_worker()
     clear_log(zoom)
@@ -78,7 +78,7 @@ def test_a_save_that_changes_nothing_makes_no_call(zoom, consultant, lesson) -> 
 
 
 def test_a_reschedule_and_rename_patch_the_same_meeting_once(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     run_worker()
     before = link_of(session)
@@ -103,7 +103,7 @@ def test_a_reschedule_and_rename_patch_the_same_meeting_once(zoom, consultant, l
 
 
 def test_cancelling_deletes_the_meeting(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     run_worker()
     meeting_id = link_of(session).external_id
@@ -117,7 +117,7 @@ def test_cancelling_deletes_the_meeting(zoom, consultant, lesson) -> None:  # ty
 
 
 def test_a_meeting_already_gone_counts_as_deleted(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     run_worker()
     link = link_of(session)
@@ -130,8 +130,8 @@ def test_a_meeting_already_gone_counts_as_deleted(zoom, consultant, lesson) -> N
 
 
 def test_a_new_consultant_moves_the_meeting_to_their_zoom(zoom, consultant, consultant2, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
     run_worker()
     old = link_of(session)
@@ -154,7 +154,7 @@ def test_a_new_consultant_moves_the_meeting_to_their_zoom(zoom, consultant, cons
 def test_the_organisation_account_hosts_for_an_unlinked_consultant_as_the_admin(
     zoom, admin, consultant, lesson
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, admin, ADAM, kind="organization")
+    connect(zoom.http, admin, ADAM, kind="organization")
     session = zoom_session(consultant, lesson)
     run_worker()
     [meeting] = live_meetings(zoom)
@@ -168,8 +168,8 @@ def test_the_organisation_account_hosts_for_an_unlinked_consultant_as_the_admin(
 def test_the_organisation_account_hosts_as_the_consultants_linked_zoom_user(
     zoom, admin, consultant, lesson
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, admin, ADAM, kind="organization")
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, admin, ADAM, kind="organization")
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     run_worker()
     [meeting] = live_meetings(zoom)
@@ -181,7 +181,7 @@ def test_the_organisation_account_hosts_as_the_consultants_linked_zoom_user(
 def test_without_any_connection_it_is_blocked_with_the_remedy_and_calls_nobody(
     zoom, consultant, staff, lesson
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, staff, ADAM)  # the booker's Zoom is never used
+    connect(zoom.http, staff, ADAM)  # the booker's Zoom is never used
     session = zoom_session(consultant, lesson, booked_by=staff)
     run_worker()
     assert calls(zoom) == []
@@ -193,9 +193,9 @@ def test_without_any_connection_it_is_blocked_with_the_remedy_and_calls_nobody(
 def test_a_collective_session_names_the_other_members_as_alternative_hosts(  # type: ignore[no-untyped-def]
     zoom, admin, consultant, consultant2, lesson
 ) -> None:
-    connect(zoom, admin, ADAM, kind="organization")
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, admin, ADAM, kind="organization")
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
     session.co_hosts.add(consultant2)
     change(session)

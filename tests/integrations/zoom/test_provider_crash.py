@@ -14,7 +14,6 @@ from tests.integrations.zoom.meeting_fixtures import (
     calls,
     change,
     clear_log,
-    connect,
     due_now,
     link_of,
     live_meetings,
@@ -22,6 +21,7 @@ from tests.integrations.zoom.meeting_fixtures import (
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 DEV = "dev@zoom.acme.test"
@@ -34,7 +34,7 @@ def fault(zoom, **spec) -> None:  # type: ignore[no-untyped-def]
 def test_an_answer_lost_after_zoom_created_the_meeting_is_adopted_not_repeated(
     zoom, consultant, lesson
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     # Zoom creates the meeting, then the answer never arrives: as if the worker died before saving.
     fault(zoom, kind="timeout", path="/v2/users/*/meetings", methods=["POST"], phase="after")
     session = zoom_session(consultant, lesson)
@@ -62,7 +62,7 @@ def test_an_answer_lost_after_zoom_created_the_meeting_is_adopted_not_repeated(
 
 
 def test_an_intent_whose_create_never_reached_zoom_creates_once(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     fault(zoom, kind="error", status=503, path="/v2/users/*/meetings", methods=["POST"], phase="before")
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -78,8 +78,8 @@ def test_an_intent_whose_create_never_reached_zoom_creates_once(zoom, consultant
 def test_a_move_that_died_before_deleting_the_old_meeting_finishes_without_a_second_create(  # type: ignore[no-untyped-def]
     zoom, consultant, consultant2, lesson
 ) -> None:
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
     run_worker()
     old = link_of(session).external_id
@@ -110,7 +110,7 @@ class WorkerDied(BaseException):
 def test_a_worker_killed_after_zoom_answered_leaves_one_meeting_once_its_lease_expires(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson, monkeypatch
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
 
     def die(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -143,8 +143,8 @@ def lose_the_create_answer(zoom) -> None:  # type: ignore[no-untyped-def]
 def test_a_meeting_made_for_the_old_host_by_an_unresolved_create_is_deleted_when_the_consultant_changes(  # type: ignore[no-untyped-def]
     zoom, consultant, consultant2, lesson
 ) -> None:
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     lose_the_create_answer(zoom)
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -169,7 +169,7 @@ def test_a_meeting_made_for_the_old_host_by_an_unresolved_create_is_deleted_when
 def test_a_meeting_made_by_an_unresolved_create_is_deleted_when_the_session_is_cancelled(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     lose_the_create_answer(zoom)
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -199,7 +199,7 @@ class CancelDuringCreate(httpx.BaseTransport):
 def test_a_cancel_while_the_create_is_in_flight_deletes_the_meeting_next_pass(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     with client.use_transport(CancelDuringCreate(zoom, session)):
         run_worker()
@@ -216,7 +216,7 @@ def test_a_cancel_while_the_create_is_in_flight_deletes_the_meeting_next_pass(  
 def test_an_update_whose_answer_was_lost_is_sent_again_even_if_the_session_changes_back(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     run_worker()
     start = session.start
@@ -236,8 +236,8 @@ def test_an_update_whose_answer_was_lost_is_sent_again_even_if_the_session_chang
 def test_a_move_that_died_is_undone_when_the_consultant_changes_back(  # type: ignore[no-untyped-def]
     zoom, consultant, consultant2, lesson
 ) -> None:
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
     run_worker()
     old = link_of(session).external_id
@@ -263,8 +263,8 @@ def test_a_move_that_died_is_undone_when_the_consultant_changes_back(  # type: i
 def test_a_move_that_deleted_the_old_meeting_before_dying_gets_a_new_one_when_the_consultant_changes_back(  # type: ignore[no-untyped-def]
     zoom, consultant, consultant2, lesson
 ) -> None:
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
     run_worker()
     old = link_of(session).external_id

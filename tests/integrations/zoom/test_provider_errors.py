@@ -6,20 +6,20 @@ from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import CallAttempt, LinkState
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
-    connect,
     link_of,
     live_meetings,
     run_worker,
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 ADAM = "adam@zoom.acme.test"
 
 
 def test_a_zoom_server_error_is_retried_later(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     CallAttempt.objects.all().delete()  # connecting's own calls
     spec = {"kind": "error", "status": 503, "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
     assert zoom.http.post("/_emulator/faults", json=spec).status_code == 201
@@ -37,8 +37,8 @@ def test_a_zoom_server_error_is_retried_later(zoom, consultant, lesson) -> None:
 
 
 def test_a_host_missing_from_the_zoom_account_stops_with_the_remedy(zoom, admin, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, admin, ADAM, kind="organization")
-    own = connect(zoom, consultant, CARLA)
+    connect(zoom.http, admin, ADAM, kind="organization")
+    own = connect(zoom.http, consultant, CARLA)
     ZoomConnection.objects.filter(pk=own.pk).update(
         zoom_user_id="gone-user"
     )  # removed from the account since
@@ -52,7 +52,7 @@ def test_a_host_missing_from_the_zoom_account_stops_with_the_remedy(zoom, admin,
 
 
 def test_a_token_revoked_at_zoom_marks_the_connection_for_reconnecting(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     token = connection.tokens.access_token
     assert zoom.http.post("/_emulator/tokens/revoke", json={"token": token}).status_code in (200, 204)
     session = zoom_session(consultant, lesson)
@@ -69,7 +69,7 @@ def test_a_token_revoked_at_zoom_marks_the_connection_for_reconnecting(zoom, con
 
 
 def test_a_disconnected_host_keeps_the_link_and_waits_with_the_remedy(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     run_worker()
     join_url = link_of(session).join_url

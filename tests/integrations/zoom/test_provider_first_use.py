@@ -8,7 +8,8 @@ from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Session
 from tests.conftest import login
 from tests.integrations.zoom.conftest import back_from_zoom
-from tests.integrations.zoom.meeting_fixtures import connect, unpaced  # noqa: F401
+from tests.integrations.zoom.meeting_fixtures import unpaced  # noqa: F401
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 ADAM = "adam@zoom.acme.test"
@@ -82,7 +83,7 @@ def test_saving_for_another_consultant_without_zoom_is_refused_and_saves_nothing
 
 
 def test_the_organisation_account_lets_staff_book_zoom_for_anyone(client, admin, staff, zoom, form) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, admin, ADAM, kind="organization")
+    connect(zoom.http, admin, ADAM, kind="organization")
     login(client, staff)
     response = client.post(reverse("session_create"), form)
     session = Session.objects.get()
@@ -91,7 +92,7 @@ def test_the_organisation_account_lets_staff_book_zoom_for_anyone(client, admin,
 
 
 def test_a_consultant_with_zoom_saves_directly(client, consultant, zoom, form) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     login(client, consultant)
     response = client.post(reverse("session_create"), form)
     assert response["Location"] == reverse("session_detail", args=[Session.objects.get().pk])
@@ -104,7 +105,7 @@ def test_reassigning_a_zoom_session_to_a_consultant_without_zoom_is_refused(  # 
     from sessiondesk.scheduling.forms.sessions import EditSessionForm
     from tests.integrations.zoom.meeting_fixtures import zoom_session
 
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     data = {k: v for k, v in EditSessionForm.initial_from(session).items() if v is not None}
     login(client, staff)

@@ -20,12 +20,12 @@ from sessiondesk.integrations.zoom import client
 from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection, ZoomTokenSet
 from tests.integrations.zoom.token_fixtures import (  # noqa: F401
-    connect,
     emu_fixture,
     expire,
     token_calls,
     token_emulator_fixture,
 )
+from tests.support.zoom import connect
 from zoom_emulator.app import EmulatorApp
 from zoom_emulator.server import make_server
 

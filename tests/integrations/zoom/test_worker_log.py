@@ -24,7 +24,6 @@ from sessiondesk.scheduling.recurrence import Repeat
 from tests.integrations.zoom.meeting_fixtures import (
     OWNER,
     change,
-    connect,
     due_now,
     link_of,
     live_meetings,
@@ -32,6 +31,7 @@ from tests.integrations.zoom.meeting_fixtures import (
     unpaced,  # noqa: F401
     zoom_session,
 )
+from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 DEV = "dev@zoom.acme.test"
@@ -82,7 +82,7 @@ def prefix(session: Session) -> str:
 def test_a_transient_create_failure_is_one_line_with_its_retry_and_remedy_and_the_retry_one_more(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson, worker_log, spec, failure
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     fault(zoom, path="/v2/users/*/meetings", methods=["POST"], **spec)
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -103,7 +103,7 @@ def test_a_transient_create_failure_is_one_line_with_its_retry_and_remedy_and_th
 def test_the_json_line_of_a_retry_carries_the_link_and_session_for_filtering(
     zoom, consultant, lesson, worker_log
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     fault(zoom, kind="error", status=503, path="/v2/users/*/meetings", methods=["POST"])
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -125,7 +125,7 @@ def test_the_json_line_of_a_retry_carries_the_link_and_session_for_filtering(
 def test_a_permanent_failure_is_one_line_with_the_remedy_and_no_retry(
     zoom, consultant, lesson, worker_log
 ) -> None:  # type: ignore[no-untyped-def]
-    connection = connect(zoom, consultant, CARLA)
+    connection = connect(zoom.http, consultant, CARLA)
     token = connection.tokens.access_token
     assert zoom.http.post("/_emulator/tokens/revoke", json={"token": token}).status_code in (200, 204)
     session = zoom_session(consultant, lesson)
@@ -143,7 +143,7 @@ def test_a_permanent_failure_is_one_line_with_the_remedy_and_no_retry(
 def test_an_answer_lost_after_zoom_created_the_meeting_is_one_retry_line_and_one_adoption_line(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson, worker_log
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     fault(zoom, kind="timeout", path="/v2/users/*/meetings", methods=["POST"], phase="after")
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -177,7 +177,7 @@ class WorkerDied(BaseException):
 def test_a_link_left_by_a_killed_worker_is_one_takeover_line_and_one_adoption_line(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson, worker_log, monkeypatch
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
 
     def die(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -214,7 +214,7 @@ def test_a_link_left_by_a_killed_worker_is_one_takeover_line_and_one_adoption_li
 def test_a_worker_taking_up_its_own_expired_lease_is_no_takeover(
     zoom, consultant, lesson, worker_log
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     MeetingLink.objects.filter(session=session).update(
         lease_owner=OWNER, lease_until=timezone.now() - dt.timedelta(seconds=1)
@@ -226,8 +226,8 @@ def test_a_worker_taking_up_its_own_expired_lease_is_no_takeover(
 def test_a_meeting_made_for_a_host_the_session_no_longer_has_is_one_deletion_line(  # type: ignore[no-untyped-def]
     zoom, consultant, consultant2, lesson, worker_log
 ) -> None:
-    connect(zoom, consultant, CARLA)
-    connect(zoom, consultant2, DEV)
+    connect(zoom.http, consultant, CARLA)
+    connect(zoom.http, consultant2, DEV)
     fault(zoom, kind="timeout", path="/v2/users/*/meetings", methods=["POST"], phase="after")
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -249,7 +249,7 @@ def test_a_meeting_made_for_a_host_the_session_no_longer_has_is_one_deletion_lin
 def test_zooms_daily_limit_is_one_line_saying_until_when_the_link_waits(
     zoom, consultant, lesson, worker_log
 ) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     assert zoom.http.put("/_emulator/ratelimits", json={"daily_meeting_limit": 0}).status_code == 200
     session = zoom_session(consultant, lesson)
     run_worker()
@@ -265,7 +265,7 @@ def test_zooms_daily_limit_is_one_line_saying_until_when_the_link_waits(
 
 
 def test_occurrences_beyond_the_horizon_wait_without_a_line(zoom, consultant, lesson, worker_log) -> None:  # type: ignore[no-untyped-def]
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     first = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=2)
     draft = SessionDraft(
         title="Weekly algebra", start=first, end=first + dt.timedelta(hours=1), session_type=lesson,
@@ -293,7 +293,7 @@ class RenameDuringCreate(httpx.BaseTransport):
 def test_a_failure_while_the_session_changed_says_the_change_is_tried_at_once(  # type: ignore[no-untyped-def]
     zoom, consultant, lesson, worker_log
 ) -> None:
-    connect(zoom, consultant, CARLA)
+    connect(zoom.http, consultant, CARLA)
     fault(zoom, kind="error", status=503, path="/v2/users/*/meetings", methods=["POST"])
     session = zoom_session(consultant, lesson)
     with client.use_transport(RenameDuringCreate(zoom, session)):

@@ -1,5 +1,5 @@
 """Fixtures of the token and webhook tests: the emulator in-process, seeded with SessionDesk's two
-apps as the settings name them, and connections made through its real OAuth endpoints.
+apps as the settings name them, and Carla's connection made through its real OAuth endpoints.
 
 Imported by the test modules that use them (the folder's conftest belongs to the connect flow)."""
 
@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom import client
-from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection, ZoomTokenSet
+from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
+from tests.support.zoom import REDIRECT, connect
 from zoom_emulator.app import EmulatorApp, create_app
 
-REDIRECT = "http://testserver/integrations/zoom/callback/"
 HOOK_URL = "http://testserver/integrations/zoom/webhook/"
 SCOPES = ["meeting:write:meeting", "meeting:read:meeting", "user:read:user"]
 
@@ -76,39 +76,6 @@ def emu_fixture(token_emulator: EmulatorApp) -> Iterator[httpx.Client]:
         yield http
 
 
-def connect(
-    emu: httpx.Client, member: Member, zoom_user: str, kind: str = ConnectionKind.PERSONAL
-) -> ZoomConnection:
-    """Authorise through the emulator's OAuth endpoints and store the connection as the connect flow does."""
-    org_app = kind == ConnectionKind.ORGANIZATION
-    client_id = settings.ZOOM_ORG_CLIENT_ID if org_app else settings.ZOOM_CLIENT_ID
-    answer = emu.post(
-        "/_emulator/oauth/authorize",
-        json={"client_id": client_id, "user": zoom_user, "redirect_uri": REDIRECT},
-    )
-    assert answer.status_code == 201, answer.text
-    tokens = client.exchange_code(answer.json()["code"], code_verifier="", redirect_uri=REDIRECT, kind=kind)
-    me = client.get_me(tokens.access_token)
-    connection = ZoomConnection.objects.create(
-        org=member.org,
-        member=member,
-        kind=kind,
-        zoom_user_id=me.id,
-        zoom_account_id=me.account_id,
-        zoom_email=me.email,
-        zoom_role=me.role_label,
-        granted_scopes=tokens.scope,
-    )
-    ZoomTokenSet.objects.create(
-        connection=connection,
-        access_token=tokens.access_token,
-        refresh_token=tokens.refresh_token,
-        expires_at=timezone.now() + dt.timedelta(seconds=tokens.expires_in),
-    )
-    assert emu.delete("/_emulator/requests").status_code == 204
-    return connection
-
-
 def expire(emu: httpx.Client, connection: ZoomConnection) -> None:
     """Both sides agree the access token is spent: Zoom refuses it and we see it expired."""
     assert emu.post("/_emulator/tokens/expire", json={}).status_code == 204
@@ -118,7 +85,7 @@ def expire(emu: httpx.Client, connection: ZoomConnection) -> None:
 
 
 def token_calls(emu: httpx.Client) -> list[dict[str, Any]]:
-    """Calls to Zoom's token endpoint since the log was last cleared (connect() clears it)."""
+    """Calls to Zoom's token endpoint since the log was last cleared (connecting clears it)."""
     return emu.get("/_emulator/requests", params={"method": "POST", "path": "/oauth/token"}).json()[
         "requests"
     ]

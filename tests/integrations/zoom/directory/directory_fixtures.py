@@ -2,14 +2,12 @@
 every status and type, a custom role, two groups), SessionDesk's organisation app subscribed to the
 user and group events, and an organisation connection made through the emulator's OAuth endpoints."""
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.integrations.zoom import client
@@ -17,11 +15,11 @@ from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.devseed import DIRECTORY_EVENTS as EVENTS
 from sessiondesk.integrations.zoom.directory import sync
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
-from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, ZoomConnection, ZoomTokenSet
+from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection
 from tests.integrations.zoom.meeting_event_fixtures import to_sessiondesk
+from tests.support.zoom import REDIRECT, connect
 from zoom_emulator.app import EmulatorApp, create_app
 
-REDIRECT = "http://testserver/integrations/zoom/callback/"
 HOOK_URL = "http://testserver/integrations/zoom/webhook/"
 USERS = [
     {"id": "zu-olivia", "email": "olivia@acme.test", "first_name": "Olivia", "last_name": "Owner", "role": "owner"},
@@ -96,34 +94,9 @@ def emu_fixture(dir_emulator: EmulatorApp) -> Iterator[httpx.Client]:
     yield from make_emu(dir_emulator, app_scopes)
 
 
-def connect_org(
-    emu: httpx.Client, member: Member, zoom_user: str, mode: str = AdminMode.READ_WRITE
-) -> ZoomConnection:
-    answer = emu.post(
-        "/_emulator/oauth/authorize",
-        json={"client_id": settings.ZOOM_ORG_CLIENT_ID, "user": zoom_user, "redirect_uri": REDIRECT},
-    )
-    assert answer.status_code == 201, answer.text
-    kind = ConnectionKind.ORGANIZATION
-    tokens = client.exchange_code(answer.json()["code"], code_verifier="", redirect_uri=REDIRECT, kind=kind)
-    me = client.get_me(tokens.access_token)
-    connection = ZoomConnection.objects.create(
-        org=member.org, member=member, kind=kind, admin_mode=mode, zoom_user_id=me.id,
-        zoom_account_id=me.account_id, zoom_email=me.email, zoom_role=me.role_label, granted_scopes=tokens.scope,
-    )  # fmt: skip
-    ZoomTokenSet.objects.create(
-        connection=connection,
-        access_token=tokens.access_token,
-        refresh_token=tokens.refresh_token,
-        expires_at=timezone.now() + dt.timedelta(seconds=tokens.expires_in),
-    )
-    clear(emu)
-    return connection
-
-
 @pytest.fixture(name="org_zoom")
 def org_zoom_fixture(emu: httpx.Client, owner: Member) -> ZoomConnection:
-    return connect_org(emu, owner, "olivia@acme.test")
+    return connect(emu, owner, "olivia@acme.test", ConnectionKind.ORGANIZATION)
 
 
 @pytest.fixture(name="synced")

@@ -11,7 +11,6 @@ from sessiondesk.integrations.zoom.models import AdminMode, ZoomConnection
 from sessiondesk.integrations.zoom.webhooks import receive
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     calls,
-    connect_org,
     dir_emulator_fixture,
     emu_fixture,
     flush,

@@ -13,10 +13,9 @@ from sessiondesk.integrations.zoom.directory.models import (
     GroupMembership,
 )
 from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
-from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
+from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection, ZoomTokenSet
 from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     calls,
-    connect_org,
     dir_emulator_fixture,
     emu_fixture,
     org_zoom_fixture,
@@ -24,6 +23,7 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     synced_fixture,
     unpaced,
 )
+from tests.support.zoom import connect
 
 
 def snapshot() -> list[tuple[str, str, str, int, str]]:
@@ -53,7 +53,7 @@ def test_it_revokes_deletes_everything_and_comes_back_as_zoom_has_it(
     entry = AuditEntry.objects.get(action="zoom_directory.integration_removed")
     assert (entry.actor, entry.detail) == (owner, {"revoked": True, **counts})
 
-    connect_org(emu, owner, "olivia@acme.test")
+    connect(emu, owner, "olivia@acme.test", ConnectionKind.ORGANIZATION)
     assert sync.run_due(1) == 1
 
     assert snapshot() == before
