@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client as HttpClient
 
 from sessiondesk.integrations.zoom import client
@@ -89,7 +90,7 @@ def start(web: HttpClient, kind: str = "personal", **form: str) -> str:
     """Press "Connect with Zoom"; returns Zoom's authorisation URL."""
     response = web.post(f"/integrations/zoom/connect/{kind}/", form)
     assert response.status_code == 302, response
-    assert response["Location"].startswith(ZOOM + "/oauth/authorize?")
+    assert response["Location"].startswith(django_settings.ZOOM_OAUTH_URL + "/oauth/authorize?")
     return response["Location"]
 
 
@@ -101,6 +102,10 @@ def back_from_zoom(web: HttpClient, zoom_response: httpx.Response, follow: bool 
     return web.get(location.removeprefix("http://testserver"), follow=follow)
 
 
-def connect(web: HttpClient, zoom: Emulator, user: str, kind: str = "personal", **form: str) -> Any:
+def connect_through_pages(
+    web: HttpClient, zoom: Emulator, user: str, kind: str = "personal", follow: bool = False, **form: str
+) -> Any:
+    """A signed-in person connects Zoom as ``user``: SessionDesk's button, Zoom's consent page, and
+    back to the callback (whose response is returned). ``form`` is the connect button's form."""
     with zoom.committing():
-        return back_from_zoom(web, zoom.consent(start(web, kind, **form), user))
+        return back_from_zoom(web, zoom.consent(start(web, kind, **form), user), follow=follow)

@@ -10,7 +10,7 @@ from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.integrations.zoom import client as zoom_client
 from sessiondesk.integrations.zoom.models import OAuthState, ZoomConnection, ZoomTokenSet
 from tests.conftest import login
-from tests.integrations.zoom.conftest import NARROW_APP, back_from_zoom, connect, start
+from tests.integrations.zoom.conftest import NARROW_APP, back_from_zoom, connect_through_pages, start
 
 
 def _code_and_state(zoom, authorize_url: str, user: str) -> tuple[str, str]:
@@ -137,7 +137,7 @@ def test_it_names_missing_scopes_and_what_they_are_for(
 
 def test_one_zoom_user_links_to_one_member(client: HttpClient, consultant, consultant2, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     held = ZoomConnection.objects.get()
     login(client, consultant2)
     response = back_from_zoom(client, zoom.consent(start(client), "carla@zoom.acme.test"), follow=True)
@@ -155,7 +155,7 @@ def test_the_link_rule_does_not_name_members_of_other_organisations(
     client: HttpClient, consultant, outsider, zoom
 ) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     login(client, outsider)
     response = back_from_zoom(client, zoom.consent(start(client), "carla@zoom.acme.test"), follow=True)
     text = response.content.decode()
@@ -165,7 +165,7 @@ def test_the_link_rule_does_not_name_members_of_other_organisations(
 
 def test_an_admin_releases_a_stale_link(client: HttpClient, admin, consultant, consultant2, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     stale = ZoomConnection.objects.get()
     login(client, admin)
     response = client.post(f"/integrations/zoom/links/{stale.pk}/release/", follow=True)
@@ -176,13 +176,13 @@ def test_an_admin_releases_a_stale_link(client: HttpClient, admin, consultant, c
     entry = AuditEntry.objects.get(action="zoom.link_released")
     assert (entry.actor, entry.detail) == (admin, {"holder": "Carla Consultant"})
     login(client, consultant2)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     assert ZoomConnection.objects.get(status="active").member == consultant2
 
 
 def test_releasing_a_link_requires_an_admin(client: HttpClient, consultant, staff, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     link = ZoomConnection.objects.get()
     login(client, staff)
     assert client.post(f"/integrations/zoom/links/{link.pk}/release/").status_code == 403
@@ -191,7 +191,7 @@ def test_releasing_a_link_requires_an_admin(client: HttpClient, consultant, staf
 
 def test_another_organisation_cannot_release_a_link(client: HttpClient, consultant, outsider, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     link = ZoomConnection.objects.get()
     login(client, outsider)
     assert client.post(f"/integrations/zoom/links/{link.pk}/release/").status_code == 404

@@ -9,12 +9,12 @@ from django.test import Client as HttpClient
 from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.integrations.zoom.models import OAuthState, ZoomConnection, ZoomTokenSet
 from tests.conftest import login
-from tests.integrations.zoom.conftest import ORG_APP, PERSONAL_APP, connect, start
+from tests.integrations.zoom.conftest import ORG_APP, PERSONAL_APP, connect_through_pages, start
 
 
 def test_it_connects_a_personal_zoom_account(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
-    response = connect(client, zoom, "carla@zoom.acme.test")
+    response = connect_through_pages(client, zoom, "carla@zoom.acme.test")
     assert response.status_code == 302
     assert response["Location"] == "/settings/?tab=zoom-personal#meeting-preferences"
     connection = ZoomConnection.objects.get()
@@ -44,7 +44,7 @@ def test_it_connects_a_personal_zoom_account(client: HttpClient, consultant, zoo
 
 def test_it_confirms_the_identity_with_users_me(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     calls = [(r["method"], r["path"], r["status"]) for r in zoom.requests()]
     assert calls == [("POST", "/oauth/token", 200), ("GET", "/v2/users/me", 200)]
 
@@ -103,7 +103,7 @@ def test_the_personal_tab_says_a_personal_connection_is_not_needed(
     client: HttpClient, admin, consultant, zoom
 ) -> None:
     login(client, admin)
-    connect(client, zoom, "olivia@zoom.acme.test", "organization")
+    connect_through_pages(client, zoom, "olivia@zoom.acme.test", "organization")
     login(client, consultant)
     text = client.get("/settings/").content.decode()
     assert "a personal connection is not needed" in text
@@ -162,7 +162,7 @@ def test_staff_may_not_connect_a_personal_account(client: HttpClient, staff, zoo
 
 def test_the_owner_may_connect_a_personal_account(client: HttpClient, owner, zoom) -> None:
     login(client, owner)
-    connect(client, zoom, "olivia@zoom.acme.test")
+    connect_through_pages(client, zoom, "olivia@zoom.acme.test")
     assert ZoomConnection.objects.get().member == owner
 
 
@@ -185,9 +185,9 @@ def test_an_unknown_kind_is_not_found(client: HttpClient, consultant, zoom) -> N
 
 def test_a_new_authorisation_replaces_the_previous_connection(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     first = ZoomConnection.objects.get()
-    connect(client, zoom, "dev@zoom.acme.test")
+    connect_through_pages(client, zoom, "dev@zoom.acme.test")
     connection = ZoomConnection.objects.get()
     assert connection.pk == first.pk
     assert connection.zoom_email == "dev@zoom.acme.test"

@@ -14,7 +14,7 @@ from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import SessionType
 from tests.conftest import login
-from tests.integrations.zoom.conftest import connect
+from tests.integrations.zoom.conftest import connect_through_pages
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
     clear_log,
@@ -39,7 +39,7 @@ def test_connecting_resumes_that_consultants_waiting_meetings(
     MeetingLink.objects.filter(session=flagged).update(awaits_connection=False, remedy="Recreate it by hand")
 
     login(client, consultant)
-    assert connect(client, zoom, "carla@zoom.acme.test").status_code == 302
+    assert connect_through_pages(client, zoom, "carla@zoom.acme.test").status_code == 302
 
     assert (link_of(carla).state, link_of(carla).attempts) == (LinkState.PENDING, 0)
     assert link_of(dev).state == LinkState.BLOCKED  # Dev has not connected
@@ -63,7 +63,7 @@ def test_the_organisations_account_resumes_them_after_its_first_directory_sync(
     assert run_worker() == 2
 
     login(client, admin)
-    assert connect(client, zoom, "adam@zoom.acme.test", "organization").status_code == 302
+    assert connect_through_pages(client, zoom, "adam@zoom.acme.test", "organization").status_code == 302
     assert [link_of(s).state for s in (carla, dev)] == [LinkState.BLOCKED, LinkState.BLOCKED]
 
     assert directory_sync.run(admin.org) is not None
@@ -83,7 +83,7 @@ def test_a_meeting_in_a_workers_hands_while_zoom_connects_is_taken_again(
     stale = link_of(session)
 
     login(client, consultant)
-    assert connect(client, zoom, "carla@zoom.acme.test").status_code == 302
+    assert connect_through_pages(client, zoom, "carla@zoom.acme.test").status_code == 302
     assert link_of(session).desired_version == stale.desired_version + 1
 
     too_late = ProviderError("Carla has not connected Zoom", permanent=True, awaits_connection=True)

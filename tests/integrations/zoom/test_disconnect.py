@@ -8,12 +8,12 @@ from sessiondesk.integrations.zoom import client as zoom_client
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from tests.conftest import login
-from tests.integrations.zoom.conftest import connect
+from tests.integrations.zoom.conftest import connect_through_pages
 
 
 def test_disconnect_revokes_at_zoom_and_deletes_the_tokens(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     old_access = ZoomTokenSet.objects.get().access_token
     with zoom.committing():
         response = client.post("/integrations/zoom/disconnect/personal/", follow=True)
@@ -32,7 +32,7 @@ def test_disconnect_revokes_at_zoom_and_deletes_the_tokens(client: HttpClient, c
 
 def test_disconnect_shows_connect_again(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     with zoom.committing():
         client.post("/integrations/zoom/disconnect/personal/")
     client.get("/settings/")  # shows and clears the confirmation messages
@@ -43,7 +43,7 @@ def test_disconnect_shows_connect_again(client: HttpClient, consultant, zoom) ->
 
 def test_only_admins_disconnect_the_organisation_account(client: HttpClient, admin, consultant, zoom) -> None:
     login(client, admin)
-    connect(client, zoom, "adam@zoom.acme.test", "organization")
+    connect_through_pages(client, zoom, "adam@zoom.acme.test", "organization")
     login(client, consultant)
     response = client.post("/integrations/zoom/disconnect/organization/", follow=True)
     assert "Only owners and admins can connect or remove" in response.content.decode()
@@ -56,7 +56,7 @@ def test_the_owner_disconnects_the_organisation_account_an_admin_connected(
     client: HttpClient, owner, admin, zoom
 ) -> None:
     login(client, admin)
-    connect(client, zoom, "adam@zoom.acme.test", "organization")
+    connect_through_pages(client, zoom, "adam@zoom.acme.test", "organization")
     login(client, owner)
     with zoom.committing():
         client.post("/integrations/zoom/disconnect/organization/")
@@ -73,7 +73,7 @@ def test_disconnect_requires_login(client: HttpClient, db, zoom) -> None:
 
 def test_a_person_deletes_their_zoom_data(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     with zoom.committing():
         response = client.post("/integrations/zoom/data/delete/", follow=True)
     assert "Your Zoom data was deleted" in response.content.decode()
@@ -92,7 +92,7 @@ def test_a_person_deletes_their_zoom_data(client: HttpClient, consultant, zoom) 
 
 def test_an_admin_deletes_a_members_zoom_data(client: HttpClient, admin, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     login(client, admin)
     with zoom.committing():
         response = client.post(f"/integrations/zoom/data/delete/{consultant.pk}/", follow=True)
@@ -106,7 +106,7 @@ def test_deleting_a_members_zoom_data_requires_an_admin(
     client: HttpClient, consultant, consultant2, zoom
 ) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     login(client, consultant2)
     assert client.post(f"/integrations/zoom/data/delete/{consultant.pk}/").status_code == 403
     assert ZoomConnection.objects.count() == 1
@@ -116,7 +116,7 @@ def test_another_organisation_cannot_delete_a_members_zoom_data(
     client: HttpClient, consultant, outsider, zoom
 ) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     login(client, outsider)
     assert client.post(f"/integrations/zoom/data/delete/{consultant.pk}/").status_code == 404
     assert ZoomConnection.objects.count() == 1

@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 from sessiondesk.integrations.zoom.models import OAuthState, ZoomTokenSet
 from sessiondesk.meetings.models import CallAttempt
 from tests.conftest import login
-from tests.integrations.zoom.conftest import connect, start
+from tests.integrations.zoom.conftest import connect_through_pages, start
 
 
 def _every_text_in_the_database() -> str:
@@ -24,7 +24,7 @@ def _every_text_in_the_database() -> str:
 
 def test_the_raw_database_holds_no_token_text(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     start(client)  # an attempt in progress holds a PKCE verifier
     tokens = ZoomTokenSet.objects.get()
     verifier = OAuthState.objects.get().code_verifier
@@ -37,7 +37,7 @@ def test_the_raw_database_holds_no_token_text(client: HttpClient, consultant, zo
 
 def test_no_page_and_no_call_log_shows_a_token(client: HttpClient, admin, consultant, zoom) -> None:
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     tokens = ZoomTokenSet.objects.get()
     login(client, admin)
     pages = [client.get(url).content.decode() for url in ("/settings/", "/audit/", "/api/v1/me")]
@@ -57,7 +57,7 @@ def test_rotate_keys_re_encrypts_under_the_newest_key(client: HttpClient, consul
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.ENCRYPTION_KEYS = [old]
     login(client, consultant)
-    connect(client, zoom, "carla@zoom.acme.test")
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
     start(client)
     plain = ZoomTokenSet.objects.get()
     settings.ENCRYPTION_KEYS = [new, old]
