@@ -16,7 +16,7 @@ from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.scheduling.models import Session
 from tests.e2e.test_first_booking import log_in
 from tests.integrations.zoom.directory.directory_fixtures import EVENTS
-from tests.integrations.zoom.meeting_fixtures import zoom_session
+from tests.support.sessions import zoom_session
 from zoom_emulator import seed
 from zoom_emulator.app import create_app
 from zoom_emulator.server import make_server

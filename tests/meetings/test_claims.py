@@ -47,7 +47,7 @@ def test_it_release_needs_the_lease(session: Session) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_each_link_to_exactly_one_of_many_concurrent_claimers(consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    from tests.meetings.conftest import make_session
+    from tests.support.sessions import make_session
 
     ids = {make_session(consultant, lesson, title=f"S{i}").meeting_links.get().pk for i in range(6)}
     barrier = threading.Barrier(4)

@@ -233,7 +233,7 @@ def test_it_keeps_a_link_pending_when_the_session_changed_during_the_call(zoom_s
 
 def test_it_blocks_a_provider_this_installation_does_not_offer(consultant, lesson, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from sessiondesk.meetings import providers
-    from tests.meetings.conftest import make_session
+    from tests.support.sessions import make_session
 
     monkeypatch.delitem(providers.PROVIDERS, "zoom")
     monkeypatch.setattr(providers, "_loaded", {})

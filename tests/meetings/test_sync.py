@@ -3,7 +3,7 @@ from django.utils import timezone
 from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
-from tests.meetings.conftest import make_session
+from tests.support.sessions import make_session
 
 
 def _links(session: Session) -> list[tuple[str, int, int, str]]:

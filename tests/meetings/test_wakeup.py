@@ -11,7 +11,7 @@ from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Session
 from sessiondesk.worker import wakeup
 from sessiondesk.worker.loop import run_in_thread
-from tests.meetings.conftest import make_session
+from tests.support.sessions import make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

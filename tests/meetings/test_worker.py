@@ -205,7 +205,7 @@ def test_it_refuses_zero_concurrency() -> None:
 
 
 def test_it_creates_each_meeting_once_with_several_threads(consultant, lesson, recorder) -> None:  # type: ignore[no-untyped-def]
-    from tests.meetings.conftest import make_session
+    from tests.support.sessions import make_session
 
     for i in range(8):
         make_session(consultant, lesson, title=f"S{i}", provider="zoom")

@@ -46,14 +46,15 @@ def event_of(message):
     return event
 
 
-def zoom_session(consultant, student, lesson):
+def book_on_zoom(consultant, student, lesson):
+    """Booked through the real flow, so the confirmations wait in the queue."""
     session = book(consultant, [student], lesson, provider=Provider.ZOOM)
     assert MeetingLink.objects.get(session=session).state == LinkState.PENDING
     return session
 
 
 def test_the_confirmation_waits_for_the_link(consultant, student, lesson):
-    zoom_session(consultant, student, lesson)
+    book_on_zoom(consultant, student, lesson)
     before = timezone.now()
     assert send_due() == 0
     assert mail.outbox == []
@@ -63,7 +64,7 @@ def test_the_confirmation_waits_for_the_link(consultant, student, lesson):
 
 
 def test_a_link_that_arrives_in_time_is_in_the_confirmation(consultant, student, lesson):
-    session = zoom_session(consultant, student, lesson)
+    session = book_on_zoom(consultant, student, lesson)
     send_due()
     link_arrives(session)
     assert send_due() == 2
@@ -76,7 +77,7 @@ def test_a_link_that_arrives_in_time_is_in_the_confirmation(consultant, student,
 
 
 def test_after_the_wait_it_goes_without_the_link_and_an_update_follows(consultant, student, lesson):
-    session = zoom_session(consultant, student, lesson)
+    session = book_on_zoom(consultant, student, lesson)
     wait_over()
     assert drain() == 2
     (first,) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
@@ -99,7 +100,7 @@ def test_after_the_wait_it_goes_without_the_link_and_an_update_follows(consultan
 
 
 def test_telling_twice_that_the_link_is_ready_sends_one_update(consultant, student, lesson):
-    session = zoom_session(consultant, student, lesson)
+    session = book_on_zoom(consultant, student, lesson)
     wait_over()
     drain()
     link_arrives(session)
@@ -110,7 +111,7 @@ def test_telling_twice_that_the_link_is_ready_sends_one_update(consultant, stude
 
 
 def test_a_new_join_link_is_sent_on(consultant, student, lesson):
-    session = zoom_session(consultant, student, lesson)
+    session = book_on_zoom(consultant, student, lesson)
     link_arrives(session)
     drain()
     link_arrives(session, "https://zoom.example.test/j/111")
@@ -120,7 +121,7 @@ def test_a_new_join_link_is_sent_on(consultant, student, lesson):
 
 
 def test_no_update_for_a_cancelled_session(consultant, student, lesson):
-    session = zoom_session(consultant, student, lesson)
+    session = book_on_zoom(consultant, student, lesson)
     wait_over()
     drain()
     cancel_session(session, actor=consultant)
@@ -130,7 +131,7 @@ def test_no_update_for_a_cancelled_session(consultant, student, lesson):
 
 
 def test_a_blocked_link_does_not_hold_the_email(consultant, student, lesson):
-    session = zoom_session(consultant, student, lesson)
+    session = book_on_zoom(consultant, student, lesson)
     MeetingLink.objects.filter(session=session).update(
         state=LinkState.BLOCKED, remedy="Carla must connect Zoom"
     )
@@ -145,7 +146,7 @@ def test_a_link_made_on_the_retry_after_a_zoom_timeout_is_in_the_confirmation(
     connect(zoom.http, consultant, CARLA)
     fault = {"kind": "timeout", "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
     assert zoom.http.post("/_emulator/faults", json=fault).status_code == 201
-    session = zoom_session(consultant, student, lesson)
+    session = book_on_zoom(consultant, student, lesson)
     run_worker()
     assert MeetingLink.objects.get(session=session).state == LinkState.PENDING
     # The create that timed out took ZOOM_HTTP_TIMEOUT, and its retry comes up to 2 s later.

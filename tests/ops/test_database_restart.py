@@ -27,8 +27,8 @@ from sessiondesk.worker import wakeup
 from sessiondesk.worker.loop import Worker
 from sessiondesk.worker.models import WorkerHeartbeat
 from sessiondesk.wsgi import application
-from tests.meetings.conftest import make_session
 from tests.scheduling.conftest import future
+from tests.support.sessions import make_session
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="ends PostgreSQL connections"),

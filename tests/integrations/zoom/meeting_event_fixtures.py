@@ -16,14 +16,12 @@ import httpx
 import pytest
 from django.test import Client as HttpClient
 
-from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import WebhookEvent, ZoomConnection
 from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.meetings import providers, reconciler
 from sessiondesk.meetings.models import LinkState, MeetingLink
-from sessiondesk.scheduling.models import Provider, Session, SessionType
-from tests.meetings.conftest import make_session
+from sessiondesk.scheduling.models import Session
 from tests.meetings.fakes import RecordingProvider
 
 # Genuine webhook bodies recorded by ZoomNet's author (MIT); provenance in the file's SOURCE key.
@@ -51,10 +49,6 @@ def recorder_fixture() -> Iterator[RecordingProvider]:
     providers.register("zoom", provider)
     yield provider
     providers.unregister("zoom")
-
-
-def zoom_session(consultant: Member, lesson: SessionType, **fields: Any) -> Session:
-    return make_session(consultant, lesson, provider=Provider.ZOOM, custom_meeting_url="", **fields)
 
 
 def settle() -> None:

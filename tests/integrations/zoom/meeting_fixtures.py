@@ -1,17 +1,15 @@
-"""Fixtures of the Zoom meeting tests: sessions on Zoom, and helpers to run the worker's reconcile
-pass and read what Zoom holds (``tests.support.zoom.connect`` connects Zoom)."""
+"""Fixtures of the Zoom meeting tests: helpers to change a session as the scheduling actions do, run
+the worker's reconcile pass and read what Zoom holds (connections and sessions are in ``tests.support``)."""
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from sessiondesk.accounts.models import Member
 from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.reconciler import reconcile_due
-from sessiondesk.scheduling.models import Provider, Session, SessionType
+from sessiondesk.scheduling.models import Session
 
 OWNER = "worker-1"
 
@@ -21,25 +19,6 @@ def unpaced(settings) -> None:  # type: ignore[no-untyped-def]
     """Pacing has its own tests; here it would only slow the suite down."""
     settings.ZOOM_ACCOUNT_CALLS_PER_SECOND = 0
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def zoom_session(consultant: Member, session_type: SessionType, **fields: object) -> Session:
-    start = timezone.now().replace(second=0, microsecond=0) + dt.timedelta(days=2)
-    values: dict[str, object] = {
-        "org": consultant.org,
-        "title": "Algebra lesson",
-        "agenda": "Chapter 3: quadratic equations",
-        "session_type": session_type,
-        "consultant": consultant,
-        "start": start,
-        "end": start + dt.timedelta(hours=1),
-        "is_online": True,
-        "provider": Provider.ZOOM,
-    }
-    values.update(fields)
-    session = Session.objects.create(**values)
-    desired.session_changed(session)
-    return session
 
 
 def change(session: Session, **fields: object) -> None:

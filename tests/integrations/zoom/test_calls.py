@@ -40,8 +40,8 @@ from tests.integrations.zoom.meeting_fixtures import (
     link_of,
     run_worker,
     unpaced,  # noqa: F401
-    zoom_session,
 )
+from tests.support.sessions import zoom_session
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"

@@ -17,9 +17,9 @@ from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
     recorder_fixture,
     sample,
     settle,
-    zoom_session,
 )
 from tests.meetings.fakes import RecordingProvider
+from tests.support.sessions import zoom_session
 
 DELETED_ID = 98884753832
 UPDATED_ID = 94890226305

@@ -17,10 +17,10 @@ from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
     recorder_fixture,
     settle,
     to_sessiondesk,
-    zoom_session,
 )
 from tests.integrations.zoom.token_fixtures import carla_zoom_fixture, emu_fixture, token_emulator_fixture  # noqa: F401
 from tests.meetings.fakes import RecordingProvider
+from tests.support.sessions import zoom_session
 from zoom_emulator.app import EmulatorApp
 
 

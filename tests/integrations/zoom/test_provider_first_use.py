@@ -103,7 +103,7 @@ def test_reassigning_a_zoom_session_to_a_consultant_without_zoom_is_refused(  # 
     client, staff, consultant, consultant2, zoom, lesson
 ) -> None:
     from sessiondesk.scheduling.forms.sessions import EditSessionForm
-    from tests.integrations.zoom.meeting_fixtures import zoom_session
+    from tests.support.sessions import zoom_session
 
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)

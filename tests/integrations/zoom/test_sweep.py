@@ -17,9 +17,9 @@ from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
     emulator_meeting,
     holding,
     recorder_fixture,
-    zoom_session,
 )
 from tests.integrations.zoom.token_fixtures import carla_zoom_fixture, emu_fixture, token_emulator_fixture  # noqa: F401
+from tests.support.sessions import zoom_session
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     synced_fixture,
     unpaced,
 )
-from tests.integrations.zoom.meeting_fixtures import zoom_session
+from tests.support.sessions import zoom_session
 
 
 def as_zoom_admin(emu: httpx.Client, connection: ZoomConnection) -> dict[str, str]:

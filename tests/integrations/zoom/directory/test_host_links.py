@@ -18,7 +18,7 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     synced_fixture,
     unpaced,
 )
-from tests.integrations.zoom.meeting_fixtures import zoom_session
+from tests.support.sessions import zoom_session
 
 
 def test_a_linked_consultant_hosts_in_their_own_zoom_user(

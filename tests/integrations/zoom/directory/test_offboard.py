@@ -20,7 +20,7 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     unpaced,
     zoom_user,
 )
-from tests.integrations.zoom.meeting_fixtures import zoom_session
+from tests.support.sessions import zoom_session
 from zoom_emulator.app import EmulatorApp
 
 

@@ -26,7 +26,7 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     synced_fixture,
     unpaced,
 )
-from tests.integrations.zoom.meeting_fixtures import zoom_session
+from tests.support.sessions import zoom_session
 from zoom_emulator.app import EmulatorApp
 from zoom_emulator.users.models import User
 
