@@ -20,6 +20,7 @@ from sessiondesk.scheduling.models import Calendar, DateOverride, Session, Sessi
 from sessiondesk.worker.models import WorkerHeartbeat
 from tests.conftest import login
 from tests.scheduling.conftest import future
+from tests.support.worker import run_worker_until_idle
 
 ID = re.compile(r"<(?:int:)?(\w+)>")
 # Which object each route's id names, by the route's leading words.
@@ -83,9 +84,7 @@ def acme(org, owner, consultant, student, lesson, settings):
         ),
         actor=owner,
     )
-    from sessiondesk.notifications.sender import send_due
-
-    send_due(limit=10)
+    run_worker_until_idle("emails")
     override = DateOverride.objects.create(member=consultant, date=start.date())
     token, _ = create_token(consultant, "laptop")
     zoom_link = ZoomConnection.objects.create(
@@ -105,7 +104,7 @@ def acme(org, owner, consultant, student, lesson, settings):
         member=consultant,
     )
     invitation = invite(owner, email="new@acme.test", name="New Person", role="consultant")
-    send_due(limit=10)
+    run_worker_until_idle("emails")
     return {
         "session": session,
         "client": student,

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.meetings.models import LinkState, MeetingLink
-from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.models import Session
 from tests.e2e.test_first_booking import log_in
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import REDIRECT, connect
 from zoom_emulator import seed
 from zoom_emulator.app import create_app
@@ -53,12 +53,6 @@ def zoom_server(live_server, settings) -> Iterator[Any]:  # type: ignore[no-unty
     server.close()
 
 
-def work() -> None:
-    """The worker's meetings job, inline."""
-    while reconcile_due(10, "e2e-worker"):
-        pass
-
-
 def zoom_calls(server: Any) -> list[tuple[str, str, int]]:
     found = httpx.get(f"{server.url}/_emulator/requests", params={"path_prefix": "/v2/meetings"}).json()
     posts = httpx.get(
@@ -93,7 +87,7 @@ def test_a_zoom_session_is_scheduled_rescheduled_and_cancelled(  # type: ignore[
     assert "Creating Zoom meeting…" in block.inner_text()
     shot(page, "zoom-meeting-01-creating")
 
-    work()
+    run_worker_until_idle()
     page.locator('.meeting-block[data-meeting-state="ready"]').wait_for()
     session = Session.objects.get(title="Algebra with Zoom")
     link = MeetingLink.objects.get(session=session, provider="zoom")
@@ -116,7 +110,7 @@ def test_a_zoom_session_is_scheduled_rescheduled_and_cancelled(  # type: ignore[
     assert page.locator(".meeting-block").get_attribute("data-meeting-state") == "updating"
     assert "Updating…" in page.locator(".meeting-block").inner_text()
     shot(page, "zoom-meeting-03-updating")
-    work()
+    run_worker_until_idle()
     page.locator('.meeting-block[data-meeting-state="ready"]').wait_for()
     session.refresh_from_db()
     assert zoom_server.app.state.meetings[int(link.external_id)].start_time == session.start.timestamp()
@@ -127,7 +121,7 @@ def test_a_zoom_session_is_scheduled_rescheduled_and_cancelled(  # type: ignore[
     page.get_by_role("button", name="Cancel session").click()
     page.locator("#cancel-dialog").get_by_role("button", name="Cancel the session").click()
     page.wait_for_url(re.compile(r"/sessions/\d+/$"))
-    work()
+    run_worker_until_idle()
     page.reload()
     assert page.locator(".meeting-block").get_attribute("data-meeting-state") == "cancelled"
     assert zoom_server.app.state.meetings[int(link.external_id)].deleted_at is not None

@@ -2,10 +2,10 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.meetings import reconciler
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Session, SessionStatus
 from tests.conftest import login
+from tests.support.worker import run_worker_until_idle
 
 
 def _block(client: HttpClient, session: Session):  # type: ignore[no-untyped-def]
@@ -30,7 +30,7 @@ def test_it_shows_creating_and_polls_while_the_meeting_is_pending(client, zoom_s
 
 
 def test_it_shows_the_meeting_and_stops_polling_once_settled(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     body = _block(login(client, consultant), zoom_session).content.decode()
     assert "https://meet.test/j/1000" in body
     assert "Passcode:</span> abc123" in body
@@ -40,7 +40,7 @@ def test_it_shows_the_meeting_and_stops_polling_once_settled(client, zoom_sessio
 
 
 def test_it_shows_the_start_url_only_to_the_host(client, zoom_session, consultant, staff) -> None:  # type: ignore[no-untyped-def]
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     assert "https://meet.test/s/1000" in _block(login(client, consultant), zoom_session).content.decode()
     assert "https://meet.test/s/1000" not in _block(login(client, staff), zoom_session).content.decode()
 
@@ -48,7 +48,7 @@ def test_it_shows_the_start_url_only_to_the_host(client, zoom_session, consultan
 def test_it_shows_updating_after_an_edit(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
     from sessiondesk.meetings import desired
 
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     desired.session_changed(zoom_session)
     body = _block(login(client, consultant), zoom_session).content.decode()
     assert "Updating…" in body
@@ -104,7 +104,7 @@ def test_it_redirects_back_to_the_session_without_htmx(client, session, consulta
 
 
 def test_it_leaves_a_healthy_link_alone_on_retry(client, session, consultant) -> None:  # type: ignore[no-untyped-def]
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     _retry(login(client, consultant), session)
     assert MeetingLink.objects.get(session=session).state == "active"
     assert AuditEntry.objects.filter(action="meeting.retry").count() == 0

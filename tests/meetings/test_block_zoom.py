@@ -7,12 +7,13 @@ from django.urls import reverse
 
 from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
 from sessiondesk.integrations.zoom.meetings.notes import inside_zoom_notes
-from sessiondesk.meetings import desired, reconciler
+from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import Session
 from tests.conftest import login
 from tests.meetings.fakes import RecordingProvider
+from tests.support.worker import run_worker_until_idle
 
 JOIN, START = "https://meet.test/j/1000", "https://meet.test/s/1000"
 
@@ -42,7 +43,7 @@ def test_it_says_creating_zoom_meeting_and_polls(client, zoom_session, consultan
 
 
 def test_the_host_opens_zoom_with_the_start_url(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     body = block(login(client, consultant), zoom_session)
     assert f'href="{START}" target="_blank" rel="noopener" data-meeting-open="start">Open Zoom</a>' in body
     assert "Starts the meeting as its host; only you see this button." in body
@@ -57,7 +58,7 @@ def test_the_host_opens_zoom_with_the_start_url(client, zoom_session, consultant
 def test_everyone_else_opens_zoom_with_the_join_url_and_never_sees_the_start_url(
     client, zoom_session, staff
 ) -> None:  # type: ignore[no-untyped-def]
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     body = block(login(client, staff), zoom_session)
     assert f'href="{JOIN}" target="_blank" rel="noopener" data-meeting-open="join">Open Zoom</a>' in body
     assert START not in body
@@ -65,7 +66,7 @@ def test_everyone_else_opens_zoom_with_the_join_url_and_never_sees_the_start_url
 
 
 def test_it_shows_updating_after_an_edit_and_keeps_the_link(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     desired.session_changed(zoom_session)
     body = block(login(client, consultant), zoom_session)
     assert "Updating…" in body
@@ -77,7 +78,7 @@ def test_a_failure_shows_its_remedy_and_a_retry_button(client, zoom_session, con
     recorder.failures.append(
         ProviderError("Carla has not connected Zoom.", permanent=True, remedy="Carla must connect Zoom")
     )
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     body = block(login(client, consultant), zoom_session)
     assert 'data-meeting-state="failed"' in body
     assert "Carla has not connected Zoom." in body
@@ -88,7 +89,7 @@ def test_a_failure_shows_its_remedy_and_a_retry_button(client, zoom_session, con
 
 def test_the_sessions_list_has_the_compact_form(client, zoom_session, consultant, staff) -> None:  # type: ignore[no-untyped-def]
     assert "Creating Zoom meeting…" in listing(login(client, consultant))
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
 
     host_view = listing(login(client, consultant))
     assert f'<a href="{START}" target="_blank" rel="noopener">Open Zoom</a>' in host_view
@@ -109,7 +110,7 @@ def test_the_sessions_list_shows_a_failure_compactly(client, zoom_session, consu
 def test_it_notes_what_was_done_inside_zoom(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
     from sessiondesk.accounts import audit
 
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     changes = {"topic": {"from": "Algebra lesson", "to": "x"}, "start_time": {"from": "a", "to": "b"}}
     audit.record(zoom_session.org, None, "meeting.changed_in_zoom", zoom_session, changes=changes)
     audit.record(zoom_session.org, None, "meeting.deleted_in_zoom", zoom_session, outcome="recreating")
@@ -125,5 +126,5 @@ def test_it_notes_what_was_done_inside_zoom(client, zoom_session, consultant) ->
 
 
 def test_a_session_without_inside_zoom_changes_has_no_notes(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]
-    reconciler.reconcile_due(1, "w")
+    run_worker_until_idle()
     assert "data-provider-note" not in block(login(client, consultant), zoom_session)

@@ -6,16 +6,12 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
-from sessiondesk.meetings import reconciler
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Provider
 from tests.conftest import login
 from tests.meetings.fakes import RecordingProvider
-
-
-def _drain() -> None:
-    reconciler.reconcile_due(10, "test-worker")
+from tests.support.worker import run_worker_until_idle
 
 
 def _schedule(consultant, lesson, student):  # type: ignore[no-untyped-def]
@@ -31,15 +27,15 @@ def test_it_follows_a_session_from_booking_to_cancel(
     consultant, lesson, student, recorder: RecordingProvider
 ) -> None:  # type: ignore[no-untyped-def]
     session = _schedule(consultant, lesson, student)
-    _drain()
+    run_worker_until_idle()
     actions.update_session(session, actions.SessionChanges(title="Geometry"), actor=consultant)
     actions.update_session(session, actions.SessionChanges(title="Calculus"), actor=consultant)
     actions.reschedule_session(session, start=session.start + dt.timedelta(hours=2), actor=consultant)
-    _drain()
+    run_worker_until_idle()
     actions.update_session(session, actions.SessionChanges(title="Calculus"), actor=consultant)
-    _drain()
+    run_worker_until_idle()
     actions.cancel_session(session, actor=consultant)
-    _drain()
+    run_worker_until_idle()
     assert recorder.calls == [("create", "Algebra"), ("update", "Calculus"), ("delete", "1000")]
     assert MeetingLink.objects.get(session=session).state == "deleted"
 

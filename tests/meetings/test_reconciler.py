@@ -2,17 +2,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from sessiondesk.meetings import desired, reconciler
+from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
 from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 from tests.meetings.fakes import RecordingProvider
-
-OWNER = "test-worker"
-
-
-def _drain() -> int:
-    return reconciler.reconcile_due(10, OWNER)
+from tests.support.worker import run_worker_pass, run_worker_until_idle
 
 
 def _link(session: Session, provider: str = "zoom") -> MeetingLink:
@@ -29,7 +24,7 @@ def _edit(session: Session, **fields: object) -> None:
 def test_it_creates_the_meeting_and_stores_the_link(
     zoom_session: Session, recorder: RecordingProvider
 ) -> None:
-    assert _drain() == 1
+    assert run_worker_until_idle() == 1
     link = _link(zoom_session)
     assert recorder.calls == [("create", "Algebra lesson")]
     assert (link.state, link.applied_version, link.external_id) == ("active", 1, "1000")
@@ -39,7 +34,7 @@ def test_it_creates_the_meeting_and_stores_the_link(
 
 
 def test_it_logs_each_call(zoom_session: Session) -> None:
-    _drain()
+    run_worker_until_idle()
     attempt = CallAttempt.objects.get()
     assert (attempt.provider, attempt.operation, attempt.status, attempt.outcome) == (
         "zoom",
@@ -51,15 +46,15 @@ def test_it_logs_each_call(zoom_session: Session) -> None:
 
 
 def test_it_makes_no_call_for_a_save_that_changed_nothing(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
-    _drain()
+    run_worker_until_idle()
     _edit(zoom_session)
-    assert _drain() == 1
+    assert run_worker_until_idle() == 1
     assert recorder.calls == [("create", "Algebra lesson")]
     assert (_link(zoom_session).state, _link(zoom_session).applied_version) == ("active", 2)
 
 
 def test_it_turns_several_edits_into_one_update(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
-    _drain()
+    run_worker_until_idle()
     _edit(zoom_session, title="Geometry")
     _edit(
         zoom_session,
@@ -67,7 +62,7 @@ def test_it_turns_several_edits_into_one_update(zoom_session: Session, recorder)
         end=zoom_session.end + dt.timedelta(hours=1),
     )
     _edit(zoom_session, title="Trigonometry")
-    _drain()
+    run_worker_until_idle()
     assert recorder.calls == [("create", "Algebra lesson"), ("update", "Trigonometry")]
     assert recorder.meetings["1000"]["topic"] == "Trigonometry"
     assert _link(zoom_session).applied_version == 4
@@ -76,14 +71,14 @@ def test_it_turns_several_edits_into_one_update(zoom_session: Session, recorder)
 def test_it_creates_once_when_edits_arrive_before_the_first_sync(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
     _edit(zoom_session, title="Geometry")
     _edit(zoom_session, title="Calculus")
-    _drain()
+    run_worker_until_idle()
     assert recorder.calls == [("create", "Calculus")]
 
 
 def test_it_deletes_the_meeting_when_the_session_is_cancelled(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
-    _drain()
+    run_worker_until_idle()
     _edit(zoom_session, status=SessionStatus.CANCELLED)
-    _drain()
+    run_worker_until_idle()
     link = _link(zoom_session)
     assert recorder.calls == [("create", "Algebra lesson"), ("delete", "1000")]
     assert (link.state, link.external_id, link.join_url, link.applied_payload) == ("deleted", "", "", None)
@@ -94,7 +89,7 @@ def test_it_calls_nobody_when_a_session_is_cancelled_before_its_meeting_was_made
     zoom_session, recorder
 ) -> None:  # type: ignore[no-untyped-def]
     _edit(zoom_session, status=SessionStatus.CANCELLED)
-    _drain()
+    run_worker_until_idle()
     assert recorder.calls == []
     assert _link(zoom_session).state == "deleted"
 
@@ -102,9 +97,9 @@ def test_it_calls_nobody_when_a_session_is_cancelled_before_its_meeting_was_made
 def test_it_switching_provider_deletes_the_old_meeting_and_applies_the_new_link(
     zoom_session, recorder
 ) -> None:  # type: ignore[no-untyped-def]
-    _drain()
+    run_worker_until_idle()
     _edit(zoom_session, provider=Provider.CUSTOM, custom_meeting_url="https://meet.example.test/x")
-    assert _drain() == 2
+    assert run_worker_until_idle() == 2
     assert recorder.calls == [("create", "Algebra lesson"), ("delete", "1000")]
     custom = _link(zoom_session, "custom")
     assert (custom.state, custom.join_url, custom.host_label) == (
@@ -116,7 +111,7 @@ def test_it_switching_provider_deletes_the_old_meeting_and_applies_the_new_link(
 
 
 def test_it_applies_a_custom_link_without_logging_a_call(session: Session) -> None:
-    _drain()
+    run_worker_until_idle()
     link = _link(session, "custom")
     assert (link.state, link.join_url) == ("active", "https://meet.example.test/carla")
     assert CallAttempt.objects.count() == 0
@@ -124,7 +119,7 @@ def test_it_applies_a_custom_link_without_logging_a_call(session: Session) -> No
 
 def test_it_blocks_a_custom_session_without_a_link(session: Session) -> None:
     _edit(session, custom_meeting_url="")
-    _drain()
+    run_worker_until_idle()
     link = _link(session, "custom")
     assert (link.state, link.last_error) == ("blocked", "The session has no meeting link.")
     assert link.remedy.startswith("Edit the session and paste the meeting link")
@@ -135,7 +130,7 @@ def test_it_retries_a_transient_failure_later(zoom_session: Session, recorder) -
         ProviderError("Zoom is down", permanent=False, status=503, code="", retry_after=30)
     )
     before = timezone.now()
-    _drain()
+    run_worker_until_idle()
     link = _link(zoom_session)
     assert (link.state, link.attempts, link.applied_version, link.last_error) == (
         "pending",
@@ -144,15 +139,15 @@ def test_it_retries_a_transient_failure_later(zoom_session: Session, recorder) -
         "Zoom is down",
     )
     assert link.next_attempt_at >= before + dt.timedelta(seconds=30)
-    assert _drain() == 0  # not due yet
+    assert run_worker_until_idle() == 0  # not due yet
     assert CallAttempt.objects.get().outcome == "transient"
 
 
 def test_it_retry_after_a_transient_failure_does_not_duplicate_the_meeting(zoom_session, recorder) -> None:  # type: ignore[no-untyped-def]
     recorder.failures.append(ProviderError("timeout", permanent=False))
-    _drain()
+    run_worker_until_idle()
     MeetingLink.objects.update(next_attempt_at=timezone.now())
-    _drain()
+    run_worker_until_idle()
     assert [name for name, _ in recorder.calls] == ["create", "find", "create"]
     assert len(recorder.meetings) == 1
     assert _link(zoom_session).state == "active"
@@ -163,7 +158,7 @@ def test_it_adopts_a_meeting_created_before_a_crash(zoom_session, recorder) -> N
     # A pass that created the meeting and died before saving: the intent is stored, the id is not.
     recorder.meetings["1000"] = {"topic": "Algebra lesson", "intent": "intent-1"}
     MeetingLink.objects.filter(id=link.id).update(create_intent="intent-1")
-    _drain()
+    run_worker_until_idle()
     link.refresh_from_db()
     assert recorder.calls == [("find", "intent-1"), ("update", "Algebra lesson")]
     assert (link.external_id, link.state, link.create_intent) == ("1000", "active", "")
@@ -180,7 +175,7 @@ def test_it_stops_a_permanent_failure_with_its_remedy(zoom_session: Session, rec
             code="124",
         )
     )
-    _drain()
+    run_worker_until_idle()
     link = _link(zoom_session)
     assert (link.state, link.remedy, link.last_error) == (
         "blocked",
@@ -188,7 +183,7 @@ def test_it_stops_a_permanent_failure_with_its_remedy(zoom_session: Session, rec
         "Invalid access token",
     )
     MeetingLink.objects.update(next_attempt_at=timezone.now() - dt.timedelta(days=1))
-    assert _drain() == 0
+    assert run_worker_until_idle() == 0
     assert recorder.calls == [("create", "Algebra lesson")]
     attempt = CallAttempt.objects.get()
     assert (attempt.outcome, attempt.status, attempt.provider_code) == ("permanent", 401, "124")
@@ -199,7 +194,7 @@ def test_it_waits_on_a_limit_without_counting_an_attempt(zoom_session: Session, 
         ProviderError("Daily limit", permanent=False, waiting=True, retry_after=3600,
                       remedy="Zoom daily limit reached, continues at 00:00 UTC")
     )  # fmt: skip
-    _drain()
+    run_worker_until_idle()
     link = _link(zoom_session)
     assert (link.state, link.attempts, link.remedy) == (
         "waiting",
@@ -216,7 +211,7 @@ def test_it_keeps_a_link_pending_when_the_session_changed_during_the_call(zoom_s
         return original(link, payload)
 
     recorder.create = create_and_edit  # type: ignore[method-assign]
-    _drain()
+    run_worker_pass()
     link = _link(zoom_session)
     assert (link.state, link.applied_version, link.desired_version, link.external_id) == (
         "pending",
@@ -225,7 +220,7 @@ def test_it_keeps_a_link_pending_when_the_session_changed_during_the_call(zoom_s
         "1000",
     )
     recorder.create = original  # type: ignore[method-assign]
-    _drain()
+    run_worker_until_idle()
     link.refresh_from_db()
     assert recorder.calls == [("create", "Algebra lesson"), ("update", "Renamed meanwhile")]
     assert (link.state, link.applied_version) == ("active", 2)
@@ -238,7 +233,7 @@ def test_it_blocks_a_provider_this_installation_does_not_offer(consultant, lesso
     monkeypatch.delitem(providers.PROVIDERS, "zoom")
     monkeypatch.setattr(providers, "_loaded", {})
     session = make_session(consultant, lesson, provider=Provider.ZOOM)
-    _drain()
+    run_worker_until_idle()
     link = _link(session)
     assert link.state == LinkState.BLOCKED
     assert link.last_error == 'The meeting provider "zoom" is not available on this installation.'
@@ -248,8 +243,8 @@ def test_it_tells_notifications_once_the_link_is_active(zoom_session: Session, r
     told: list[int] = []
     monkeypatch.setattr("sessiondesk.notifications.actions.meeting_link_ready", lambda s: told.append(s.pk))
     recorder.failures.append(ProviderError("timeout", permanent=False))
-    _drain()
+    run_worker_until_idle()
     assert told == []
     MeetingLink.objects.update(next_attempt_at=timezone.now())
-    _drain()
+    run_worker_until_idle()
     assert told == [zoom_session.pk]

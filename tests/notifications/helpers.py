@@ -1,5 +1,5 @@
-"""Helpers for notification tests: book through the real flows, run the worker's email pass, read
-what a local SMTP server received."""
+"""Helpers for notification tests: book through the real flows, read what a local SMTP server
+received (``tests.support.worker`` runs the worker's email job)."""
 
 import datetime as dt
 import email
@@ -9,7 +9,6 @@ from email import policy
 from email.message import EmailMessage
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling.actions import SessionDraft, schedule_session
 from sessiondesk.scheduling.links import read_booking_token
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionType
@@ -47,14 +46,6 @@ def book(
     )
     # About emails: a Zoom meeting may wait for its host (nobody has connected Zoom here).
     return schedule_session(consultant.org, draft, actor=consultant, repeat=repeat, host_later=True)
-
-
-def drain() -> int:
-    """Run the worker's email pass until nothing more is due; returns how many were sent."""
-    total = 0
-    while sent := send_due():
-        total += sent
-    return total
 
 
 class Inbox:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from sessiondesk.accounts.invitations import invite
 from sessiondesk.notifications.models import MailboxMessage
 from tests.conftest import login
-from tests.notifications.helpers import START, book, drain, free_port, text_of
+from tests.notifications.helpers import START, book, free_port, text_of
+from tests.support.worker import run_worker_until_idle
 
 MAILBOX = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
 
@@ -31,7 +32,7 @@ def mailbox(settings) -> None:
 @pytest.fixture
 def delivered(mailbox, session) -> list[MailboxMessage]:
     """Carla's session with Stu: Stu's confirmation, then Carla's."""
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     return list(MailboxMessage.objects.order_by("id"))
 
 
@@ -175,7 +176,7 @@ def test_a_consultant_sees_and_clears_only_the_emails_of_their_own_sessions(
     client, consultant2, student, lesson, delivered
 ):
     book(consultant2, [student], lesson, start=START + dt.timedelta(days=1))
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     theirs = list(MailboxMessage.objects.exclude(pk__in=[m.pk for m in delivered]).order_by("-id"))
     login(client, consultant2)
     assert listed(client) == [m.pk for m in theirs]
@@ -187,7 +188,7 @@ def test_a_consultant_sees_and_clears_only_the_emails_of_their_own_sessions(
 
 def test_a_co_host_sees_the_emails_of_the_session(client, mailbox, consultant, consultant2, student, lesson):
     book(consultant, [student], lesson, co_hosts=[consultant2])
-    assert drain() == 3
+    assert run_worker_until_idle("emails") == 3
     login(client, consultant2)
     assert listed(client) == list(MailboxMessage.objects.order_by("-id").values_list("pk", flat=True))
 
@@ -198,7 +199,7 @@ def test_staff_see_every_sessions_emails_and_their_own_but_not_an_invitation(
     invite(owner, email="new@acme.test", name="New Person", role="admin")
     HttpClient().post(reverse("password_reset"), {"email": staff.email})
     HttpClient().post(reverse("password_reset"), {"email": consultant2.email})
-    assert drain() == 3
+    assert run_worker_until_idle("emails") == 3
     invitation = MailboxMessage.objects.get(to="new@acme.test")
     own_reset = MailboxMessage.objects.get(to=staff.email)
     login(client, staff)
@@ -211,7 +212,7 @@ def test_an_admin_sees_every_email_of_the_organisation(client, owner, admin, out
     invitation = invite(owner, email="new@acme.test", name="New Person", role="consultant")
     invite(outsider, email="new@rival.test", name="New Rival", role="consultant")
     HttpClient().post(reverse("password_reset"), {"email": owner.email})
-    assert drain() == 3
+    assert run_worker_until_idle("emails") == 3
     login(client, admin)
     invitation_row = MailboxMessage.objects.get(to=invitation.email)
     assert listed(client) == [invitation_row.pk, delivered[1].pk, delivered[0].pk]

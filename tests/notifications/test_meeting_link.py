@@ -18,8 +18,9 @@ from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling.actions import cancel_session
 from sessiondesk.scheduling.models import Provider
-from tests.integrations.zoom.meeting_fixtures import due_now, run_worker, unpaced  # noqa: F401
-from tests.notifications.helpers import book, drain
+from tests.integrations.zoom.meeting_fixtures import due_now, unpaced  # noqa: F401
+from tests.notifications.helpers import book
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
 ZOOM_URL = "https://zoom.example.test/j/987654321"
@@ -79,7 +80,7 @@ def test_a_link_that_arrives_in_time_is_in_the_confirmation(consultant, student,
 def test_after_the_wait_it_goes_without_the_link_and_an_update_follows(consultant, student, lesson):
     session = book_on_zoom(consultant, student, lesson)
     wait_over()
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (first,) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert "the join link follows in a separate email" in first.body
     assert "URL" not in event_of(first)
@@ -90,7 +91,7 @@ def test_after_the_wait_it_goes_without_the_link_and_an_update_follows(consultan
         ("updated", "carla@acme.test"),
         ("updated", "stu@example.test"),
     ]
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (_, update) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert update.subject == "Updated: Lesson with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)"
     assert "The join link for your Lesson with Carla Consultant is ready." in update.body
@@ -102,20 +103,20 @@ def test_after_the_wait_it_goes_without_the_link_and_an_update_follows(consultan
 def test_telling_twice_that_the_link_is_ready_sends_one_update(consultant, student, lesson):
     session = book_on_zoom(consultant, student, lesson)
     wait_over()
-    drain()
+    run_worker_until_idle("emails")
     link_arrives(session)
-    drain()
+    run_worker_until_idle("emails")
     meeting_link_ready(session)
     assert OutboundEmail.objects.filter(kind="updated").count() == 2
-    assert drain() == 0
+    assert run_worker_until_idle("emails") == 0
 
 
 def test_a_new_join_link_is_sent_on(consultant, student, lesson):
     session = book_on_zoom(consultant, student, lesson)
     link_arrives(session)
-    drain()
+    run_worker_until_idle("emails")
     link_arrives(session, "https://zoom.example.test/j/111")
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (_, update) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert "Join:  https://zoom.example.test/j/111" in update.body
 
@@ -123,7 +124,7 @@ def test_a_new_join_link_is_sent_on(consultant, student, lesson):
 def test_no_update_for_a_cancelled_session(consultant, student, lesson):
     session = book_on_zoom(consultant, student, lesson)
     wait_over()
-    drain()
+    run_worker_until_idle("emails")
     cancel_session(session, actor=consultant)
     session.refresh_from_db()
     link_arrives(session)
@@ -147,7 +148,7 @@ def test_a_link_made_on_the_retry_after_a_zoom_timeout_is_in_the_confirmation(
     fault = {"kind": "timeout", "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
     assert zoom.http.post("/_emulator/faults", json=fault).status_code == 201
     session = book_on_zoom(consultant, student, lesson)
-    run_worker()
+    run_worker_until_idle()
     assert MeetingLink.objects.get(session=session).state == LinkState.PENDING
     # The create that timed out took ZOOM_HTTP_TIMEOUT, and its retry comes up to 2 s later.
     spent = dt.timedelta(seconds=settings.ZOOM_HTTP_TIMEOUT + 2)
@@ -155,9 +156,9 @@ def test_a_link_made_on_the_retry_after_a_zoom_timeout_is_in_the_confirmation(
     assert send_due() == 0
     assert mail.outbox == []
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
     join_url = MeetingLink.objects.get(session=session).join_url
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     assert OutboundEmail.objects.count() == 2  # no "updated" email follows
     (to_student,) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert to_student.subject.startswith("Confirmed: ")

@@ -11,7 +11,8 @@ from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.scheduling.actions import SessionChanges, cancel_session, reschedule_session, update_session
 from sessiondesk.scheduling.models import Client, Provider
 from sessiondesk.scheduling.recurrence import Repeat
-from tests.notifications.helpers import START, book, drain
+from tests.notifications.helpers import START, book
+from tests.support.worker import run_worker_until_idle
 
 
 def sent_to(address: str) -> list:
@@ -37,7 +38,7 @@ def test_booking_queues_one_row_per_attendee_and_sends_nothing_yet(session):
 
 def test_co_hosts_are_told_in_their_own_time_zone(consultant, consultant2, student, lesson):
     book(consultant, [student], lesson, co_hosts=[consultant2])
-    assert drain() == 3
+    assert run_worker_until_idle("emails") == 3
     (dev,) = sent_to("dev@acme.test")
     assert dev.subject == "Confirmed: Lesson with Stu Student on Tue 3 Dec, 9:00 PM (GMT)"
 
@@ -45,7 +46,7 @@ def test_co_hosts_are_told_in_their_own_time_zone(consultant, consultant2, stude
 def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student, lesson):
     book(consultant, [student], lesson, repeat=Repeat(every_weeks=2, count=3))
     assert OutboundEmail.objects.count() == 2
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (email,) = sent_to("stu@example.test")
     assert email.subject == (
         "Confirmed: Lesson with Carla Consultant, every 2 weeks from Wed 4 Dec, 6:00 AM (JST)"
@@ -64,7 +65,7 @@ def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student,
 
 def test_a_series_with_an_end_date_says_until_when(consultant, student, lesson):
     book(consultant, [student], lesson, repeat=Repeat(until=dt.date(2030, 12, 20)))
-    drain()
+    run_worker_until_idle("emails")
     (email,) = sent_to("carla@acme.test")
     assert email.subject == "Confirmed: Lesson with Stu Student, weekly from Tue 3 Dec, 4:00 PM (EST)"
     assert "Repeats every week until 20 Dec 2030." in email.body
@@ -72,10 +73,10 @@ def test_a_series_with_an_end_date_says_until_when(consultant, student, lesson):
 
 def test_cancelling_one_occurrence_of_a_series_tells_both_sides(consultant, student, lesson):
     first = book(consultant, [student], lesson, repeat=Repeat(count=2))
-    drain()
+    run_worker_until_idle("emails")
     second = first.series.sessions.get(series_index=1)
     cancel_session(second, actor=consultant)
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (_, cancelled) = sent_to("stu@example.test")
     assert cancelled.subject == "Cancelled: Lesson with Carla Consultant on Wed 11 Dec, 6:00 AM (JST)"
     (event,) = invite_events(cancelled)
@@ -85,45 +86,45 @@ def test_cancelling_one_occurrence_of_a_series_tells_both_sides(consultant, stud
 
 def test_a_booking_cancelled_before_its_email_went_out_is_skipped(session, consultant):
     cancel_session(session, actor=consultant)
-    assert drain() == 0
+    assert run_worker_until_idle("emails") == 0
     assert mail.outbox == []
     assert [s for _k, _t, s in states()] == [EmailState.SKIPPED] * 4
 
 
 def test_a_reschedule_before_the_confirmation_went_out_sends_one_email_with_the_new_time(session, consultant):
     reschedule_session(session, start=START + dt.timedelta(hours=2), actor=consultant)
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (email,) = sent_to("stu@example.test")
     assert email.subject == "Confirmed: Lesson with Carla Consultant on Wed 4 Dec, 8:00 AM (JST)"
     assert [k for k, t, s in states() if s == EmailState.SKIPPED] == ["rescheduled", "rescheduled"]
 
 
 def test_a_rename_sends_updated_details(session, consultant):
-    drain()
+    run_worker_until_idle("emails")
     update_session(session, SessionChanges(title="Algebra"), actor=consultant)
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (_, updated) = sent_to("stu@example.test")
     assert updated.subject == "Updated: Algebra with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)"
     assert "The details of your Algebra with Carla Consultant have changed." in updated.body
 
 
 def test_a_new_attendee_gets_a_confirmation(session, consultant, org):
-    drain()
+    run_worker_until_idle("emails")
     ana = Client.objects.create(
         org=org, name="Ana Attendee", email="ana@example.test", timezone="Europe/Paris"
     )
     update_session(session, SessionChanges(clients=[*session.clients.all(), ana]), actor=consultant)
-    drain()
+    run_worker_until_idle("emails")
     (email,) = sent_to("ana@example.test")
     assert email.subject == "Confirmed: Lesson with Carla Consultant on Tue 3 Dec, 10:00 PM (CET)"
     assert "Your Lesson with Carla Consultant is confirmed." in email.body
 
 
 def test_a_removed_attendee_gets_a_cancellation(session, consultant, student, org):
-    drain()
+    run_worker_until_idle("emails")
     ana = Client.objects.create(org=org, name="Ana Attendee", email="ana@example.test")
     update_session(session, SessionChanges(clients=[ana]), actor=consultant)
-    assert drain() == 3
+    assert run_worker_until_idle("emails") == 3
     (_, removed) = sent_to("stu@example.test")
     assert removed.subject == "Cancelled: Lesson with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)"
     assert "You are no longer on the Lesson with Carla Consultant." in removed.body
@@ -137,9 +138,9 @@ def test_a_removed_attendee_gets_a_cancellation(session, consultant, student, or
 
 
 def test_a_new_consultant_is_told_and_the_old_one_released(session, consultant, consultant2):
-    drain()
+    run_worker_until_idle("emails")
     update_session(session, SessionChanges(consultant=consultant2), actor=consultant)
-    assert drain() == 3
+    assert run_worker_until_idle("emails") == 3
     assert [m.subject for m in sent_to("dev@acme.test")] == [
         "Confirmed: Lesson with Stu Student on Tue 3 Dec, 9:00 PM (GMT)"
     ]
@@ -151,7 +152,7 @@ def test_a_new_consultant_is_told_and_the_old_one_released(session, consultant, 
 
 def test_an_in_person_session_shows_where(consultant, student, lesson):
     book(consultant, [student], lesson, provider=Provider.NONE)
-    drain()
+    run_worker_until_idle("emails")
     (email,) = sent_to("stu@example.test")
     assert "Where: Room 4, 12 High Street" in email.body
     assert "Join:" not in email.body
@@ -176,7 +177,7 @@ def test_queue_email_sends_a_ready_made_email_as_it_is(org):
         org=org,
     )
     assert email.state == EmailState.PENDING
-    assert drain() == 1
+    assert run_worker_until_idle("emails") == 1
     (message,) = mail.outbox
     assert (message.to, message.subject, message.body) == (["new@acme.test"], "You are invited", "Join Acme.")
     assert message.alternatives[0].content == "<p>Join Acme.</p>"
@@ -205,7 +206,7 @@ def test_a_session_without_clients_names_only_the_other_hosts(consultant, consul
     and with a co-host each host is told of the other."""
     book(consultant, [], lesson, title="Planning")
     book(consultant, [], lesson, title="Review", co_hosts=[consultant2], start=START + dt.timedelta(days=1))
-    assert drain() == 3
+    assert run_worker_until_idle("emails") == 3
     planning, review = sent_to("carla@acme.test")
     assert planning.subject == "Confirmed: Planning on Tue 3 Dec, 4:00 PM (EST)"
     assert "A Planning was booked for you." in planning.body

@@ -15,7 +15,6 @@ from sessiondesk.scheduling.links import read_portal_token
 from tests.notifications.helpers import (
     JOIN_URL,
     START,
-    drain,
     free_port,
     ics_of,
     manage_token_in,
@@ -23,6 +22,7 @@ from tests.notifications.helpers import (
     subject_of,
     text_of,
 )
+from tests.support.worker import run_worker_until_idle
 
 
 def event_of(message):
@@ -32,7 +32,7 @@ def event_of(message):
 
 
 def test_it_sends_the_confirmation_to_the_client_and_the_consultant(smtp, session, student, consultant):
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     assert sorted(tuple(e.rcpt_tos) for e in smtp.envelopes) == [("carla@acme.test",), ("stu@example.test",)]
     (to_student,) = smtp.to("stu@example.test")
     (to_carla,) = smtp.to("carla@acme.test")
@@ -42,7 +42,7 @@ def test_it_sends_the_confirmation_to_the_client_and_the_consultant(smtp, sessio
 
 
 def test_the_invite_carries_the_join_link_and_a_stable_uid(smtp, session, student):
-    drain()
+    run_worker_until_idle("emails")
     (message,) = smtp.to("stu@example.test")
     cal, event = event_of(message)
     assert str(cal["METHOD"]) == "REQUEST"
@@ -61,7 +61,7 @@ def test_the_invite_carries_the_join_link_and_a_stable_uid(smtp, session, studen
 
 
 def test_the_client_gets_their_manage_and_portal_links(smtp, session, student):
-    drain()
+    run_worker_until_idle("emails")
     (message,) = smtp.to("stu@example.test")
     text = text_of(message)
     assert manage_token_in(text) == {"s": session.pk, "c": student.pk}
@@ -74,16 +74,16 @@ def test_the_client_gets_their_manage_and_portal_links(smtp, session, student):
 
 
 def test_the_consultant_gets_no_client_links(smtp, session, student):
-    drain()
+    run_worker_until_idle("emails")
     (message,) = smtp.to("carla@acme.test")
     assert manage_token_in(text_of(message)) is None
     assert "All your sessions" not in text_of(message)
 
 
 def test_a_reschedule_sends_the_new_time_with_a_higher_sequence(smtp, session, consultant):
-    drain()
+    run_worker_until_idle("emails")
     reschedule_session(session, start=START + dt.timedelta(days=1), actor=consultant)
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (_, moved) = smtp.to("stu@example.test")
     assert subject_of(moved) == "Rescheduled: Lesson with Carla Consultant, now on Thu 5 Dec, 6:00 AM (JST)"
     assert "It was on Wed 4 Dec, 6:00 AM (JST)." in text_of(moved)
@@ -94,9 +94,9 @@ def test_a_reschedule_sends_the_new_time_with_a_higher_sequence(smtp, session, c
 
 
 def test_a_cancellation_sends_method_cancel(smtp, session, consultant):
-    drain()
+    run_worker_until_idle("emails")
     cancel_session(session, actor=consultant, reason="Carla is ill")
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     (_, cancelled) = smtp.to("stu@example.test")
     assert subject_of(cancelled) == "Cancelled: Lesson with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)"
     assert "Reason: Carla is ill" in text_of(cancelled)
@@ -159,7 +159,7 @@ def test_it_gives_up_after_the_last_attempt(settings, session, sender_log):
 
 def test_a_retried_email_is_sent_once_the_server_is_back(smtp, session):
     OutboundEmail.objects.update(attempts=1, last_error="Connection refused")
-    assert drain() == 2
+    assert run_worker_until_idle("emails") == 2
     assert list(OutboundEmail.objects.values_list("state", "attempts", "last_error")) == [
         (EmailState.SENT, 2, ""),
         (EmailState.SENT, 2, ""),

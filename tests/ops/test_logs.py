@@ -19,14 +19,13 @@ from sessiondesk.accounts.models import Member
 from sessiondesk.accounts.tokens import create_token
 from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
-from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.notifications.models import OutboundEmail
-from sessiondesk.notifications.sender import send_due
 from sessiondesk.ops.logs import JsonFormatter, PlainFormatter, RequestIdFilter, redact
 from sessiondesk.scheduling.models import SessionType
 from tests.conftest import PASSWORD
 from tests.integrations.zoom.conftest import PERSONAL_APP, Emulator, back_from_zoom, start
 from tests.scheduling.public_support import booking_data, details_url, first_slot, make_calendar
+from tests.support.worker import run_worker_until_idle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,11 +113,9 @@ def test_a_full_run_logs_request_lines_with_ids_and_no_secret(
     manage = booked["Location"]
     assert manage.startswith("/manage/")
     secrets.add(manage.split("/")[2])
-    while reconcile_due(10, "test-worker"):
-        pass
+    run_worker_until_idle()
     settings.EMAIL_LINK_WAIT_SECONDS = 0
-    while send_due(20):
-        pass
+    run_worker_until_idle("emails")
     assert OutboundEmail.objects.filter(state="sent").count() == len(mail.outbox) >= 2
     for message in mail.outbox:
         for token in re.findall(r"/(?:manage|portal)/([^/\s\"<]+)/", message.body):

@@ -19,10 +19,11 @@ from django.test import Client as HttpClient
 from sessiondesk.integrations.zoom.connection import tokens
 from sessiondesk.integrations.zoom.models import WebhookEvent, ZoomConnection
 from sessiondesk.integrations.zoom.webhooks import receive
-from sessiondesk.meetings import providers, reconciler
+from sessiondesk.meetings import providers
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Session
 from tests.meetings.fakes import RecordingProvider
+from tests.support.worker import run_worker_until_idle
 
 # Genuine webhook bodies recorded by ZoomNet's author (MIT); provenance in the file's SOURCE key.
 SAMPLES = json.loads((Path(__file__).parent / "fixtures" / "zoomnet_meeting_webhooks_2021.json").read_text())
@@ -51,15 +52,9 @@ def recorder_fixture() -> Iterator[RecordingProvider]:
     providers.unregister("zoom")
 
 
-def settle() -> None:
-    """Run the reconciler until nothing is due (as the worker would)."""
-    while reconciler.reconcile_due(10, "test-worker"):
-        pass
-
-
 def holding(session: Session, meeting_id: Any, join_url: str = "") -> MeetingLink:
     """Settle the session's link, then make it hold the Zoom meeting ``meeting_id``."""
-    settle()
+    run_worker_until_idle()
     link = MeetingLink.objects.get(session=session, provider="zoom")
     assert link.state == LinkState.ACTIVE
     fake = providers.get("zoom")

@@ -1,5 +1,5 @@
-"""Fixtures of the Zoom meeting tests: helpers to change a session as the scheduling actions do, run
-the worker's reconcile pass and read what Zoom holds (connections and sessions are in ``tests.support``)."""
+"""Fixtures of the Zoom meeting tests: helpers to change a session as the scheduling actions do and
+to read what Zoom holds (sessions, connections and the worker are in ``tests.support``)."""
 
 from typing import Any
 
@@ -8,10 +8,7 @@ from django.utils import timezone
 
 from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import MeetingLink
-from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.models import Session
-
-OWNER = "worker-1"
 
 
 @pytest.fixture(autouse=True)
@@ -27,11 +24,6 @@ def change(session: Session, **fields: object) -> None:
         setattr(session, name, value)
     session.save()
     desired.session_changed(session)
-
-
-def run_worker() -> int:
-    """One pass of the meetings job, as the worker does it."""
-    return reconcile_due(50, OWNER)
 
 
 def due_now(session: Session) -> None:

@@ -33,15 +33,9 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     row,
     synced_fixture,
 )
-from tests.integrations.zoom.meeting_fixtures import (
-    calls,
-    change,
-    due_now,
-    link_of,
-    run_worker,
-    unpaced,  # noqa: F401
-)
+from tests.integrations.zoom.meeting_fixtures import calls, change, due_now, link_of, unpaced  # noqa: F401
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
@@ -61,11 +55,11 @@ def test_it_records_each_call_once_with_its_link(zoom, consultant, lesson) -> No
     connect(zoom.http, consultant, CARLA)
     CallAttempt.objects.all().delete()  # connecting's own calls
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     change(session, title="Geometry lesson")
-    run_worker()
+    run_worker_until_idle()
     change(session, status=SessionStatus.CANCELLED)
-    run_worker()
+    run_worker_until_idle()
 
     link = link_of(session)
     assert link.state == LinkState.DELETED
@@ -84,9 +78,9 @@ def test_it_records_a_failed_call_once_with_zooms_answer_or_the_lack_of_one(zoom
         spec = {**fault, "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
         assert zoom.http.post("/_emulator/faults", json=spec).status_code == 201
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
 
     link = link_of(session)
     # The second pass looks for what the first create may have made before creating again.
@@ -104,7 +98,7 @@ def test_an_expired_token_is_renewed_once_and_the_call_sent_once_more(zoom, cons
     # Zoom ends the token early; SessionDesk still believes it good for an hour.
     assert zoom.http.post("/_emulator/tokens/expire", json={}).status_code == 204
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
 
     link = link_of(session)
     assert (link.state, link.join_url != "") == (LinkState.ACTIVE, True)

@@ -20,10 +20,10 @@ from tests.integrations.zoom.meeting_fixtures import (
     clear_log,
     link_of,
     live_meetings,
-    run_worker,
     unpaced,  # noqa: F401
 )
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 
 
 def test_connecting_resumes_that_consultants_waiting_meetings(
@@ -32,7 +32,7 @@ def test_connecting_resumes_that_consultants_waiting_meetings(
     carla = zoom_session(consultant, lesson)
     dev = zoom_session(consultant2, lesson, title="Physics lesson")
     flagged = zoom_session(consultant, lesson, title="Deleted in Zoom")
-    assert run_worker() == 3
+    assert run_worker_until_idle() == 3
     assert (link_of(carla).state, link_of(carla).awaits_connection) == (LinkState.BLOCKED, True)
     assert link_of(carla).remedy == "Carla Consultant must connect Zoom"
     # A block that connecting does not fix (the organisation chose to flag meetings deleted in Zoom).
@@ -45,7 +45,7 @@ def test_connecting_resumes_that_consultants_waiting_meetings(
     assert link_of(dev).state == LinkState.BLOCKED  # Dev has not connected
     assert link_of(flagged).state == LinkState.BLOCKED
     clear_log(zoom)
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     link = link_of(carla)
     assert (link.state, link.awaits_connection, link.remedy) == (LinkState.ACTIVE, False, "")
     assert [m.topic for m in live_meetings(zoom)] == ["Algebra lesson"]
@@ -60,7 +60,7 @@ def test_the_organisations_account_resumes_them_after_its_first_directory_sync(
     would be made in the connecting admin's account."""
     carla = zoom_session(consultant, lesson)
     dev = zoom_session(consultant2, lesson, title="Physics lesson")
-    assert run_worker() == 2
+    assert run_worker_until_idle() == 2
 
     login(client, admin)
     assert connect_through_pages(client, zoom, "adam@zoom.acme.test", "organization").status_code == 302
@@ -91,5 +91,5 @@ def test_a_meeting_in_a_workers_hands_while_zoom_connects_is_taken_again(
     link = link_of(session)
     assert (link.state, link.lease_owner) == (LinkState.PENDING, "")
     assert link.next_attempt_at <= timezone.now()
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     assert link_of(session).state == LinkState.ACTIVE

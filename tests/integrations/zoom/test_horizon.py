@@ -9,7 +9,6 @@ import zoneinfo
 from django.utils import timezone
 
 from sessiondesk.meetings.models import LinkState, MeetingLink
-from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.actions import (
     FOLLOWING,
     SessionChanges,
@@ -21,16 +20,15 @@ from sessiondesk.scheduling.actions import (
 from sessiondesk.scheduling.models import Provider, Session
 from sessiondesk.scheduling.recurrence import Repeat
 from tests.integrations.zoom.meeting_fixtures import (
-    OWNER,
     calls,
     change,
     clear_log,
     link_of,
     live_meetings,
-    run_worker,
     unpaced,  # noqa: F401
 )
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
@@ -55,11 +53,6 @@ def states(sessions: list[Session]) -> list[str]:
     return [link_of(s).state for s in sessions]
 
 
-def work(now: dt.datetime) -> int:
-    """One worker pass as if the clock said ``now``."""
-    return reconcile_due(50, OWNER, now=now)
-
-
 def first_start() -> dt.datetime:
     return timezone.now().replace(second=0, microsecond=0) + 2 * DAY
 
@@ -68,7 +61,7 @@ def test_it_creates_meetings_only_for_the_occurrences_within_the_horizon(zoom, c
     connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 10, first_start())  # weekly: days 2, 9, … 65 ahead
     now = timezone.now()
-    assert work(now) == 10
+    assert run_worker_until_idle(now=now) == 10
     assert states(series) == [LinkState.ACTIVE] * 5 + [LinkState.WAITING] * 5
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)] * 5
     assert sorted(m.start_time for m in live_meetings(zoom)) == [s.start.timestamp() for s in series[:5]]
@@ -87,15 +80,15 @@ def test_it_extends_the_horizon_as_time_passes(zoom, consultant, lesson) -> None
     connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 10, first_start())
     now = timezone.now()
-    work(now)
+    run_worker_until_idle(now=now)
     clear_log(zoom)
-    assert work(now + 6 * DAY) == 0  # nothing has come within 30 days yet
+    assert run_worker_until_idle(now=now + 6 * DAY) == 0  # nothing has come within 30 days yet
     assert calls(zoom) == []
-    assert work(now + 7 * DAY + dt.timedelta(seconds=1)) == 1
+    assert run_worker_until_idle(now=now + 7 * DAY + dt.timedelta(seconds=1)) == 1
     assert states(series) == [LinkState.ACTIVE] * 6 + [LinkState.WAITING] * 4
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)]
     clear_log(zoom)
-    assert work(now + 36 * DAY) == 4
+    assert run_worker_until_idle(now=now + 36 * DAY) == 4
     assert states(series) == [LinkState.ACTIVE] * 10
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)] * 4
     assert len(live_meetings(zoom)) == 10
@@ -106,7 +99,7 @@ def test_it_follows_the_horizon_setting(zoom, consultant, lesson, settings) -> N
     settings.MEETING_HORIZON_DAYS = 10
     connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 4, first_start())  # days 2, 9, 16, 23
-    work(timezone.now())
+    run_worker_until_idle(now=timezone.now())
     assert states(series) == [LinkState.ACTIVE] * 2 + [LinkState.WAITING] * 2
     assert link_of(series[2]).next_attempt_at == series[2].start - 10 * DAY
 
@@ -117,7 +110,7 @@ def test_it_creates_the_first_occurrence_and_single_sessions_at_once_however_far
     connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 2, first_start() + 90 * DAY)
     single = zoom_session(consultant, lesson, start=first_start() + 120 * DAY, end=first_start() + 120 * DAY + dt.timedelta(hours=1))  # fmt: skip
-    work(timezone.now())
+    run_worker_until_idle(now=timezone.now())
     assert states(series) == [LinkState.ACTIVE, LinkState.WAITING]
     assert link_of(single).state == LinkState.ACTIVE
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)] * 2
@@ -126,13 +119,13 @@ def test_it_creates_the_first_occurrence_and_single_sessions_at_once_however_far
 def test_it_updates_each_meeting_of_this_and_the_following_occurrences(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 4, first_start())
-    work(timezone.now())
+    run_worker_until_idle(now=timezone.now())
     before = {s.pk: link_of(s).external_id for s in series}
     clear_log(zoom)
     reschedule_session(
         series[1], start=series[1].start + dt.timedelta(hours=2), actor=consultant, scope=FOLLOWING
     )
-    assert run_worker() == 3
+    assert run_worker_until_idle() == 3
     patched = sorted(path for method, path, status in calls(zoom) if (method, status) == ("PATCH", 204))
     assert patched == sorted(f"/v2/meetings/{before[s.pk]}" for s in series[1:])
     assert len(calls(zoom)) == 3
@@ -149,15 +142,15 @@ def test_it_renames_existing_meetings_and_leaves_waiting_occurrences_to_the_hori
 ) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 8, first_start())
-    work(timezone.now())
+    run_worker_until_idle(now=timezone.now())
     clear_log(zoom)
     update_session(series[3], SessionChanges(title="Weekly geometry"), actor=consultant, scope=FOLLOWING)
     now = timezone.now()
-    assert work(now) == 5
+    assert run_worker_until_idle(now=now) == 5
     assert [(m, s) for m, _, s in calls(zoom)] == [("PATCH", 204)] * 2  # occurrences 3 and 4 exist
     assert states(series) == [LinkState.ACTIVE] * 5 + [LinkState.WAITING] * 3
     clear_log(zoom)
-    work(now + 60 * DAY)
+    run_worker_until_idle(now=now + 60 * DAY)
     topics = sorted(m.topic for m in live_meetings(zoom))
     assert topics == ["Weekly algebra"] * 3 + ["Weekly geometry"] * 5
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)] * 3
@@ -166,11 +159,11 @@ def test_it_renames_existing_meetings_and_leaves_waiting_occurrences_to_the_hori
 def test_it_makes_a_waiting_occurrence_moved_into_the_horizon_at_once(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     series = book_series(consultant, lesson, 6, first_start())
-    work(timezone.now())
+    run_worker_until_idle(now=timezone.now())
     assert link_of(series[5]).state == LinkState.WAITING
     reschedule_session(series[5], start=series[5].start - 20 * DAY, actor=consultant)
     clear_log(zoom)
-    assert work(timezone.now()) == 1
+    assert run_worker_until_idle(now=timezone.now()) == 1
     assert link_of(series[5]).state == LinkState.ACTIVE
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)]
 
@@ -181,15 +174,15 @@ def test_it_turns_quick_edits_to_an_existing_meeting_into_one_call(
     settings.MEETING_UPDATE_SETTLE_SECONDS = 2
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    assert run_worker() == 1  # a new meeting is due at once
+    assert run_worker_until_idle() == 1  # a new meeting is due at once
     clear_log(zoom)
     change(session, title="Algebra lesson 2")
     change(session, agenda="Chapter 4")
     change(session, title="Algebra, chapter 4")
     now = timezone.now()
-    assert work(now) == 0  # the edits settle first
+    assert run_worker_until_idle(now=now) == 0  # the edits settle first
     assert link_of(session).next_attempt_at > now
-    assert work(now + dt.timedelta(seconds=3)) == 1
+    assert run_worker_until_idle(now=now + dt.timedelta(seconds=3)) == 1
     assert [(m, s) for m, _, s in calls(zoom)] == [("PATCH", 204)]
     [meeting] = live_meetings(zoom)
     assert (meeting.topic, meeting.agenda) == ("Algebra, chapter 4", "Chapter 4")
@@ -202,6 +195,6 @@ def test_it_never_delays_a_first_meeting_for_the_settle_time(zoom, consultant, l
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     change(session, title="Algebra lesson 2")  # edited before its meeting exists
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     assert MeetingLink.objects.get(session=session).state == LinkState.ACTIVE
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)]

@@ -10,14 +10,9 @@ from django.utils import timezone
 from sessiondesk.integrations.zoom.meetings import ledger, pacing
 from sessiondesk.integrations.zoom.models import HostDailyLedger
 from sessiondesk.meetings.models import LinkState
-from tests.integrations.zoom.meeting_fixtures import (
-    calls,
-    link_of,
-    live_meetings,
-    run_worker,
-    unpaced,  # noqa: F401
-)
+from tests.integrations.zoom.meeting_fixtures import calls, link_of, live_meetings, unpaced  # noqa: F401
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
@@ -45,7 +40,7 @@ def test_work_beyond_the_limit_waits_until_midnight_without_calling_zoom(
     settings.ZOOM_DAILY_MEETING_LIMIT = 2
     connect(zoom.http, consultant, CARLA)
     sessions = [zoom_session(consultant, lesson, title=f"Lesson {i}") for i in range(3)]
-    assert run_worker() == 3
+    assert run_worker_until_idle() == 3
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)] * 2
     assert len(live_meetings(zoom)) == 2
     waiting = link_of(sessions[2])
@@ -66,7 +61,7 @@ def test_zooms_own_daily_limit_answer_makes_the_link_wait_and_fills_the_ledger(
     connection = connect(zoom.http, consultant, CARLA)
     assert zoom.http.put("/_emulator/ratelimits", json={"daily_meeting_limit": 0}).status_code == 200
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 429)]
     link = link_of(session)
     assert (link.state, link.last_error) == (
@@ -81,7 +76,7 @@ def test_a_per_second_429_is_retried_and_not_charged_to_the_host(zoom, consultan
     spec = {"kind": "rate_limit", "path": "/v2/users/*/meetings", "methods": ["POST"], "count": 1}
     assert zoom.http.post("/_emulator/faults", json=spec).status_code == 201
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     link = link_of(session)
     assert (link.state, link.attempts) == (LinkState.PENDING, 1)
     assert HostDailyLedger.objects.get(zoom_user_id=connection.zoom_user_id).used == 0

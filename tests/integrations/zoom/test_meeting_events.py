@@ -16,10 +16,10 @@ from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
     holding,
     recorder_fixture,
     sample,
-    settle,
 )
 from tests.meetings.fakes import RecordingProvider
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 
 DELETED_ID = 98884753832
 UPDATED_ID = 94890226305
@@ -72,7 +72,7 @@ def test_the_worker_then_creates_a_new_meeting(
     recorder.calls.clear()
     deliver(sample("meeting.deleted"))
 
-    settle()
+    run_worker_until_idle()
 
     deleted_link.refresh_from_db()
     assert recorder.calls == [("create", "Algebra lesson")]
@@ -91,7 +91,7 @@ def test_attendees_who_had_the_old_link_get_the_new_one(deleted_link: MeetingLin
     sent = OutboundEmail.objects.count()
 
     deliver(sample("meeting.deleted"))
-    settle()
+    run_worker_until_idle()
 
     fresh = OutboundEmail.objects.filter(kind="updated", state=EmailState.PENDING).order_by("pk")
     assert OutboundEmail.objects.count() == sent + 2
@@ -106,7 +106,7 @@ def test_by_the_organisation_setting_it_flags_the_session_instead(
     version = deleted_link.desired_version
 
     deliver(sample("meeting.deleted"))
-    settle()
+    run_worker_until_idle()
 
     deleted_link.refresh_from_db()
     assert recorder.calls == []
@@ -126,7 +126,7 @@ def test_retry_on_a_flagged_session_creates_a_new_meeting(
     recorder.calls.clear()
 
     assert desired.retry(deleted_link.session) == 1
-    settle()
+    run_worker_until_idle()
 
     deleted_link.refresh_from_db()
     assert recorder.calls == [("create", "Algebra lesson")]
@@ -191,7 +191,7 @@ def test_a_topic_changed_in_zoom_is_put_back(updated_link: MeetingLink, recorder
     updated_link.refresh_from_db()
     assert (updated_link.state, updated_link.desired_version) == (LinkState.PENDING, version + 1)
     assert updated_link.applied_payload["topic"] == "ZoomNet Unit Testing: UPDATED scheduled meeting"
-    settle()
+    run_worker_until_idle()
     assert recorder.calls == [("update", "ZoomNet Unit Testing: scheduled meeting")]
     updated_link.refresh_from_db()
     assert (updated_link.state, updated_link.external_id) == (LinkState.ACTIVE, str(UPDATED_ID))
@@ -227,7 +227,7 @@ def test_a_time_changed_in_zoom_is_put_back(updated_link: MeetingLink, recorder:
     recorder.calls.clear()
 
     deliver(body)
-    settle()
+    run_worker_until_idle()
 
     assert recorder.calls == [("update", session.title)]
     assert recorder.meetings[str(UPDATED_ID)]["start_time"] == session.start.strftime("%Y-%m-%dT%H:%M:%SZ")

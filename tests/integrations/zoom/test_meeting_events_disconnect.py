@@ -16,17 +16,17 @@ from tests.integrations.zoom.meeting_fixtures import (
     clear_log,
     link_of,
     live_meetings,
-    run_worker,
     unpaced,  # noqa: F401
 )
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
 
 def scheduled(zoom: Any, consultant: Member, lesson: SessionType) -> Session:
     connect(zoom.http, consultant, "carla@zoom.acme.test")
     session = zoom_session(consultant, lesson)
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     clear_log(zoom)
     return session
 
@@ -48,7 +48,7 @@ def test_a_sessions_join_link_survives_a_disconnect(
     link = link_of(session)
     assert (link.state, link.join_url) == (LinkState.ACTIVE, join_url)
     assert [str(m.id) for m in live_meetings(zoom)] == [link.external_id]  # nothing deleted at Zoom
-    assert run_worker() == 0
+    assert run_worker_until_idle() == 0
     body = block(client, session)
     assert join_url in body
     assert 'data-meeting-state="ready"' in body
@@ -65,7 +65,7 @@ def test_a_later_change_waits_with_the_remedy_and_keeps_the_link(
     clear_log(zoom)
 
     change(session, title="Geometry lesson")
-    run_worker()
+    run_worker_until_idle()
 
     link = link_of(session)
     assert (link.state, link.join_url) == (LinkState.BLOCKED, join_url)
@@ -86,12 +86,12 @@ def test_after_reconnecting_retry_brings_the_meeting_up_to_date(
     with zoom.committing():
         client.post("/integrations/zoom/disconnect/personal/")
     change(session, title="Geometry lesson")
-    run_worker()
+    run_worker_until_idle()
     ZoomConnection.objects.all().delete()
     connect(zoom.http, consultant, "carla@zoom.acme.test")
 
     assert client.post(f"/sessions/{session.pk}/meeting/retry/").status_code == 302
-    run_worker()
+    run_worker_until_idle()
 
     link = link_of(session)
     assert link.state == LinkState.ACTIVE

@@ -15,12 +15,12 @@ from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
     emulator_meeting,
     holding,
     recorder_fixture,
-    settle,
     to_sessiondesk,
 )
 from tests.integrations.zoom.token_fixtures import carla_zoom_fixture, emu_fixture, token_emulator_fixture  # noqa: F401
 from tests.meetings.fakes import RecordingProvider
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 from zoom_emulator.app import EmulatorApp
 
 
@@ -60,7 +60,7 @@ def test_deleting_the_meeting_inside_zoom_recreates_it(
     zoom_link.refresh_from_db()
     assert (zoom_link.state, zoom_link.external_id, zoom_link.join_url) == (LinkState.PENDING, "", "")
     assert WebhookEvent.objects.get(event="meeting.deleted").error == ""
-    settle()
+    run_worker_until_idle()
     zoom_link.refresh_from_db()
     assert recorder.calls == [("create", "Algebra lesson")]
     assert zoom_link.state == LinkState.ACTIVE
@@ -77,7 +77,7 @@ def test_renaming_the_meeting_inside_zoom_is_put_back_and_noted(
     [delivery] = flush(emu, "meeting.updated")
     assert delivery["status_code"] == 200
     assert receive.process_due(10) == 1
-    settle()
+    run_worker_until_idle()
 
     zoom_link.refresh_from_db()
     assert recorder.calls == [("update", "Algebra lesson")]

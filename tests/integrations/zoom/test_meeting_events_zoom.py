@@ -16,10 +16,10 @@ from tests.integrations.zoom.meeting_fixtures import (
     clear_log,
     link_of,
     live_meetings,
-    run_worker,
     unpaced,  # noqa: F401
 )
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
 EVENTS = ["meeting.created", "meeting.updated", "meeting.deleted"]
@@ -41,7 +41,7 @@ def hooked(zoom: Any) -> Any:
 def scheduled(hooked: Any, consultant: Member, lesson: SessionType) -> Session:
     connect(hooked.http, consultant, "carla@zoom.acme.test")
     session = zoom_session(consultant, lesson)
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     deliver_webhooks(hooked)  # meeting.created: stored, nothing to do
     clear_log(hooked)
     return session
@@ -59,7 +59,7 @@ def test_a_meeting_deleted_inside_zoom_is_recreated_with_a_new_link(hooked: Any,
     assert hooked.http.post(f"/web/meetings/{old.external_id}/delete").status_code == 303
     deliver_webhooks(hooked)
     assert link_of(scheduled).state == LinkState.PENDING
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
 
     new = link_of(scheduled)
     [meeting] = live_meetings(hooked)
@@ -76,7 +76,7 @@ def test_a_meeting_renamed_inside_zoom_is_renamed_back(hooked: Any, scheduled: S
     edited = hooked.http.post(f"/web/meetings/{link.external_id}/edit", data={"topic": "Renamed in Zoom"})
     assert edited.status_code == 303
     deliver_webhooks(hooked)
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
 
     [meeting] = live_meetings(hooked)
     assert meeting.topic == "Algebra lesson"
@@ -85,5 +85,5 @@ def test_a_meeting_renamed_inside_zoom_is_renamed_back(hooked: Any, scheduled: S
     assert AuditEntry.objects.filter(action="meeting.changed_in_zoom").count() == 1
     # Zoom reports our PATCH too; it matches the session, so nothing more happens.
     deliver_webhooks(hooked)
-    assert run_worker() == 0
+    assert run_worker_until_idle() == 0
     assert AuditEntry.objects.filter(action="meeting.changed_in_zoom").count() == 1

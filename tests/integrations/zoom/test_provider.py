@@ -13,10 +13,10 @@ from tests.integrations.zoom.meeting_fixtures import (
     clear_log,
     link_of,
     live_meetings,
-    run_worker,
     unpaced,  # noqa: F401
 )
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
@@ -27,7 +27,7 @@ ADAM = "adam@zoom.acme.test"
 def test_it_creates_the_meeting_in_the_consultants_zoom(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)]
     assert meeting.host_id == zoom.users[CARLA]
@@ -59,7 +59,7 @@ def test_it_sends_start_time_in_utc_with_z_and_the_organisations_policy(zoom, co
     session = zoom_session(consultant, lesson)
     payload = providers.get("zoom").build_payload(session)
     assert payload["meeting"]["start_time"] == session.start.strftime("%Y-%m-%dT%H:%M:00Z")
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert meeting.settings["waiting_room"] is False
     assert meeting.settings["join_before_host"] is True
@@ -69,10 +69,10 @@ def test_it_sends_start_time_in_utc_with_z_and_the_organisations_policy(zoom, co
 def test_a_save_that_changes_nothing_makes_no_call(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     clear_log(zoom)
     change(session, title="Algebra lesson")
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     assert calls(zoom) == []
     assert link_of(session).state == LinkState.ACTIVE
 
@@ -80,7 +80,7 @@ def test_a_save_that_changes_nothing_makes_no_call(zoom, consultant, lesson) -> 
 def test_a_reschedule_and_rename_patch_the_same_meeting_once(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     before = link_of(session)
     clear_log(zoom)
     change(session, title="Algebra, part 2")
@@ -89,7 +89,7 @@ def test_a_reschedule_and_rename_patch_the_same_meeting_once(zoom, consultant, l
         start=session.start + dt.timedelta(hours=3),
         end=session.end + dt.timedelta(hours=3),
     )
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [("PATCH", f"/v2/meetings/{before.external_id}", 204)]
     assert (meeting.topic, meeting.start_time) == ("Algebra, part 2", session.start.timestamp())
@@ -105,11 +105,11 @@ def test_a_reschedule_and_rename_patch_the_same_meeting_once(zoom, consultant, l
 def test_cancelling_deletes_the_meeting(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     meeting_id = link_of(session).external_id
     clear_log(zoom)
     change(session, status=SessionStatus.CANCELLED)
-    run_worker()
+    run_worker_until_idle()
     assert calls(zoom) == [("DELETE", f"/v2/meetings/{meeting_id}", 204)]
     assert live_meetings(zoom) == []
     link = link_of(session)
@@ -119,12 +119,12 @@ def test_cancelling_deletes_the_meeting(zoom, consultant, lesson) -> None:  # ty
 def test_a_meeting_already_gone_counts_as_deleted(zoom, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     link = link_of(session)
     zoom.app.state.meetings[int(link.external_id)].deleted_at = 1.0
     clear_log(zoom)
     change(session, provider=Provider.NONE)
-    run_worker()
+    run_worker_until_idle()
     assert calls(zoom) == [("DELETE", f"/v2/meetings/{link.external_id}", 404)]
     assert link_of(session).state == LinkState.DELETED
 
@@ -133,11 +133,11 @@ def test_a_new_consultant_moves_the_meeting_to_their_zoom(zoom, consultant, cons
     connect(zoom.http, consultant, CARLA)
     connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     old = link_of(session)
     clear_log(zoom)
     change(session, consultant=consultant2)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [
         ("POST", "/v2/users/me/meetings", 201),
@@ -156,7 +156,7 @@ def test_the_organisation_account_hosts_for_an_unlinked_consultant_as_the_admin(
 ) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, admin, ADAM, kind="organization")
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [("POST", f"/v2/users/{zoom.users[ADAM]}/meetings", 201)]
     assert meeting.host_id == zoom.users[ADAM]
@@ -171,7 +171,7 @@ def test_the_organisation_account_hosts_as_the_consultants_linked_zoom_user(
     connect(zoom.http, admin, ADAM, kind="organization")
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [("POST", f"/v2/users/{zoom.users[CARLA]}/meetings", 201)]
     assert meeting.host_id == zoom.users[CARLA]
@@ -183,7 +183,7 @@ def test_without_any_connection_it_is_blocked_with_the_remedy_and_calls_nobody(
 ) -> None:  # type: ignore[no-untyped-def]
     connect(zoom.http, staff, ADAM)  # the booker's Zoom is never used
     session = zoom_session(consultant, lesson, booked_by=staff)
-    run_worker()
+    run_worker_until_idle()
     assert calls(zoom) == []
     assert live_meetings(zoom) == []
     link = link_of(session)
@@ -199,7 +199,7 @@ def test_a_collective_session_names_the_other_members_as_alternative_hosts(  # t
     session = zoom_session(consultant, lesson)
     session.co_hosts.add(consultant2)
     change(session)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [("POST", f"/v2/users/{zoom.users[CARLA]}/meetings", 201)]
     assert meeting.host_id == zoom.users[CARLA]

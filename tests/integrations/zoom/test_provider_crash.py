@@ -17,10 +17,10 @@ from tests.integrations.zoom.meeting_fixtures import (
     due_now,
     link_of,
     live_meetings,
-    run_worker,
     unpaced,  # noqa: F401
 )
 from tests.support.sessions import zoom_session
+from tests.support.worker import run_worker_pass, run_worker_until_idle
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
@@ -38,14 +38,14 @@ def test_an_answer_lost_after_zoom_created_the_meeting_is_adopted_not_repeated(
     # Zoom creates the meeting, then the answer never arrives: as if the worker died before saving.
     fault(zoom, kind="timeout", path="/v2/users/*/meetings", methods=["POST"], phase="after")
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     first = link_of(session)
     assert (first.state, first.external_id) == (LinkState.PENDING, "")
     assert first.create_intent != ""
     [made] = live_meetings(zoom)
     assert made.agenda.endswith(f"SessionDesk ref: {first.create_intent}")
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert meeting.id == made.id
     # The marker stays: had this pass died before saving the id, the next would still find it.
@@ -65,11 +65,11 @@ def test_an_intent_whose_create_never_reached_zoom_creates_once(zoom, consultant
     connect(zoom.http, consultant, CARLA)
     fault(zoom, kind="error", status=503, path="/v2/users/*/meetings", methods=["POST"], phase="before")
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     assert live_meetings(zoom) == []
     clear_log(zoom)
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [("GET", "/v2/users/me/meetings", 200), ("POST", "/v2/users/me/meetings", 201)]
     assert link_of(session).external_id == str(meeting.id)
@@ -81,16 +81,16 @@ def test_a_move_that_died_before_deleting_the_old_meeting_finishes_without_a_sec
     connect(zoom.http, consultant, CARLA)
     connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     old = link_of(session).external_id
     fault(zoom, kind="error", status=503, path="/v2/meetings/*", methods=["DELETE"])
     change(session, consultant=consultant2)
-    run_worker()
+    run_worker_until_idle()
     assert len(live_meetings(zoom)) == 2
     assert link_of(session).create_intent == f"move-{link_of(session).pk}-{old}"
     clear_log(zoom)
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert meeting.host_id == zoom.users[DEV]
     assert calls(zoom) == [
@@ -119,13 +119,13 @@ def test_a_worker_killed_after_zoom_answered_leaves_one_meeting_once_its_lease_e
     with monkeypatch.context() as patch:
         patch.setattr(reconciler, "_succeeded", die)
         with pytest.raises(WorkerDied):
-            run_worker()
+            run_worker_until_idle()
     link = link_of(session)
     assert (link.external_id, link.lease_owner != "", len(live_meetings(zoom))) == ("", True, 1)
-    assert run_worker() == 0  # still leased by the dead worker
+    assert run_worker_until_idle() == 0  # still leased by the dead worker
     MeetingLink.objects.filter(pk=link.pk).update(lease_until=timezone.now() - dt.timedelta(seconds=1))
     clear_log(zoom)
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     [meeting] = live_meetings(zoom)
     assert calls(zoom) == [
         ("GET", "/v2/users/me/meetings", 200),
@@ -147,12 +147,12 @@ def test_a_meeting_made_for_the_old_host_by_an_unresolved_create_is_deleted_when
     connect(zoom.http, consultant2, DEV)
     lose_the_create_answer(zoom)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     [lost] = live_meetings(zoom)
     assert lost.host_id == zoom.users[CARLA]
     change(session, consultant=consultant2)
     clear_log(zoom)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert (meeting.host_id, meeting.id != lost.id) == (zoom.users[DEV], True)
     assert calls(zoom) == [
@@ -172,11 +172,11 @@ def test_a_meeting_made_by_an_unresolved_create_is_deleted_when_the_session_is_c
     connect(zoom.http, consultant, CARLA)
     lose_the_create_answer(zoom)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     [lost] = live_meetings(zoom)
     change(session, status=SessionStatus.CANCELLED)
     clear_log(zoom)
-    run_worker()
+    run_worker_until_idle()
     assert live_meetings(zoom) == []
     assert calls(zoom) == [("GET", "/v2/users/me/meetings", 200), ("DELETE", f"/v2/meetings/{lost.id}", 204)]
     link = link_of(session)
@@ -202,12 +202,12 @@ def test_a_cancel_while_the_create_is_in_flight_deletes_the_meeting_next_pass(  
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
     with client.use_transport(CancelDuringCreate(zoom, session)):
-        run_worker()
+        run_worker_pass()
     [made] = live_meetings(zoom)
     link = link_of(session)
     assert (link.state, link.external_id, link.is_dirty) == (LinkState.PENDING, str(made.id), True)
     clear_log(zoom)
-    run_worker()
+    run_worker_until_idle()
     assert live_meetings(zoom) == []
     assert calls(zoom) == [("DELETE", f"/v2/meetings/{made.id}", 204)]
     assert link_of(session).state == LinkState.DELETED
@@ -218,17 +218,17 @@ def test_an_update_whose_answer_was_lost_is_sent_again_even_if_the_session_chang
 ) -> None:
     connect(zoom.http, consultant, CARLA)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     start = session.start
     fault(zoom, kind="timeout", path="/v2/meetings/*", methods=["PATCH"], phase="after")
     change(session, start=start + dt.timedelta(hours=1), end=start + dt.timedelta(hours=2))
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert meeting.start_time == (start + dt.timedelta(hours=1)).timestamp()  # Zoom did it
     change(session, start=start, end=start + dt.timedelta(hours=1))  # back to what was applied
     due_now(session)
     clear_log(zoom)
-    run_worker()
+    run_worker_until_idle()
     assert calls(zoom) == [("PATCH", f"/v2/meetings/{meeting.id}", 204)]
     assert live_meetings(zoom)[0].start_time == start.timestamp()
 
@@ -239,16 +239,16 @@ def test_a_move_that_died_is_undone_when_the_consultant_changes_back(  # type: i
     connect(zoom.http, consultant, CARLA)
     connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     old = link_of(session).external_id
     fault(zoom, kind="error", status=503, path="/v2/meetings/*", methods=["DELETE"])
     change(session, consultant=consultant2)
-    run_worker()
+    run_worker_until_idle()
     [replacement] = [m for m in live_meetings(zoom) if str(m.id) != old]
     change(session, consultant=consultant)
     due_now(session)
     clear_log(zoom)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert str(meeting.id) == old  # the link attendees have stays
     assert calls(zoom) == [
@@ -266,15 +266,15 @@ def test_a_move_that_deleted_the_old_meeting_before_dying_gets_a_new_one_when_th
     connect(zoom.http, consultant, CARLA)
     connect(zoom.http, consultant2, DEV)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     old = link_of(session).external_id
     fault(zoom, kind="timeout", path="/v2/meetings/*", methods=["DELETE"], phase="after")
     change(session, consultant=consultant2)
-    run_worker()
+    run_worker_until_idle()
     [replacement] = live_meetings(zoom)  # the old one is gone, the answer was lost
     change(session, consultant=consultant)
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
     [meeting] = live_meetings(zoom)
     assert (meeting.host_id, str(meeting.id) not in (old, str(replacement.id))) == (zoom.users[CARLA], True)
     link = link_of(session)

@@ -22,15 +22,14 @@ from sessiondesk.scheduling.actions import SessionDraft, schedule_session
 from sessiondesk.scheduling.models import Provider, Session
 from sessiondesk.scheduling.recurrence import Repeat
 from tests.integrations.zoom.meeting_fixtures import (
-    OWNER,
     change,
     due_now,
     link_of,
     live_meetings,
-    run_worker,
     unpaced,  # noqa: F401
 )
 from tests.support.sessions import zoom_session
+from tests.support.worker import OWNER, run_worker_pass, run_worker_until_idle
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
@@ -85,7 +84,7 @@ def test_a_transient_create_failure_is_one_line_with_its_retry_and_remedy_and_th
     connect(zoom.http, consultant, CARLA)
     fault(zoom, path="/v2/users/*/meetings", methods=["POST"], **spec)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     assert lines(worker_log) == [
         (
             "sessiondesk.meetings",
@@ -94,7 +93,7 @@ def test_a_transient_create_failure_is_one_line_with_its_retry_and_remedy_and_th
         )
     ]
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
     assert lines(worker_log)[1:] == [("sessiondesk.meetings", "INFO", f"{prefix(session)}retry 1 succeeded")]
     assert len(live_meetings(zoom)) == 1
     assert_no_secrets(worker_log, session)
@@ -106,7 +105,7 @@ def test_the_json_line_of_a_retry_carries_the_link_and_session_for_filtering(
     connect(zoom.http, consultant, CARLA)
     fault(zoom, kind="error", status=503, path="/v2/users/*/meetings", methods=["POST"])
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     [record] = worker_log.records
     entry = json.loads(JsonFormatter().format(record))
     del entry["time"]
@@ -129,7 +128,7 @@ def test_a_permanent_failure_is_one_line_with_the_remedy_and_no_retry(
     token = connection.tokens.access_token
     assert zoom.http.post("/_emulator/tokens/revoke", json={"token": token}).status_code in (200, 204)
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     assert lines(worker_log) == [
         (
             "sessiondesk.meetings",
@@ -146,10 +145,10 @@ def test_an_answer_lost_after_zoom_created_the_meeting_is_one_retry_line_and_one
     connect(zoom.http, consultant, CARLA)
     fault(zoom, kind="timeout", path="/v2/users/*/meetings", methods=["POST"], phase="after")
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     [made] = live_meetings(zoom)
     due_now(session)
-    run_worker()
+    run_worker_until_idle()
     assert lines(worker_log) == [
         (
             "sessiondesk.meetings",
@@ -186,7 +185,7 @@ def test_a_link_left_by_a_killed_worker_is_one_takeover_line_and_one_adoption_li
     with monkeypatch.context() as patch:
         patch.setattr(reconciler, "_succeeded", die)
         with pytest.raises(WorkerDied):
-            run_worker()
+            run_worker_until_idle()
     [made] = live_meetings(zoom)
     expired = timezone.now().replace(microsecond=0) - dt.timedelta(seconds=1)
     MeetingLink.objects.filter(session=session).update(lease_until=expired)
@@ -219,7 +218,7 @@ def test_a_worker_taking_up_its_own_expired_lease_is_no_takeover(
     MeetingLink.objects.filter(session=session).update(
         lease_owner=OWNER, lease_until=timezone.now() - dt.timedelta(seconds=1)
     )
-    assert run_worker() == 1
+    assert run_worker_until_idle() == 1
     assert lines(worker_log) == []
 
 
@@ -230,10 +229,10 @@ def test_a_meeting_made_for_a_host_the_session_no_longer_has_is_one_deletion_lin
     connect(zoom.http, consultant2, DEV)
     fault(zoom, kind="timeout", path="/v2/users/*/meetings", methods=["POST"], phase="after")
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     [lost] = live_meetings(zoom)
     change(session, consultant=consultant2)
-    run_worker()
+    run_worker_until_idle()
     assert lines(worker_log)[1:] == [
         (
             "sessiondesk.meetings",
@@ -252,7 +251,7 @@ def test_zooms_daily_limit_is_one_line_saying_until_when_the_link_waits(
     connect(zoom.http, consultant, CARLA)
     assert zoom.http.put("/_emulator/ratelimits", json={"daily_meeting_limit": 0}).status_code == 200
     session = zoom_session(consultant, lesson)
-    run_worker()
+    run_worker_until_idle()
     tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
     assert lines(worker_log) == [
         (
@@ -272,7 +271,7 @@ def test_occurrences_beyond_the_horizon_wait_without_a_line(zoom, consultant, le
         consultant=consultant, is_online=True, provider=Provider.ZOOM,
     )  # fmt: skip
     schedule_session(consultant.org, draft, actor=consultant, repeat=Repeat(count=6))
-    assert run_worker() == 6
+    assert run_worker_until_idle() == 6
     states = MeetingLink.objects.order_by("session__start").values_list("state", flat=True)
     assert list(states) == [LinkState.ACTIVE] * 5 + [LinkState.WAITING]
     assert lines(worker_log) == []  # a planned wait, not a failure: DEBUG only
@@ -297,7 +296,7 @@ def test_a_failure_while_the_session_changed_says_the_change_is_tried_at_once(  
     fault(zoom, kind="error", status=503, path="/v2/users/*/meetings", methods=["POST"])
     session = zoom_session(consultant, lesson)
     with client.use_transport(RenameDuringCreate(zoom, session)):
-        run_worker()
+        run_worker_pass()
     assert lines(worker_log) == [
         (
             "sessiondesk.meetings",
