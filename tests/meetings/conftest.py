@@ -11,12 +11,6 @@ from tests.meetings.fakes import RecordingProvider
 from tests.support.sessions import make_session, zoom_session
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
-    """The cast's passwords are hashed per test; the default hasher's cost buys nothing here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def recorder() -> Iterator[RecordingProvider]:
     """Installs a recording provider under the name "zoom" for the duration of a test."""

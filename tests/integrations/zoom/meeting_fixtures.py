@@ -15,7 +15,6 @@ from sessiondesk.scheduling.models import Session
 def unpaced(settings) -> None:  # type: ignore[no-untyped-def]
     """Pacing has its own tests; here it would only slow the suite down."""
     settings.ZOOM_ACCOUNT_CALLS_PER_SECOND = 0
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def change(session: Session, **fields: object) -> None:

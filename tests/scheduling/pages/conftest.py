@@ -19,12 +19,6 @@ DASH = "\N{EN DASH}"  # the pages write time ranges as 16:00–17:00
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings: pytest.FixtureRequest) -> None:
-    # The cast logs in with force_login; hashing their passwords at full strength only costs time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True)
 def frozen_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     return NOW
