@@ -2,23 +2,16 @@ import datetime as dt
 
 from django.utils import timezone
 
-from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
 from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 from tests.meetings.fakes import RecordingProvider
+from tests.support.sessions import change
 from tests.support.worker import run_worker_pass, run_worker_until_idle
 
 
 def _link(session: Session, provider: str = "zoom") -> MeetingLink:
     return MeetingLink.objects.get(session=session, provider=provider)
-
-
-def _edit(session: Session, **fields: object) -> None:
-    for name, value in fields.items():
-        setattr(session, name, value)
-    session.save()
-    desired.session_changed(session)
 
 
 def test_it_creates_the_meeting_and_stores_the_link(
@@ -47,7 +40,7 @@ def test_it_logs_each_call(zoom_session: Session) -> None:
 
 def test_it_makes_no_call_for_a_save_that_changed_nothing(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
     run_worker_until_idle()
-    _edit(zoom_session)
+    change(zoom_session)
     assert run_worker_until_idle() == 1
     assert recorder.calls == [("create", "Algebra lesson")]
     assert (_link(zoom_session).state, _link(zoom_session).applied_version) == ("active", 2)
@@ -55,13 +48,13 @@ def test_it_makes_no_call_for_a_save_that_changed_nothing(zoom_session: Session,
 
 def test_it_turns_several_edits_into_one_update(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
     run_worker_until_idle()
-    _edit(zoom_session, title="Geometry")
-    _edit(
+    change(zoom_session, title="Geometry")
+    change(
         zoom_session,
         start=zoom_session.start + dt.timedelta(hours=1),
         end=zoom_session.end + dt.timedelta(hours=1),
     )
-    _edit(zoom_session, title="Trigonometry")
+    change(zoom_session, title="Trigonometry")
     run_worker_until_idle()
     assert recorder.calls == [("create", "Algebra lesson"), ("update", "Trigonometry")]
     assert recorder.meetings["1000"]["topic"] == "Trigonometry"
@@ -69,15 +62,15 @@ def test_it_turns_several_edits_into_one_update(zoom_session: Session, recorder)
 
 
 def test_it_creates_once_when_edits_arrive_before_the_first_sync(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
-    _edit(zoom_session, title="Geometry")
-    _edit(zoom_session, title="Calculus")
+    change(zoom_session, title="Geometry")
+    change(zoom_session, title="Calculus")
     run_worker_until_idle()
     assert recorder.calls == [("create", "Calculus")]
 
 
 def test_it_deletes_the_meeting_when_the_session_is_cancelled(zoom_session: Session, recorder) -> None:  # type: ignore[no-untyped-def]
     run_worker_until_idle()
-    _edit(zoom_session, status=SessionStatus.CANCELLED)
+    change(zoom_session, status=SessionStatus.CANCELLED)
     run_worker_until_idle()
     link = _link(zoom_session)
     assert recorder.calls == [("create", "Algebra lesson"), ("delete", "1000")]
@@ -88,7 +81,7 @@ def test_it_deletes_the_meeting_when_the_session_is_cancelled(zoom_session: Sess
 def test_it_calls_nobody_when_a_session_is_cancelled_before_its_meeting_was_made(
     zoom_session, recorder
 ) -> None:  # type: ignore[no-untyped-def]
-    _edit(zoom_session, status=SessionStatus.CANCELLED)
+    change(zoom_session, status=SessionStatus.CANCELLED)
     run_worker_until_idle()
     assert recorder.calls == []
     assert _link(zoom_session).state == "deleted"
@@ -98,7 +91,7 @@ def test_it_switching_provider_deletes_the_old_meeting_and_applies_the_new_link(
     zoom_session, recorder
 ) -> None:  # type: ignore[no-untyped-def]
     run_worker_until_idle()
-    _edit(zoom_session, provider=Provider.CUSTOM, custom_meeting_url="https://meet.example.test/x")
+    change(zoom_session, provider=Provider.CUSTOM, custom_meeting_url="https://meet.example.test/x")
     assert run_worker_until_idle() == 2
     assert recorder.calls == [("create", "Algebra lesson"), ("delete", "1000")]
     custom = _link(zoom_session, "custom")
@@ -118,7 +111,7 @@ def test_it_applies_a_custom_link_without_logging_a_call(session: Session) -> No
 
 
 def test_it_blocks_a_custom_session_without_a_link(session: Session) -> None:
-    _edit(session, custom_meeting_url="")
+    change(session, custom_meeting_url="")
     run_worker_until_idle()
     link = _link(session, "custom")
     assert (link.state, link.last_error) == ("blocked", "The session has no meeting link.")
@@ -207,7 +200,7 @@ def test_it_keeps_a_link_pending_when_the_session_changed_during_the_call(zoom_s
     original = recorder.create
 
     def create_and_edit(link, payload):  # type: ignore[no-untyped-def]
-        _edit(Session.objects.get(id=zoom_session.id), title="Renamed meanwhile")
+        change(Session.objects.get(id=zoom_session.id), title="Renamed meanwhile")
         return original(link, payload)
 
     recorder.create = create_and_edit  # type: ignore[method-assign]

@@ -33,3 +33,11 @@ def zoom_session(consultant: Member, session_type: SessionType, **fields: object
     """An online session on Zoom; its meeting link is pending until the worker runs."""
     zoom = {"provider": Provider.ZOOM, "custom_meeting_url": "", "agenda": "Chapter 3: quadratic equations"}
     return make_session(consultant, session_type, **{**zoom, **fields})
+
+
+def change(session: Session, **fields: object) -> None:
+    """Save a session change the way the scheduling actions do: the link's desired version moves with it."""
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.save()
+    desired.session_changed(session)

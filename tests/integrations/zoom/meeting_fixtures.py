@@ -1,12 +1,11 @@
-"""Fixtures of the Zoom meeting tests: helpers to change a session as the scheduling actions do and
-to read what Zoom holds (sessions, connections and the worker are in ``tests.support``)."""
+"""Fixtures of the Zoom meeting tests: pacing off, a backoff wait skipped, and what Zoom holds
+(sessions, connections and the worker are in ``tests.support``)."""
 
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Session
 
@@ -15,14 +14,6 @@ from sessiondesk.scheduling.models import Session
 def unpaced(settings) -> None:  # type: ignore[no-untyped-def]
     """Pacing has its own tests; here it would only slow the suite down."""
     settings.ZOOM_ACCOUNT_CALLS_PER_SECOND = 0
-
-
-def change(session: Session, **fields: object) -> None:
-    """Save a session change the way the scheduling actions do: the link's desired version moves with it."""
-    for name, value in fields.items():
-        setattr(session, name, value)
-    session.save()
-    desired.session_changed(session)
 
 
 def due_now(session: Session) -> None:

@@ -33,8 +33,8 @@ from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
     row,
     synced_fixture,
 )
-from tests.integrations.zoom.meeting_fixtures import calls, change, due_now, link_of, unpaced  # noqa: F401
-from tests.support.sessions import zoom_session
+from tests.integrations.zoom.meeting_fixtures import calls, due_now, link_of, unpaced  # noqa: F401
+from tests.support.sessions import change, zoom_session
 from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 

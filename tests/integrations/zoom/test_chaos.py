@@ -29,8 +29,8 @@ from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.meetings.reconciler import reconcile_due
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus, SessionType
 from tests.integrations.zoom.chaos_audit import Held, Wanted, compare
-from tests.integrations.zoom.meeting_fixtures import change, live_meetings, unpaced  # noqa: F401
-from tests.support.sessions import zoom_session
+from tests.integrations.zoom.meeting_fixtures import live_meetings, unpaced  # noqa: F401
+from tests.support.sessions import change, zoom_session
 from tests.support.zoom import connect
 
 SEEDS = [int(os.environ["CHAOS_SEED"])] if os.environ.get("CHAOS_SEED") else [20261129, 7]

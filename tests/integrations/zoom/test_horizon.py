@@ -21,13 +21,12 @@ from sessiondesk.scheduling.models import Provider, Session
 from sessiondesk.scheduling.recurrence import Repeat
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
-    change,
     clear_log,
     link_of,
     live_meetings,
     unpaced,  # noqa: F401
 )
-from tests.support.sessions import zoom_session
+from tests.support.sessions import change, zoom_session
 from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 

@@ -9,13 +9,12 @@ from sessiondesk.meetings.models import LinkState
 from sessiondesk.scheduling.models import Provider, SessionStatus
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
-    change,
     clear_log,
     link_of,
     live_meetings,
     unpaced,  # noqa: F401
 )
-from tests.support.sessions import zoom_session
+from tests.support.sessions import change, zoom_session
 from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 

@@ -12,14 +12,13 @@ from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import SessionStatus
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
-    change,
     clear_log,
     due_now,
     link_of,
     live_meetings,
     unpaced,  # noqa: F401
 )
-from tests.support.sessions import zoom_session
+from tests.support.sessions import change, zoom_session
 from tests.support.worker import run_worker_pass, run_worker_until_idle
 from tests.support.zoom import connect
 

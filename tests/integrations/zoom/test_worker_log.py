@@ -21,14 +21,8 @@ from sessiondesk.ops.logs import JsonFormatter, PlainFormatter
 from sessiondesk.scheduling.actions import SessionDraft, schedule_session
 from sessiondesk.scheduling.models import Provider, Session
 from sessiondesk.scheduling.recurrence import Repeat
-from tests.integrations.zoom.meeting_fixtures import (
-    change,
-    due_now,
-    link_of,
-    live_meetings,
-    unpaced,  # noqa: F401
-)
-from tests.support.sessions import zoom_session
+from tests.integrations.zoom.meeting_fixtures import due_now, link_of, live_meetings, unpaced  # noqa: F401
+from tests.support.sessions import change, zoom_session
 from tests.support.worker import OWNER, run_worker_pass, run_worker_until_idle
 from tests.support.zoom import connect
 
