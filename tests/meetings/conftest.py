@@ -1,23 +1,13 @@
 """Fixtures of the meeting tests: a recording provider in Zoom's place, and sessions on it."""
 
-from collections.abc import Iterator
-
 import pytest
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.meetings import providers
 from sessiondesk.scheduling.models import Client, Session, SessionType
-from tests.meetings.fakes import RecordingProvider
+from tests.meetings.fakes import RecordingProvider, recorder_fixture
 from tests.support.sessions import make_session, zoom_session
 
-
-@pytest.fixture
-def recorder() -> Iterator[RecordingProvider]:
-    """Installs a recording provider under the name "zoom" for the duration of a test."""
-    provider = RecordingProvider()
-    providers.register("zoom", provider)
-    yield provider
-    providers.unregister("zoom")
+__all__ = ["recorder_fixture"]
 
 
 @pytest.fixture(name="zoom_session")

@@ -1,9 +1,14 @@
-"""A meeting provider for tests: records every call and fails on request."""
+"""A meeting provider for tests: records every call and fails on request; the ``recorder`` fixture
+installs one under the name "zoom" for the duration of a test."""
 
 import itertools
 import threading
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
+from sessiondesk.meetings import providers
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
 from sessiondesk.scheduling.models import Session
@@ -59,3 +64,11 @@ class RecordingProvider(MeetingProvider):
             if meeting["intent"] == link.create_intent:
                 return Meeting(external_id=meeting_id)
         return None
+
+
+@pytest.fixture(name="recorder")
+def recorder_fixture() -> Iterator[RecordingProvider]:
+    provider = RecordingProvider()
+    providers.register("zoom", provider)
+    yield provider
+    providers.unregister("zoom")

@@ -7,13 +7,11 @@ through its REST API with the connection's token, as the provider would."""
 import copy
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 from django.test import Client as HttpClient
 
 from sessiondesk.integrations.zoom.connection import tokens
@@ -41,15 +39,6 @@ def deliver(body: dict[str, Any]) -> WebhookEvent | None:
     if row is not None:
         row.refresh_from_db()
     return row
-
-
-@pytest.fixture(name="recorder")
-def recorder_fixture() -> Iterator[RecordingProvider]:
-    provider = RecordingProvider()
-    provider.label = "Zoom"
-    providers.register("zoom", provider)
-    yield provider
-    providers.unregister("zoom")
 
 
 def holding(session: Session, meeting_id: Any, join_url: str = "") -> MeetingLink:

@@ -11,13 +11,12 @@ from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.actions import session_event
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.scheduling.models import Client, SessionStatus, SessionType
-from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
+from tests.integrations.zoom.meeting_event_fixtures import (
     deliver,
     holding,
-    recorder_fixture,
     sample,
 )
-from tests.meetings.fakes import RecordingProvider
+from tests.meetings.fakes import RecordingProvider, recorder_fixture  # noqa: F401
 from tests.support.sessions import zoom_session
 from tests.support.worker import run_worker_until_idle
 

@@ -11,14 +11,13 @@ from sessiondesk.integrations.zoom.models import WebhookEvent, ZoomConnection
 from sessiondesk.integrations.zoom.webhooks import receive
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import SessionType
-from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
+from tests.integrations.zoom.meeting_event_fixtures import (
     emulator_meeting,
     holding,
-    recorder_fixture,
     to_sessiondesk,
 )
 from tests.integrations.zoom.token_fixtures import carla_zoom_fixture, emu_fixture, token_emulator_fixture  # noqa: F401
-from tests.meetings.fakes import RecordingProvider
+from tests.meetings.fakes import RecordingProvider, recorder_fixture  # noqa: F401
 from tests.support.sessions import zoom_session
 from tests.support.worker import run_worker_until_idle
 from zoom_emulator.app import EmulatorApp

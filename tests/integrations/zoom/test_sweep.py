@@ -13,12 +13,12 @@ from sessiondesk.integrations.zoom.meetings import sweep
 from sessiondesk.integrations.zoom.models import ConnectionStatus, SweepCursor, ZoomConnection
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling.models import Session, SessionStatus, SessionType
-from tests.integrations.zoom.meeting_event_fixtures import (  # noqa: F401
+from tests.integrations.zoom.meeting_event_fixtures import (
     emulator_meeting,
     holding,
-    recorder_fixture,
 )
 from tests.integrations.zoom.token_fixtures import carla_zoom_fixture, emu_fixture, token_emulator_fixture  # noqa: F401
+from tests.meetings.fakes import recorder_fixture  # noqa: F401
 from tests.support.sessions import zoom_session
 
 
