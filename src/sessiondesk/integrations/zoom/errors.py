@@ -84,6 +84,15 @@ OAUTH_ERRORS: dict[str, _Rule] = {
 }
 
 
+def quoted(message: str) -> str:
+    """Zoom's own words as a quoted sentence of their own, so what SessionDesk says next reads apart
+    from them: Zoom's messages often end without a period ("You can not disassociate an Admin user")."""
+    words = message.strip()
+    if words and words[-1] not in ".!?…":
+        words += "."
+    return f"“{words}”"
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     raw = response.headers.get("Retry-After", "")
     try:

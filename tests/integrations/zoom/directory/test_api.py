@@ -109,6 +109,21 @@ def test_already_exists_is_a_409_pointing_to_adopt(
     assert (adopted.status_code, adopted.json()["groups"]) == (200, ["Tutors"])
 
 
+def test_zoom_s_refusal_is_its_own_sentence_before_the_remedy(
+    emu: httpx.Client, synced: ZoomConnection, owner: Member
+) -> None:
+    response = api_as(owner).post(f"/zoom/users/{row('adam@acme.test').pk}/offboard", {})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Zoom refused: “You can not disassociate an Admin user.” Zoom does not let an admin be "
+        "disassociated: change their role to Member first, or choose Delete.",
+        "field": None,
+    }
+    assert calls(emu) == [("DELETE", "/v2/users/zu-adam", 400)]
+    assert DirectoryUser.objects.filter(email="adam@acme.test").exists()
+
+
 @pytest.mark.parametrize(
     ("path", "body"),
     [

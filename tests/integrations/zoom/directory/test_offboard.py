@@ -100,8 +100,8 @@ def test_zoom_refusing_to_disassociate_an_admin_is_shown_with_its_remedy(
         offboard.offboard(owner, row("adam@acme.test"))
 
     assert raised.value.text == (
-        "Zoom refused: You can not disassociate an Admin user Zoom does not let an admin be disassociated: "
-        "change their role to Member first, or choose Delete."
+        "Zoom refused: “You can not disassociate an Admin user.” Zoom does not let an admin be "
+        "disassociated: change their role to Member first, or choose Delete."
     )
     assert DirectoryUser.objects.filter(email="adam@acme.test").exists()
     failed = AuditEntry.objects.get(action="zoom_directory.offboard_failed")

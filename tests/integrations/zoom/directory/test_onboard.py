@@ -70,7 +70,7 @@ def test_an_email_zoom_already_has_offers_to_adopt_and_link_it(
 
     assert raised.value.code == "1005"
     assert raised.value.text == (
-        'Zoom refused: Email "carla@acme.test" has already been used. That email already has a Zoom user '
+        'Zoom refused: “Email "carla@acme.test" has already been used.” That email already has a Zoom user '
         "in this account: adopt it and link it instead."
     )
     assert not DirectoryUser.objects.filter(email="carla@acme.test").exists()

@@ -189,6 +189,26 @@ def test_role_group_link_and_offboard_from_the_pages(
     assert zoom_user(dir_emulator, "dev@acme.test") is None
 
 
+ADMIN_REFUSED = (
+    "Zoom refused: “You can not disassociate an Admin user.” Zoom does not let an admin be "
+    "disassociated: change their role to Member first, or choose Delete."
+)
+
+
+def test_zoom_s_refusal_is_shown_as_its_own_sentence_before_the_remedy(
+    client: HttpClient, emu: httpx.Client, synced: ZoomConnection, owner: Member
+) -> None:
+    login(client, owner)
+    adam = row("adam@acme.test")
+
+    response = client.post(f"{PAGE}{adam.pk}/offboard/", {"action": "disassociate"})
+
+    assert response.status_code == 400
+    assert f'<li class="msg msg-error">{ADMIN_REFUSED}</li>' in text(response)
+    assert calls(emu) == [("DELETE", "/v2/users/zu-adam", 400)]
+    assert DirectoryUser.objects.filter(email="adam@acme.test").exists()
+
+
 def test_unknown_roles_and_groups_are_refused(
     client: HttpClient, emu: httpx.Client, synced: ZoomConnection, owner: Member, outsider: Member
 ) -> None:

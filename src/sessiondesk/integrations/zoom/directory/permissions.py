@@ -9,7 +9,7 @@ from django.db import transaction
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.integrations.zoom.connection import scopes
-from sessiondesk.integrations.zoom.errors import ZoomError
+from sessiondesk.integrations.zoom.errors import ZoomError, quoted
 from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, ConnectionStatus, ZoomConnection
 
 READ_ONLY = (
@@ -54,7 +54,7 @@ class ZoomRefused(Exception):
 
     @property
     def text(self) -> str:
-        return f"Zoom refused: {self.message}" + (f" {self.remedy}" if self.remedy else "")
+        return f"Zoom refused: {quoted(self.message)}" + (f" {self.remedy}" if self.remedy else "")
 
 
 def connection_of(org: Organization) -> ZoomConnection | None:
