@@ -84,6 +84,20 @@ def test_the_banner_shows_on_every_page_for_the_person(
         assert REMEDY in page.content.decode()
 
 
+def test_the_settings_card_shows_zoom_s_words_apart_from_the_remedy(
+    client: HttpClient, emu: httpx.Client, carla_zoom: ZoomConnection
+) -> None:
+    break_it(emu, carla_zoom)
+    with pytest.raises(tokens.NotConnected):
+        tokens.access_token(carla_zoom)
+    login(client, carla_zoom.member)
+
+    page = client.get("/settings/").content.decode()
+
+    assert "<p>Zoom refused to renew the connection: Invalid Token!</p>" in page
+    assert f"<p><strong>What to do:</strong> {REMEDY}</p>" in page
+
+
 def test_the_banner_is_not_shown_to_others_or_while_healthy(
     client: HttpClient, emu: httpx.Client, carla_zoom: ZoomConnection, consultant2: Member
 ) -> None:
