@@ -109,6 +109,26 @@ def test_already_exists_is_a_409_pointing_to_adopt(
     assert (adopted.status_code, adopted.json()["groups"]) == (200, ["Tutors"])
 
 
+def test_someone_already_in_the_account_is_a_409_without_a_zoom_call(
+    emu: httpx.Client, synced: ZoomConnection, admin: Member, consultant: Member
+) -> None:
+    DirectoryUser.objects.filter(email="carla@acme.test").update(member=consultant)
+    api = api_as(admin)
+    detail = (
+        "carla@acme.test is already in the organisation's Zoom account and linked to Carla Consultant: "
+        "there is nothing to onboard or adopt."
+    )
+
+    onboarded = api.post("/zoom/users/", {"email": "carla@acme.test", "first_name": "C", "last_name": "C"})
+    adopted = api.post("/zoom/users/adopt", {"email": "carla@acme.test"})
+
+    assert (onboarded.status_code, onboarded.json()) == (409, {"detail": detail, "field": None})
+    assert (adopted.status_code, adopted.json()) == (409, {"detail": detail, "field": None})
+    assert calls(emu) == []
+    assert DirectoryUser.objects.count() == 6
+    assert row("carla@acme.test").member == consultant
+
+
 def test_zoom_s_refusal_is_its_own_sentence_before_the_remedy(
     emu: httpx.Client, synced: ZoomConnection, owner: Member
 ) -> None:

@@ -85,6 +85,44 @@ def test_an_email_zoom_already_has_offers_to_adopt_and_link_it(
     assert AuditEntry.objects.get(action="zoom_directory.adopted").detail["zoom_user_id"] == "zu-carla"
 
 
+CARLA_LINKED = (
+    "carla@acme.test is already in the organisation's Zoom account and linked to Carla Consultant: "
+    "there is nothing to onboard or adopt."
+)
+
+
+def test_an_email_already_in_the_account_and_linked_is_neither_created_nor_adopted(
+    emu: httpx.Client, synced: ZoomConnection, admin: Member, consultant: Member
+) -> None:
+    DirectoryUser.objects.filter(email="carla@acme.test").update(member=consultant)
+
+    with pytest.raises(onboard.AlreadyInAccount) as onboarding:
+        onboard.onboard(admin, "Carla@Acme.test", "Carla", "Again", 1)
+    with pytest.raises(onboard.AlreadyInAccount) as adopting:
+        onboard.adopt(admin, "carla@acme.test", admin)
+
+    assert (onboarding.value.message, adopting.value.message) == (CARLA_LINKED, CARLA_LINKED)
+    assert calls(emu) == []
+    assert row("carla@acme.test").member == consultant
+    assert DirectoryUser.objects.count() == 6
+    assert not AuditEntry.objects.filter(action__startswith="zoom_directory.").exists()
+
+
+def test_an_email_already_in_the_account_but_unlinked_points_to_linking_it(
+    emu: httpx.Client, synced: ZoomConnection, admin: Member, consultant: Member
+) -> None:
+    with pytest.raises(onboard.AlreadyInAccount) as raised:
+        onboard.onboard(admin, "dev@acme.test", "Dev", "Again", 1, consultant)
+
+    assert raised.value.message == (
+        "dev@acme.test is already in the organisation's Zoom account, linked to no member: link it on its "
+        "page instead."
+    )
+    assert calls(emu) == []
+    assert row("dev@acme.test").member is None
+    assert not AuditEntry.objects.filter(action__startswith="zoom_directory.").exists()
+
+
 def test_it_requires_an_admin(emu: httpx.Client, synced: ZoomConnection, consultant: Member) -> None:
     with pytest.raises(DirectoryRefused, match="Only owners and admins"):
         onboard.onboard(consultant, "nia@acme.test", "Nia", "New", 1)

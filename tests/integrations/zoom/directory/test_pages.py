@@ -152,6 +152,31 @@ def test_onboarding_from_the_page_and_adopting_an_existing_user(
     assert row("dev@acme.test").member == consultant
 
 
+def test_onboarding_someone_already_in_the_account_says_so_and_offers_no_adoption(
+    client: HttpClient, emu: httpx.Client, synced: ZoomConnection, owner: Member, consultant: Member
+) -> None:
+    DirectoryUser.objects.filter(email="carla@acme.test").update(member=consultant)
+    login(client, owner)
+    form = {"email": "carla@acme.test", "first_name": "Carla", "last_name": "C", "user_type": "2"}
+
+    response = client.post(PAGE + "onboard/", form)
+
+    page = text(response)
+    assert response.status_code == 409
+    assert (
+        '<li class="msg msg-info">carla@acme.test is already in the organisation\'s Zoom account and linked '
+        "to Carla Consultant: there is nothing to onboard or adopt.</li>"
+    ) in page
+    assert 'id="adopt"' not in page
+    assert "Adopt and link" not in page
+    adopting = client.post(PAGE + "adopt/", {"email": "carla@acme.test", "member": owner.pk})
+    assert adopting.status_code == 409
+    assert "linked to Carla Consultant: there is nothing to onboard or adopt." in text(adopting)
+    assert calls(emu) == []
+    assert DirectoryUser.objects.count() == 6
+    assert row("carla@acme.test").member == consultant
+
+
 def test_bad_onboarding_input_is_refused_without_calling_zoom(
     client: HttpClient, emu: httpx.Client, synced: ZoomConnection, owner: Member
 ) -> None:

@@ -124,6 +124,8 @@ def _member(me: Member, pk: int | None) -> Member | None:
 def _run(action: Any) -> Any:
     try:
         return action()
+    except onboard.AlreadyInAccount as already:
+        raise HttpError(409, already.message) from None
     except onboard.AlreadyExists as exists:
         raise HttpError(409, f"{exists.text} Use POST /api/v1/zoom/users/adopt.") from None
     except DirectoryRefused as refused:

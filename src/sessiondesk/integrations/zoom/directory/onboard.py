@@ -1,5 +1,6 @@
 """Onboarding: Zoom creates the user and emails the invitation; the row is pending until they accept.
-An email Zoom already knows (1005) can be adopted instead: the existing Zoom user is copied and linked."""
+An email Zoom already knows (1005) can be adopted instead: the existing Zoom user is copied and linked.
+An email already in the directory is neither created nor adopted again: nothing is sent to Zoom."""
 
 from typing import Any
 
@@ -19,17 +20,38 @@ class AlreadyExists(permissions.ZoomRefused):
     """Zoom already has a user with this email: the page offers to adopt and link it."""
 
 
+class AlreadyInAccount(permissions.DirectoryRefused):
+    """The email is already a Zoom user of the account SessionDesk knows: nothing to create or adopt."""
+
+
+def _already_in(actor: Member, email: str) -> None:
+    user = DirectoryUser.objects.filter(org=actor.org, email=email).select_related("member").first()
+    if user is None:
+        return
+    if user.member is not None:
+        raise AlreadyInAccount(
+            f"{email} is already in the organisation's Zoom account and linked to {user.member.name}: "
+            "there is nothing to onboard or adopt."
+        )
+    raise AlreadyInAccount(
+        f"{email} is already in the organisation's Zoom account, linked to no member: link it on its "
+        "page instead."
+    )
+
+
 def onboard(
     actor: Member, email: str, first_name: str, last_name: str, user_type: int, member: Member | None = None
 ) -> DirectoryUser:
     connection = permissions.writable(actor)
     email = email.strip().lower()
+    _already_in(actor, email)
     detail: dict[str, Any] = {"email": email, "account_type": user_type}
     try:
         with permissions.zoom_call(actor, "onboard", **detail):
             zoom_id = client.create_user(calls.ZoomCall(connection), email, first_name, last_name, user_type)
     except permissions.ZoomRefused as refused:
         if refused.code == ALREADY_EXISTS:
+            _already_in(actor, email)  # a sync added it while Zoom was asked
             raise AlreadyExists(refused.error) from None
         raise
     row = ZoomUserRow(zoom_id, email, first_name, last_name, user_type, "2", UserStatus.PENDING, ())
@@ -48,6 +70,7 @@ def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryU
     """Take over the Zoom user that already has ``email`` (e.g. made in Zoom by hand) and link it."""
     connection = permissions.writable(actor)
     email = email.strip().lower()
+    _already_in(actor, email)
     with permissions.zoom_call(actor, "adopt", email=email):
         row = client.get_user(calls.ZoomCall(connection), email)
     with transaction.atomic():

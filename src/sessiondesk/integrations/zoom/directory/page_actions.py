@@ -66,6 +66,9 @@ def onboard_user(request: HttpRequest) -> HttpResponse:
         user = onboard.onboard(
             me, data["email"], data["first_name"], data["last_name"], data["user_type"], data["member"]
         )
+    except onboard.AlreadyInAccount as already:
+        messages.info(request, already.message)
+        return users_page(request, status=409, onboard_form=form)
     except onboard.AlreadyExists as exists:
         messages.warning(request, exists.text)
         adopt = AdoptForm(org_id=me.org_id, initial={"email": data["email"], "member": data["member"]})
@@ -83,7 +86,11 @@ def adopt_user(request: HttpRequest) -> HttpResponse:
     form = AdoptForm(request.POST, org_id=me.org_id)
     if not form.is_valid():
         return users_page(request, status=400, adopt_form=form)
-    user = onboard.adopt(me, form.cleaned_data["email"], form.cleaned_data["member"])
+    try:
+        user = onboard.adopt(me, form.cleaned_data["email"], form.cleaned_data["member"])
+    except onboard.AlreadyInAccount as already:
+        messages.info(request, already.message)
+        return users_page(request, status=409)
     linked = f" and linked to {user.member.name}" if user.member else ""
     messages.success(request, f"The existing Zoom user {user.email} was adopted{linked}.")
     return redirect("zoom_directory_users")
