@@ -1,11 +1,20 @@
 import datetime as dt
+import re
 
 import pytest
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.accounts.views.audit_log import PAGE_SIZE
+from sessiondesk.integrations.zoom.models import ZoomConnection
+from sessiondesk.scheduling.actions import SessionChanges, update_session
 from tests.conftest import login
+from tests.support.sessions import make_session
+
+
+def sentences(html: str) -> list[str]:
+    """The entries' sentences, oldest first."""
+    return re.findall(r'<p class="audit-sentence">(.*?)</p>', html)[::-1]
 
 
 def test_it_requires_login(client, db):
@@ -36,11 +45,53 @@ def test_it_shows_who_did_what_in_the_viewers_time_zone(client, admin, consultan
     content = response.content.decode()
     assert "When (America/New_York)" in content
     assert "Wed 1 Jul 2026, 11:30:00" in content
-    assert "Adam Admin" in content
-    assert "member.role_changed" in content
-    assert "Carla Consultant" in content
-    assert "consultant → staff" not in content  # a dict detail shows key by key
-    assert "from:</span> consultant" in content
+    assert sentences(content) == ["Adam Admin changed Carla Consultant&#x27;s role from consultant to staff."]
+    assert "<dt>From</dt><dd>consultant</dd><dt>To</dt><dd>staff</dd>" in content
+    assert "<dt>Recorded as</dt><dd><code>member.role_changed</code> · Carla Consultant" in content
+
+
+def test_it_writes_each_entry_as_a_sentence(client, owner, admin, consultant, lesson):
+    AuditEntry.objects.all().delete()
+    session = make_session(consultant, lesson, title="Lesson")
+    session = update_session(session, SessionChanges(title="Algebra"), actor=consultant)
+    audit.record(owner.org, owner, "zoom.connected", owner, kind="organization", admin_mode="read_write")
+    audit.record(owner.org, consultant, "zoom.connected", consultant, kind="personal", admin_mode="")
+    renamed = {"name": ["Acme", "Acme Tutors"], "timezone": ["America/New_York", "Europe/Paris"]}
+    audit.record(owner.org, owner, "organization.updated", owner.org, **renamed)
+    audit.record(owner.org, admin, "member.deactivated", consultant, sessions_flagged=2)
+    audit.record(owner.org, consultant, "session.rescheduled", session, start="2026-07-01T15:30:00+00:00")
+    connection = ZoomConnection.objects.create(
+        org=owner.org, member=consultant, kind="personal", zoom_user_id="zu-carla", zoom_email="c@zoom.test"
+    )
+    audit.record(owner.org, None, "zoom.needs_reconnect", connection, error="Invalid Token!")
+    audit.record(owner.org, admin, "backup.exported", None, files=["a.json", "b.json"], note="")
+    login(client, admin)
+
+    html = client.get("/audit/").content.decode()
+
+    assert sentences(html) == [
+        "Carla Consultant renamed the session “Algebra”.",
+        "Olivia Owner connected the organisation&#x27;s Zoom account, with read/write access to its Zoom users.",
+        "Carla Consultant connected their own Zoom account.",
+        "Olivia Owner changed the organisation&#x27;s name to “Acme Tutors” and time zone to Europe/Paris.",
+        "Adam Admin deactivated Carla Consultant; 2 upcoming sessions need another host.",
+        "Carla Consultant moved the session “Algebra” to Wed 1 Jul 2026, 11:30.",
+        "A Zoom connection stopped working and needs to be connected again.",
+        "Adam Admin: exported (Backups).",
+    ]
+    assert "<dt>Fields</dt><dd>title</dd><dt>Scope</dt><dd>this</dd>" in html
+    assert (
+        "<dt>Name</dt><dd>Acme → Acme Tutors</dd><dt>Time zone</dt><dd>America/New_York → Europe/Paris</dd>"
+        in html
+    )
+    assert "<dt>Files</dt><dd>a.json, b.json</dd>" in html
+    assert "<dt>Error</dt><dd>Invalid Token!</dd>" in html
+    assert html.count("<dt>Admin mode</dt>") == 1  # the personal connection's empty one is left out
+    assert "<dt>Admin mode</dt><dd>read_write</dd>" in html
+    table = html.split("<table", 1)[1].split("</table>", 1)[0]
+    for internal in ("[&#x27;", "zoomconnection", "<dt>Note</dt>", "<span"):
+        assert internal not in table, internal
+    assert html.count('<details class="small">') == 8
 
 
 def test_it_filters_by_action_and_member(client, owner, admin, consultant):
@@ -52,6 +103,10 @@ def test_it_filters_by_action_and_member(client, owner, admin, consultant):
     by_member = client.get("/audit/", {"member": owner.pk})
 
     assert [e.action for e in by_action.context["page"].object_list] == ["member.deactivated"]
+    assert (
+        '<option value="member.deactivated" selected>Members: deactivated</option>'
+        in by_action.content.decode()
+    )
     assert [e.action for e in by_member.context["page"].object_list] == [
         "member.reactivated",
         "organization.created",

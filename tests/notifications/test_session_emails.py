@@ -8,10 +8,17 @@ from icalendar import Calendar
 
 from sessiondesk.notifications import actions, sender
 from sessiondesk.notifications.models import EmailState, OutboundEmail
-from sessiondesk.scheduling.actions import SessionChanges, cancel_session, reschedule_session, update_session
-from sessiondesk.scheduling.models import Client, Provider
+from sessiondesk.scheduling.actions import (
+    SessionChanges,
+    book_public,
+    cancel_session,
+    reschedule_session,
+    update_session,
+)
+from sessiondesk.scheduling.models import CalendarKind, Client, Provider
 from sessiondesk.scheduling.recurrence import Repeat
 from tests.notifications.helpers import START, book
+from tests.scheduling.public_support import at, day_in, make_calendar
 from tests.support.worker import run_worker_until_idle
 
 
@@ -41,6 +48,30 @@ def test_co_hosts_are_told_in_their_own_time_zone(consultant, consultant2, stude
     assert run_worker_until_idle("emails") == 3
     (dev,) = sent_to("dev@acme.test")
     assert dev.subject == "Confirmed: Lesson with Stu Student on Tue 3 Dec, 9:00 PM (GMT)"
+
+
+def test_a_collective_booking_names_every_host_to_the_client(org, lesson, consultant, consultant2, admin):
+    calendar = make_calendar(
+        org, lesson, [consultant, consultant2, admin], slug="team", kind=CalendarKind.COLLECTIVE
+    )
+    start = at(day_in(3), 10)  # 10:00 in New York, 15:00 in London: within everyone's hours
+    session = book_public(
+        calendar, start=start, name="Nora Newcomer", email="nora@example.test", timezone_name="UTC"
+    )
+    assert run_worker_until_idle("emails") == 4
+    (email,) = sent_to("nora@example.test")
+    when = f"{start:%a} {start.day} {start:%b}, {start.hour - 12}:00 PM (UTC)"
+    hosts = "Carla Consultant, Dev Consultant and Adam Admin"
+    assert email.subject == f"Confirmed: Lesson with {hosts} on {when}"
+    assert f"Your Lesson with {hosts} is confirmed." in email.body
+    assert f"\nWith:  {hosts}\n" in email.body
+    html = email.alternatives[0].content
+    assert f'<td style="padding:4px 0;">{hosts}</td>' in html
+    (event,) = invite_events(email)
+    assert str(event["DESCRIPTION"]).splitlines()[0] == f"Lesson with {hosts}"
+    (carla,) = sent_to("carla@acme.test")
+    assert "Nora Newcomer booked a Lesson with you." in carla.body
+    assert list(session.co_hosts.order_by("pk")) == [consultant2, admin]
 
 
 def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student, lesson):

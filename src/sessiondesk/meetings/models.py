@@ -10,7 +10,15 @@ class LinkState(models.TextChoices):
     ACTIVE = "active", "Active"  # a meeting exists and matches the session
     DELETED = "deleted", "Deleted"  # the session needs no meeting and none exists
     BLOCKED = "blocked", "Blocked"  # a permanent failure; waits for a person (see remedy)
-    WAITING = "waiting", "Waiting"  # a limit (e.g. Zoom's daily limit) defers the work
+    WAITING = "waiting", "Waiting"  # not yet: see MeetingLink.waiting_for
+
+
+class WaitReason(models.TextChoices):
+    """Why a waiting link waits: a limit (e.g. Zoom's daily limit) or the planned creation date of a
+    later occurrence of a series (``meetings.horizon``), which is no failure."""
+
+    LIMIT = "limit", "A limit"
+    HORIZON = "horizon", "Its creation date"
 
 
 class MeetingLink(models.Model):
@@ -50,6 +58,8 @@ class MeetingLink(models.Model):
     remedy = models.TextField(blank=True)
     # Blocked only until the host's account is connected (see ProviderError.awaits_connection).
     awaits_connection = models.BooleanField(default=False)
+    # Why the link waits; read only while the state is WAITING.
+    waiting_for = models.CharField(max_length=20, choices=WaitReason.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from sessiondesk.meetings import attempts, claims, horizon, logbook, providers
 from sessiondesk.meetings.backoff import retry_delay
 from sessiondesk.meetings.desired import wanted_provider
-from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError
 from sessiondesk.notifications import actions as notify
 from sessiondesk.worker.failures import DATABASE_GONE
@@ -166,7 +166,14 @@ def _call(link: MeetingLink, provider: MeetingProvider, operation: str, fn: Any,
 
 
 def _succeeded(link: MeetingLink, version: int, owner: str, fields: dict[str, Any]) -> None:
-    done = {"attempts": 0, "last_error": "", "remedy": "", "awaits_connection": False, **fields}
+    done = {
+        "attempts": 0,
+        "last_error": "",
+        "remedy": "",
+        "awaits_connection": False,
+        "waiting_for": "",
+        **fields,
+    }
     applied = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
         applied_version=version, lease_until=None, lease_owner="", **done
     )
@@ -196,7 +203,12 @@ def _failed(
 ) -> None:
     now = now or timezone.now()
     remedy = error.remedy or ("" if error.permanent else "SessionDesk will retry automatically.")
-    base = {"last_error": error.message, "remedy": remedy, "awaits_connection": error.awaits_connection}
+    base = {
+        "last_error": error.message,
+        "remedy": remedy,
+        "awaits_connection": error.awaits_connection,
+        "waiting_for": _wait_reason(error),
+    }
     if error.permanent:
         blocked = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
             state=LinkState.BLOCKED, lease_until=None, lease_owner="", **base
@@ -226,6 +238,12 @@ def _failed(
         logbook.superseded(link, error)
     else:
         logbook.lease_lost(link, "the failure")
+
+
+def _wait_reason(error: ProviderError) -> str:
+    if not error.waiting:
+        return ""
+    return WaitReason.HORIZON if isinstance(error, horizon.NotYet) else WaitReason.LIMIT
 
 
 def _meeting_fields(meeting: Meeting) -> dict[str, Any]:

@@ -80,15 +80,29 @@ def link_expected(sessions: list[Session]) -> bool:
     return False
 
 
+def _hosts(session: Session) -> list[Member]:
+    """The consultant, then the co-hosts (the other members of a collective calendar) in the order
+    the booking page names them."""
+    return [session.consultant, *sorted(session.co_hosts.all(), key=lambda m: m.pk)]
+
+
+def hosts_phrase(session: Session) -> str:
+    """Every host of the session: "Carla", "Carla and Dev", "Carla, Olivia and Dev"."""
+    return _and([m.name for m in _hosts(session)])
+
+
+def _and(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _other_party(session: Session, recipient: Client | Member) -> str:
-    """Who the recipient meets: the consultant for a client, the clients for a host; for a host of a
+    """Who the recipient meets: every host for a client, the clients for a host; for a host of a
     session without clients, the other hosts, and nobody ("") when there are none."""
     if isinstance(recipient, Client):
-        return session.consultant.name
+        return hosts_phrase(session)
     names = [c.name for c in session.clients.all()]
     if not names:
-        hosts = [session.consultant, *session.co_hosts.all()]
-        names = [m.name for m in hosts if m.pk != recipient.pk]
+        return _and([m.name for m in _hosts(session) if m.pk != recipient.pk])
     return ", ".join(names)
 
 
@@ -123,8 +137,8 @@ class Rendered:
 def render(session: Session, kind: str, recipient: Client | Member, context: dict) -> Rendered:
     """Render for ``recipient``; a series' "booked" email covers its scheduled occurrences."""
     tz_name = recipient.timezone
-    # The attendees are read for the headline, the subject and the "With" line: once.
-    prefetch_related_objects([session], "clients")
+    # The attendees and hosts are read for the headline, the subject and the "With" line: once.
+    prefetch_related_objects([session], "clients", "co_hosts__user")
     occurrences = _occurrences(session) if kind == "booked" and session.series_id else []
     urls = join_urls(occurrences or [session])
     url = urls[session.pk]

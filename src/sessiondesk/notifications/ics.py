@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from sessiondesk.notifications.content import hosts_phrase
 from sessiondesk.scheduling.models import Session
 
 PRODID = "-//SessionDesk//Sessions//EN"
@@ -85,7 +86,7 @@ def _event(
 
 
 def _description(session: Session, join_url: str, manage_url: str) -> str:
-    lines = [f"{session.title} with {session.consultant.name}"]
+    lines = [f"{session.title} with {hosts_phrase(session)}"]
     if session.agenda:
         lines += ["", session.agenda]
     if join_url:

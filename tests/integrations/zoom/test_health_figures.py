@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.models import ConnectionKind, HostDailyLedger, ZoomConnection
-from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
+from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling.models import Session, SessionStatus, SessionType
 from tests.conftest import login
 
@@ -111,6 +111,84 @@ def test_it_lists_recent_failures_with_their_remedies(page, consultant, outsider
     assert "3 attempts" in html
     assert f'href="/sessions/{blocked.pk}/"' in html
     assert "Healed" not in html and "Rival lesson" not in html
+
+
+def at_noon_utc(days_ahead: int) -> dt.datetime:
+    day = timezone.now().astimezone(dt.UTC).date() + dt.timedelta(days=days_ahead)
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def waiting_for_its_creation_date(member: Member, opens: dt.datetime) -> MeetingLink:
+    """A later occurrence of a series, its meeting created 30 days before it starts (meetings.horizon)."""
+    local = opens.astimezone(NEW_YORK)
+    return a_link(
+        a_session(member, opens + dt.timedelta(days=30), title="Weekly algebra"),
+        LinkState.WAITING,
+        waiting_for=WaitReason.HORIZON,
+        next_attempt_at=opens,
+        last_error="The meeting of this occurrence is created 30 days before it starts, "
+        f"on {local:%a} {local.day} {local:%b %Y}.",
+        remedy="Nothing to do: SessionDesk creates it by itself.",
+    )
+
+
+def on(when: dt.datetime) -> str:
+    local = when.astimezone(NEW_YORK)  # the viewer's time zone (Adam Admin's)
+    return f"{local:%a} {local.day} {local:%b %Y}"
+
+
+def test_occurrences_waiting_for_their_creation_date_are_scheduled_not_failed(
+    page, consultant, outsider
+) -> None:
+    now = timezone.now()
+    a_link(
+        a_session(consultant, now + dt.timedelta(days=1), title="Over the limit"),
+        LinkState.WAITING,
+        waiting_for=WaitReason.LIMIT,
+        next_attempt_at=now + dt.timedelta(hours=3),
+        last_error="Zoom daily limit reached, continues at 00:00 UTC",
+        remedy="Nothing to do: SessionDesk carries on by itself when Zoom's day starts again.",
+    )
+    first, second = at_noon_utc(3), at_noon_utc(10)
+    for opens in (first, first, second):
+        waiting_for_its_creation_date(consultant, opens)
+    waiting_for_its_creation_date(outsider, first)
+
+    html = page()
+
+    for figure in [
+        stat(1, "in the backlog"),
+        stat(1, "waiting for a limit"),
+        stat(0, "due now"),
+        stat(0, "retrying later"),
+        stat(0, "blocked"),
+    ]:
+        assert figure in html, figure
+    assert html.count("will be created on") == 2
+    assert f"<li>2 meetings will be created on {on(first)}.</li>" in html
+    assert f"<li>1 meeting will be created on {on(second)}.</li>" in html
+    assert html.count('<tr class="failure-row">') == 1
+    assert "Zoom daily limit reached, continues at 00:00 UTC" in html
+    assert "The meeting of this occurrence is created" not in html
+    assert "Nothing to do: SessionDesk creates it by itself." not in html
+
+
+def test_it_names_the_first_creation_dates_and_counts_the_rest(page, consultant) -> None:
+    for days_ahead in (1, 2, 2, 3, 4, 5, 6, 7, 7):
+        waiting_for_its_creation_date(consultant, at_noon_utc(days_ahead))
+
+    html = page()
+
+    assert html.count("will be created on") == 5
+    assert f"<li>1 meeting will be created on {on(at_noon_utc(1))}.</li>" in html
+    assert f"<li>2 meetings will be created on {on(at_noon_utc(2))}.</li>" in html
+    assert f"<li>1 meeting will be created on {on(at_noon_utc(5))}.</li>" in html
+    assert "<li>3 more later.</li>" in html
+    assert stat(0, "in the backlog") in html
+
+
+def test_it_hides_the_creation_dates_when_no_meeting_waits_for_one(page, consultant) -> None:
+    assert "Scheduled for creation" not in page()
 
 
 def test_it_shows_todays_use_of_zooms_daily_limit_per_host(page, consultant, consultant2, outsider) -> None:

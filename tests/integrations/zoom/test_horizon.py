@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.utils import timezone
 
-from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling.actions import (
     FOLLOWING,
     SessionChanges,
@@ -67,6 +67,7 @@ def test_it_creates_meetings_only_for_the_occurrences_within_the_horizon(zoom, c
     waiting = link_of(series[5])  # starts in 37 days: its meeting comes 30 days before
     assert waiting.next_attempt_at == series[5].start - 30 * DAY
     assert (waiting.external_id, waiting.applied_version, waiting.attempts) == ("", 0, 0)
+    assert waiting.waiting_for == WaitReason.HORIZON
     opens = (series[5].start - 30 * DAY).astimezone(zoneinfo.ZoneInfo("America/New_York"))  # the org's
     assert waiting.last_error == (
         "The meeting of this occurrence is created 30 days before it starts, "
@@ -90,6 +91,7 @@ def test_it_extends_the_horizon_as_time_passes(zoom, consultant, lesson) -> None
     assert run_worker_until_idle(now=now + 36 * DAY) == 4
     assert states(series) == [LinkState.ACTIVE] * 10
     assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)] * 4
+    assert [link_of(s).waiting_for for s in series] == [""] * 10
     assert len(live_meetings(zoom)) == 10
     assert len({link_of(s).external_id for s in series}) == 10  # each occurrence its own meeting
 

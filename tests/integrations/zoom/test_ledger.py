@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sessiondesk.integrations.zoom.meetings import ledger, pacing
 from sessiondesk.integrations.zoom.models import HostDailyLedger
-from sessiondesk.meetings.models import LinkState
+from sessiondesk.meetings.models import LinkState, WaitReason
 from tests.integrations.zoom.meeting_fixtures import calls, link_of, live_meetings, unpaced  # noqa: F401
 from tests.support.sessions import zoom_session
 from tests.support.worker import run_worker_until_idle
@@ -48,7 +48,7 @@ def test_work_beyond_the_limit_waits_until_midnight_without_calling_zoom(
         LinkState.WAITING,
         "Zoom daily limit reached, continues at 00:00 UTC",
     )
-    assert (waiting.external_id, waiting.attempts) == ("", 0)
+    assert (waiting.external_id, waiting.attempts, waiting.waiting_for) == ("", 0, WaitReason.LIMIT)
     midnight = dt.datetime.combine(
         dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC
     )
@@ -68,6 +68,7 @@ def test_zooms_own_daily_limit_answer_makes_the_link_wait_and_fills_the_ledger(
         LinkState.WAITING,
         "Zoom daily limit reached, continues at 00:00 UTC",
     )
+    assert link.waiting_for == WaitReason.LIMIT
     assert HostDailyLedger.objects.get(zoom_user_id=connection.zoom_user_id).used == 100
 
 

@@ -1,9 +1,8 @@
-from typing import Any
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from sessiondesk.accounts import audit_sentences
 from sessiondesk.accounts.decorators import admin_required
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.accounts.views.helpers import current_member
@@ -13,7 +12,8 @@ PAGE_SIZE = 50
 
 @admin_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    org = current_member(request).org
+    viewer = current_member(request)
+    org = viewer.org
     entries = AuditEntry.objects.filter(org=org).select_related("actor__user")
     action = request.GET.get("action", "")
     actor_id = request.GET.get("member", "")
@@ -23,13 +23,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(actor_id=int(actor_id))
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
-        entry.detail_lines = [(k, _describe(v)) for k, v in entry.detail.items()]  # type: ignore[attr-defined]
+        entry.sentence = audit_sentences.sentence(entry, viewer.timezone)  # type: ignore[attr-defined]
+        entry.detail_lines = audit_sentences.detail_lines(entry)  # type: ignore[attr-defined]
     actions = (
         AuditEntry.objects.filter(org=org).order_by("action").values_list("action", flat=True).distinct()
     )
     context = {
         "page": page,
-        "actions": list(actions),
+        "actions": [(name, audit_sentences.action_label(name)) for name in actions],
         "people": Member.objects.filter(org=org).select_related("user"),
         "selected_action": action,
         "selected_member": actor_id,
@@ -42,10 +43,3 @@ def _query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def _describe(value: Any) -> str:
-    """A detail value for people: [old, new] pairs read as "old → new"."""
-    if isinstance(value, list) and len(value) == 2:
-        return f"{value[0]} → {value[1]}"
-    return str(value)

@@ -12,3 +12,8 @@ class ZoomConfig(AppConfig):
         from sessiondesk.integrations.zoom.pages.settings_card import card_context
 
         settings_cards.register("zoom/settings_card.html", card_context)
+        # The audit log's sentences for Zoom's actions.
+        from sessiondesk.accounts import audit_sentences
+        from sessiondesk.integrations.zoom import audit_sentences as zoom_sentences
+
+        audit_sentences.register(zoom_sentences.SENTENCES, zoom_sentences.AREAS)

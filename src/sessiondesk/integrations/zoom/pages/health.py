@@ -1,6 +1,8 @@
 """The admin's Integration health page: every Zoom connection of the organisation, the meeting sync's
-backlog and recent failures, Zoom's daily limit per host, two small charts (``health_figures``), and
-the URLs to register in the Zoom Marketplace."""
+backlog and recent failures, the meetings of series scheduled for creation later, Zoom's daily limit
+per host, two small charts (``health_figures``), and the URLs to register in the Zoom Marketplace."""
+
+import zoneinfo
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -40,6 +42,7 @@ def marketplace_urls(request: HttpRequest) -> dict[str, str]:
 @admin_required
 def health_page(request: HttpRequest) -> HttpResponse:
     org: Organization = request.org  # type: ignore[attr-defined]
+    viewer_tz = zoneinfo.ZoneInfo(request.member.timezone)  # type: ignore[attr-defined]
     now = timezone.now()
     rows = [(c, BADGES[ConnectionStatus(c.status)], sorted(c.scopes)) for c in connections(org)]
     backlog = figures.backlog(org, now)
@@ -47,6 +50,8 @@ def health_page(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "backlog": backlog,
         "failures": figures.recent_failures(org),
+        "creations": figures.scheduled_creations(org, viewer_tz),
+        "horizon_days": settings.MEETING_HORIZON_DAYS,
         "usage": figures.daily_usage(org, now),
         "daily_limit": ledger.limit(),
         "sessions_chart": figures.sessions_per_week(org, now),

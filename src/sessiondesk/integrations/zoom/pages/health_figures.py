@@ -1,5 +1,5 @@
 """The figures on the Integration health page: the sync backlog, recent failures with their remedies,
-each Zoom host's use of Zoom's daily meeting limit, and two small charts (sessions per week, Zoom calls
+the meetings of series scheduled for creation later, each Zoom host's use of Zoom's daily meeting limit, and two small charts (sessions per week, Zoom calls
 by outcome per day). Every figure is for one organisation; charts are drawn as server-side SVG."""
 
 import datetime as dt
@@ -13,12 +13,13 @@ from django.db.models.functions import TruncDate, TruncWeek
 from sessiondesk.accounts.models import Organization
 from sessiondesk.integrations.zoom.meetings import ledger
 from sessiondesk.integrations.zoom.models import ConnectionStatus, HostDailyLedger, ZoomConnection
-from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
+from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling.models import Session, SessionStatus
 
 WEEKS_BEFORE, WEEKS_AFTER = 5, 2  # the sessions chart: five weeks back, this week, two ahead
 CALL_DAYS = 14
 FAILURES_SHOWN = 10
+CREATION_DAYS_SHOWN = 5
 OUTCOMES = ("ok", "transient", "permanent")
 DEFAULT_REMEDY = {
     LinkState.PENDING: "Nothing to do: SessionDesk retries by itself. If it keeps failing, check the "
@@ -47,13 +48,18 @@ class Backlog:
         return now - self.oldest_due if self.oldest_due is not None else None
 
 
+# A later occurrence of a series whose meeting is created when the rolling horizon reaches it: planned,
+# neither backlog nor failure.
+FOR_CREATION_DATE = Q(state=LinkState.WAITING, waiting_for=WaitReason.HORIZON)
+
+
 def backlog(org: Organization, now: dt.datetime) -> Backlog:
     links = MeetingLink.objects.filter(session__org=org)
     pending = Q(state=LinkState.PENDING)
     figures = links.aggregate(
         due=Count("id", filter=pending & Q(next_attempt_at__lte=now)),
         retrying=Count("id", filter=pending & Q(next_attempt_at__gt=now)),
-        waiting=Count("id", filter=Q(state=LinkState.WAITING)),
+        waiting=Count("id", filter=Q(state=LinkState.WAITING) & ~FOR_CREATION_DATE),
         blocked=Count("id", filter=Q(state=LinkState.BLOCKED)),
         oldest_due=Min("next_attempt_at", filter=pending & Q(next_attempt_at__lte=now)),
     )
@@ -66,10 +72,42 @@ def recent_failures(org: Organization) -> list[dict[str, Any]]:
         MeetingLink.objects.filter(session__org=org)
         .exclude(last_error="")
         .filter(state__in=[LinkState.PENDING, LinkState.WAITING, LinkState.BLOCKED])
+        .exclude(FOR_CREATION_DATE)
         .select_related("session")
         .order_by("-updated_at", "-id")[:FAILURES_SHOWN]
     )
     return [{"link": link, "remedy": link.remedy or DEFAULT_REMEDY[LinkState(link.state)]} for link in rows]
+
+
+@dataclass
+class CreationDay:
+    day: dt.date
+    meetings: int
+
+
+@dataclass
+class Creations:
+    """Meetings of series that are created later, on the day the horizon reaches them: the first
+    few days (in ``tz``) and how many meetings fall on the days after those."""
+
+    days: list[CreationDay]
+    later: int
+
+    @property
+    def total(self) -> int:
+        return sum(day.meetings for day in self.days) + self.later
+
+
+def scheduled_creations(org: Organization, tz: zoneinfo.ZoneInfo) -> Creations:
+    rows = list(
+        MeetingLink.objects.filter(FOR_CREATION_DATE, session__org=org)
+        .annotate(day=TruncDate("next_attempt_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    days = [CreationDay(row["day"], row["n"]) for row in rows[:CREATION_DAYS_SHOWN]]
+    return Creations(days, sum(row["n"] for row in rows[CREATION_DAYS_SHOWN:]))
 
 
 # Zoom's daily meeting limit, per host ------------------------------------------------------------------
