@@ -1,14 +1,18 @@
 """Zoom in the session form: offered, the member's default, and connecting on first use."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from sessiondesk.integrations.zoom.models import MeetingPreference, OAuthState, ZoomConnection
 from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.scheduling.forms.sessions import local_start
 from sessiondesk.scheduling.models import Session
 from tests.conftest import login
 from tests.integrations.zoom.conftest import back_from_zoom
 from tests.integrations.zoom.meeting_fixtures import unpaced  # noqa: F401
+from tests.support.sessions import zoom_session
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
@@ -70,6 +74,36 @@ def test_a_consultant_without_zoom_is_sent_to_zoom_and_the_session_is_saved_on_r
     )  # fmt: skip
     assert ZoomConnection.objects.get().member == consultant
     assert MeetingLink.objects.filter(session=session, provider="zoom").count() == 1
+
+
+def busy_at(consultant, lesson, day: dt.date, title: str = "Physics lesson") -> Session:  # type: ignore[no-untyped-def]
+    """A session of the consultant's at 16:00 on ``day``, the time the form asks for."""
+    start = local_start(day, dt.time(16), consultant.timezone)
+    return zoom_session(consultant, lesson, title=title, start=start, end=start + dt.timedelta(hours=1))
+
+
+def test_a_clash_is_refused_before_sending_anyone_to_zoom(client, consultant, lesson, zoom, form) -> None:  # type: ignore[no-untyped-def]
+    busy_at(consultant, lesson, dt.date(2030, 3, 12))
+    login(client, consultant)
+    response = client.post(reverse("session_create"), form)
+    assert response.status_code == 400
+    assert "Carla Consultant already has a session at that time (Physics lesson, Tue 12 Mar 16:00 EDT)." in (
+        response.content.decode()
+    )
+    assert response.context["form"].data["title"] == "Algebra"
+    assert (Session.objects.count(), OAuthState.objects.count(), ZoomConnection.objects.count()) == (1, 0, 0)
+    assert zoom.requests() == []
+
+
+def test_a_clash_in_a_later_week_of_a_series_is_refused_before_zoom_too(  # type: ignore[no-untyped-def]
+    client, consultant, lesson, zoom, form
+) -> None:
+    busy_at(consultant, lesson, dt.date(2030, 3, 26))
+    login(client, consultant)
+    response = client.post(reverse("session_create"), {**form, "repeat": "on", "count": "4"})
+    assert response.status_code == 400
+    assert "(Physics lesson, Tue 26 Mar 16:00 EDT)" in response.content.decode()
+    assert (Session.objects.count(), OAuthState.objects.count()) == (1, 0)
 
 
 def test_saving_for_another_consultant_without_zoom_is_refused_and_saves_nothing(

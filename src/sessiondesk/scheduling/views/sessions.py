@@ -183,7 +183,8 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 def save_new_session(request: HttpRequest, member: Member, data: QueryDict) -> HttpResponse:
     """Validate and schedule. A member who could host it with an account they have not connected
-    yet is sent to connect it; the form comes back with them (``meetings.first_use``)."""
+    yet is sent to connect it, once nothing else stands in the way; the form comes back with them
+    (``meetings.first_use``)."""
     form = SessionForm(data, member=member)
     if form.is_valid():
         try:
