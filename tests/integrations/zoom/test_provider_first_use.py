@@ -17,6 +17,7 @@ from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 ADAM = "adam@zoom.acme.test"
+RESUME = "/sessions/new/?resume=1"  # the form, opened to take back what was kept
 
 
 @pytest.fixture
@@ -62,12 +63,13 @@ def test_a_consultant_without_zoom_is_sent_to_zoom_and_the_session_is_saved_on_r
         back = back_from_zoom(client, zoom.consent(response["Location"], CARLA))
         # Zoom's part ends at the page that sent the person there, which saves what was kept.
         assert (back.status_code, back["Location"], Session.objects.count()) == (
-            302, reverse("session_create"), 0,
+            302, RESUME, 0,
         )  # fmt: skip
         saved = client.get(back["Location"])
     session = Session.objects.get()
     assert saved["Location"] == reverse("session_detail", args=[session.pk])
-    assert client.get(reverse("session_create")).status_code == 200  # the kept form is used once
+    again = client.get(RESUME)  # the kept form is used once
+    assert (again.status_code, again.context["form"].is_bound) == (200, False)
     assert Session.objects.count() == 1
     assert (session.title, session.provider, session.consultant, session.is_online) == (
         "Algebra", "zoom", consultant, True,
@@ -104,6 +106,35 @@ def test_a_clash_in_a_later_week_of_a_series_is_refused_before_zoom_too(  # type
     assert response.status_code == 400
     assert "(Physics lesson, Tue 26 Mar 16:00 EDT)" in response.content.decode()
     assert (Session.objects.count(), OAuthState.objects.count()) == (1, 0)
+
+
+def test_a_draft_refused_on_return_from_zoom_survives_a_reload(  # type: ignore[no-untyped-def]
+    client, consultant, lesson, zoom, form
+) -> None:
+    login(client, consultant)
+    response = client.post(reverse("session_create"), form)
+    assert response["Location"].startswith("http://zoom.test/oauth/authorize?")
+    busy_at(consultant, lesson, dt.date(2030, 3, 12))  # booked while Carla was at Zoom
+    with zoom.committing():
+        back = back_from_zoom(client, zoom.consent(response["Location"], CARLA))
+    assert back["Location"] == RESUME
+    for _ in range(2):  # coming back, then reloading that page
+        page = client.get(RESUME)
+        assert page.status_code == 400
+        text = page.content.decode()
+        assert (
+            "Carla Consultant already has a session at that time (Physics lesson, Tue 12 Mar 16:00 EDT)."
+            in text
+        )
+        assert "already used or is not valid" not in text
+        assert page.context["form"].data["title"] == "Algebra"
+    assert Session.objects.count() == 1
+    assert ZoomConnection.objects.get().member == consultant
+
+    blank = client.get(reverse("session_create"))  # opened afresh: the draft is abandoned
+    assert (blank.status_code, blank.context["form"].is_bound) == (200, False)
+    after = client.get(RESUME)
+    assert (after.status_code, after.context["form"].is_bound, Session.objects.count()) == (200, False, 1)
 
 
 def test_saving_for_another_consultant_without_zoom_is_refused_and_saves_nothing(
