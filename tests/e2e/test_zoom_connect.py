@@ -112,3 +112,50 @@ def test_an_owner_connects_the_organisation_account(live_server, new_page, shot,
     page.get_by_role("tab", name="Personal").click()
     assert "a personal connection is not needed" in page.locator("#zoom-personal").inner_text()
     shot(page, "zoom-08-personal-not-needed")
+
+
+def in_view(page, locator) -> bool:  # type: ignore[no-untyped-def]
+    box = locator.bounding_box()
+    viewport = page.viewport_size
+    return (
+        locator.is_visible()
+        and box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= viewport["height"]
+        and box["x"] >= 0
+        and box["x"] + box["width"] <= viewport["width"]
+    )
+
+
+def connect_as(page, base: str, zoom_user: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/settings/?tab=zoom-personal#meeting-preferences")
+    page.get_by_role("button", name="Connect with Zoom").click()
+    page.wait_for_url(re.compile(r"/oauth/authorize"))
+    page.get_by_label(re.compile(zoom_user)).check()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(re.compile(r"/settings/"))
+
+
+def test_the_outcome_of_connecting_is_in_view_on_return(  # type: ignore[no-untyped-def]
+    live_server, new_page, shot, consultant, consultant2, zoom_server
+):
+    base = live_server.url
+    carla = new_page()
+    log_in(carla, base, consultant.email)
+    connect_as(carla, base, "Carla Consultant")
+    connected = carla.locator("#meeting-preferences .msg-success")
+    assert connected.inner_text() == "Zoom is connected as carla@zoom.acme.test."
+    assert in_view(carla, connected)
+
+    dev = new_page()
+    log_in(dev, base, consultant2.email)
+    connect_as(dev, base, "Carla Consultant")
+    refused = dev.locator(".msg-error")
+    assert refused.count() == 1
+    assert refused.inner_text().startswith(
+        "The Zoom user carla@zoom.acme.test is already linked to Carla Consultant."
+    )
+    assert in_view(dev, refused)
+    assert dev.locator("#zoom-personal").get_by_role("button", name="Connect with Zoom").is_visible()
+    shot(dev, "zoom-09-already-linked-in-view")
+    assert list(ZoomConnection.objects.values_list("member", flat=True)) == [consultant.pk]

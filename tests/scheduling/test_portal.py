@@ -88,6 +88,40 @@ def test_it_says_the_link_is_coming_while_the_meeting_is_created(client, booking
     assert "Your meeting link will appear here shortly" in body
 
 
+def test_the_pending_meeting_asks_again_until_the_join_link_is_there(client, booking, student):
+    booking.provider = Provider.ZOOM
+    booking.save()
+    link = MeetingLink.objects.create(session=booking, provider=Provider.ZOOM, state=LinkState.PENDING)
+    meeting_url = reverse("booking_meeting", args=[links.booking_token(booking, student)])
+    poll = f'hx-get="{meeting_url}" hx-trigger="every 2s" hx-swap="outerHTML"'
+    assert poll in client.get(manage(booking, student)).content.decode()
+
+    pending = client.get(meeting_url)
+    assert pending.status_code == 200
+    body = pending.content.decode()
+    assert "Your meeting link will appear here shortly" in body
+    assert body.count(poll) == 1
+
+    MeetingLink.objects.filter(pk=link.pk).update(
+        state=LinkState.ACTIVE,
+        applied_version=link.desired_version,
+        join_url="https://zoom.example.test/j/123",
+        start_url="https://zoom.example.test/s/123?zak=secret",
+        passcode="428193",
+    )
+    ready = client.get(meeting_url).content.decode()
+    assert 'href="https://zoom.example.test/j/123"' in ready
+    assert "Passcode: <strong>428193</strong>" in ready
+    assert "hx-get" not in ready  # the link is there: no more asking
+    assert "zak=secret" not in ready and "appear here shortly" not in ready
+
+
+def test_the_meeting_part_of_a_cancelled_booking_is_empty(client, booking, student):
+    actions.cancel_session(booking, actor=None, reason="")
+    response = client.get(reverse("booking_meeting", args=[links.booking_token(booking, student)]))
+    assert (response.status_code, response.content.decode().strip()) == (200, "")
+
+
 def test_it_shows_times_in_another_zone_on_request(client, booking, student):
     body = client.get(manage(booking, student) + "?tz=Europe/Paris").content.decode()
     local = booking.start.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
@@ -106,6 +140,7 @@ def test_a_tampered_token_gets_a_friendly_404(client, booking, student, mangle):
         "manage_reschedule",
         "booking_invite",
         "booking_confirmed",
+        "booking_meeting",
     ):
         response = client.get(reverse(name, args=[token]))
         assert response.status_code == 404

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import threading
 import zoneinfo
 
@@ -232,6 +233,7 @@ def test_the_confirmation_page_says_the_link_is_coming_while_a_provider_works(
     ).content.decode()
     assert MeetingLink.objects.get().provider == Provider.ZOOM
     assert "Your meeting link will appear here shortly" in body
+    assert re.search(r'hx-get="/manage/[^"/]+/meeting/" hx-trigger="every 2s"', body)  # until it is there
 
 
 def test_it_offers_an_ics_download(client, calendar):

@@ -161,11 +161,27 @@ def schedule_session(
     """
     provider = _validate_draft(org, draft)
     if not host_later:
-        check_hosting(actor, draft.consultant, draft.is_online, provider)
+        try:
+            check_hosting(actor, draft.consultant, draft.is_online, provider)
+        except HostMissing:
+            # A page may send the person to connect an account and save on their return: refuse a
+            # clash now, not after that round trip. (Checked again under the locks when saving.)
+            _ensure_all_free(draft, repeat)
+            raise
     with transaction.atomic(durable=True):
         everyone = [draft.consultant, *draft.co_hosts]
         _lock(everyone)
         return _insert(org, draft, provider, actor=actor, via=via, repeat=repeat, checked=False)
+
+
+def _starts(draft: SessionDraft, repeat: Repeat | None) -> list[dt.datetime]:
+    return occurrences(draft.start, draft.consultant.timezone, repeat) if repeat else [draft.start]
+
+
+def _ensure_all_free(draft: SessionDraft, repeat: Repeat | None) -> None:
+    duration = draft.end - draft.start
+    for start in _starts(draft, repeat):
+        _ensure_free([draft.consultant, *draft.co_hosts], start, start + duration, exclude=[])
 
 
 def _insert(
@@ -183,7 +199,7 @@ def _insert(
     ``checked``: the caller has just found every member on the draft free for its one occurrence
     (the public page's slot check, which also honours buffers), so the clash check would repeat it.
     """
-    starts = occurrences(draft.start, draft.consultant.timezone, repeat) if repeat else [draft.start]
+    starts = _starts(draft, repeat)
     duration = draft.end - draft.start
     everyone = [draft.consultant, *draft.co_hosts]
     series = (

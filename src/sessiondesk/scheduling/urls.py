@@ -27,6 +27,7 @@ urlpatterns: list = [
     ),
     path("manage/<str:token>/", portal.manage_booking, name="manage_booking"),
     path("manage/<str:token>/booked/", portal.booking_confirmed, name="booking_confirmed"),
+    path("manage/<str:token>/meeting/", portal.booking_meeting, name="booking_meeting"),
     path("manage/<str:token>/invite.ics", portal.booking_invite, name="booking_invite"),
     path("manage/<str:token>/reschedule/", portal.manage_reschedule, name="manage_reschedule"),
     path("manage/<str:token>/reschedule/day/", portal.manage_reschedule_day, name="manage_reschedule_day"),

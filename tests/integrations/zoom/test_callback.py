@@ -91,7 +91,10 @@ def test_declining_at_zoom_returns_to_settings_with_an_explanation(
     answer = zoom.consent(start(client), "carla@zoom.acme.test", decision="decline")
     assert "error=access_denied" in answer.headers["location"]
     response = back_from_zoom(client, answer, follow=True)
-    assert response.redirect_chain[-1][0] == "/settings/?tab=zoom-personal#meeting-preferences"
+    assert (
+        response.redirect_chain[-1][0]
+        == "/settings/?tab=zoom-personal&at=meeting-preferences#meeting-preferences"
+    )
     assert (
         "You chose Decline at Zoom, so Zoom is not connected and nothing was saved."
         in response.content.decode()

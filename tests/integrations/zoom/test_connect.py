@@ -16,7 +16,7 @@ def test_it_connects_a_personal_zoom_account(client: HttpClient, consultant, zoo
     login(client, consultant)
     response = connect_through_pages(client, zoom, "carla@zoom.acme.test")
     assert response.status_code == 302
-    assert response["Location"] == "/settings/?tab=zoom-personal#meeting-preferences"
+    assert response["Location"] == "/settings/?tab=zoom-personal&at=meeting-preferences#meeting-preferences"
     connection = ZoomConnection.objects.get()
     assert (connection.member, connection.kind, connection.status) == (consultant, "personal", "active")
     assert connection.zoom_user_id == zoom.users["carla@zoom.acme.test"]

@@ -4,6 +4,7 @@ from django.test import Client as HttpClient
 
 from sessiondesk.integrations.zoom.models import MeetingPreference
 from tests.conftest import login
+from tests.integrations.zoom.conftest import back_from_zoom, connect_through_pages, start
 
 
 def test_it_shows_the_card_with_zoom_tabs(client: HttpClient, admin, zoom) -> None:
@@ -62,3 +63,49 @@ def test_staff_see_why_they_cannot_connect(client: HttpClient, staff, zoom) -> N
     text = client.get("/settings/").content.decode()
     assert "Staff members schedule for others and do not host sessions" in text
     assert "Connect with Zoom</button>" not in text
+
+
+def _card(text: str) -> str:
+    """The Meeting Preferences card's HTML (up to the API tokens card that follows it)."""
+    return text.split('id="meeting-preferences"')[1].split('id="api-tokens"')[0]
+
+
+def test_a_return_from_zoom_shows_its_message_inside_the_card_it_scrolls_to(
+    client: HttpClient, consultant, consultant2, zoom
+) -> None:
+    login(client, consultant)
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
+    login(client, consultant2)
+    response = back_from_zoom(client, zoom.consent(start(client), "carla@zoom.acme.test"), follow=True)
+    assert response.redirect_chain[-1][0] == (
+        "/settings/?tab=zoom-personal&at=meeting-preferences#meeting-preferences"
+    )
+    text = response.content.decode()
+    refusal = "The Zoom user carla@zoom.acme.test is already linked to Carla Consultant."
+    assert text.count(refusal) == 1
+    assert refusal in _card(text)
+    assert text.count('<ul class="messages">') == 1
+
+
+def test_saved_preferences_are_confirmed_inside_the_card(client: HttpClient, consultant, zoom) -> None:
+    login(client, consultant)
+    response = client.post("/integrations/zoom/preferences/", {"platform": "zoom"}, follow=True)
+    assert response.redirect_chain == [("/settings/?at=meeting-preferences#meeting-preferences", 302)]
+    text = response.content.decode()
+    assert text.count("Your meeting preferences were saved.") == 1
+    assert "Your meeting preferences were saved." in _card(text)
+
+
+def test_messages_stay_at_the_top_of_a_page_not_opened_at_a_card(
+    client: HttpClient, consultant, zoom
+) -> None:
+    login(client, consultant)
+    response = client.post("/settings/profile/", {"name": "Carla C", "timezone": "UTC"}, follow=True)
+    assert response.redirect_chain == [("/settings/", 302)]
+    text = response.content.decode()
+    assert text.count("Your profile was saved.") == 1
+    assert "Your profile was saved." not in _card(text)
+    client.post("/settings/profile/", {"name": "Carla C", "timezone": "UTC"})
+    unknown = client.get("/settings/?at=nowhere").content.decode()  # no card there: nothing is hidden
+    assert unknown.count("Your profile was saved.") == 1
+    assert "Your profile was saved." not in _card(unknown)

@@ -1,18 +1,23 @@
 """Zoom in the session form: offered, the member's default, and connecting on first use."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from sessiondesk.integrations.zoom.models import MeetingPreference, OAuthState, ZoomConnection
 from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.scheduling.forms.sessions import local_start
 from sessiondesk.scheduling.models import Session
 from tests.conftest import login
 from tests.integrations.zoom.conftest import back_from_zoom
 from tests.integrations.zoom.meeting_fixtures import unpaced  # noqa: F401
+from tests.support.sessions import zoom_session
 from tests.support.zoom import connect
 
 CARLA = "carla@zoom.acme.test"
 ADAM = "adam@zoom.acme.test"
+RESUME = "/sessions/new/?resume=1"  # the form, opened to take back what was kept
 
 
 @pytest.fixture
@@ -58,18 +63,78 @@ def test_a_consultant_without_zoom_is_sent_to_zoom_and_the_session_is_saved_on_r
         back = back_from_zoom(client, zoom.consent(response["Location"], CARLA))
         # Zoom's part ends at the page that sent the person there, which saves what was kept.
         assert (back.status_code, back["Location"], Session.objects.count()) == (
-            302, reverse("session_create"), 0,
+            302, RESUME, 0,
         )  # fmt: skip
         saved = client.get(back["Location"])
     session = Session.objects.get()
     assert saved["Location"] == reverse("session_detail", args=[session.pk])
-    assert client.get(reverse("session_create")).status_code == 200  # the kept form is used once
+    again = client.get(RESUME)  # the kept form is used once
+    assert (again.status_code, again.context["form"].is_bound) == (200, False)
     assert Session.objects.count() == 1
     assert (session.title, session.provider, session.consultant, session.is_online) == (
         "Algebra", "zoom", consultant, True,
     )  # fmt: skip
     assert ZoomConnection.objects.get().member == consultant
     assert MeetingLink.objects.filter(session=session, provider="zoom").count() == 1
+
+
+def busy_at(consultant, lesson, day: dt.date, title: str = "Physics lesson") -> Session:  # type: ignore[no-untyped-def]
+    """A session of the consultant's at 16:00 on ``day``, the time the form asks for."""
+    start = local_start(day, dt.time(16), consultant.timezone)
+    return zoom_session(consultant, lesson, title=title, start=start, end=start + dt.timedelta(hours=1))
+
+
+def test_a_clash_is_refused_before_sending_anyone_to_zoom(client, consultant, lesson, zoom, form) -> None:  # type: ignore[no-untyped-def]
+    busy_at(consultant, lesson, dt.date(2030, 3, 12))
+    login(client, consultant)
+    response = client.post(reverse("session_create"), form)
+    assert response.status_code == 400
+    assert "Carla Consultant already has a session at that time (Physics lesson, Tue 12 Mar 16:00 EDT)." in (
+        response.content.decode()
+    )
+    assert response.context["form"].data["title"] == "Algebra"
+    assert (Session.objects.count(), OAuthState.objects.count(), ZoomConnection.objects.count()) == (1, 0, 0)
+    assert zoom.requests() == []
+
+
+def test_a_clash_in_a_later_week_of_a_series_is_refused_before_zoom_too(  # type: ignore[no-untyped-def]
+    client, consultant, lesson, zoom, form
+) -> None:
+    busy_at(consultant, lesson, dt.date(2030, 3, 26))
+    login(client, consultant)
+    response = client.post(reverse("session_create"), {**form, "repeat": "on", "count": "4"})
+    assert response.status_code == 400
+    assert "(Physics lesson, Tue 26 Mar 16:00 EDT)" in response.content.decode()
+    assert (Session.objects.count(), OAuthState.objects.count()) == (1, 0)
+
+
+def test_a_draft_refused_on_return_from_zoom_survives_a_reload(  # type: ignore[no-untyped-def]
+    client, consultant, lesson, zoom, form
+) -> None:
+    login(client, consultant)
+    response = client.post(reverse("session_create"), form)
+    assert response["Location"].startswith("http://zoom.test/oauth/authorize?")
+    busy_at(consultant, lesson, dt.date(2030, 3, 12))  # booked while Carla was at Zoom
+    with zoom.committing():
+        back = back_from_zoom(client, zoom.consent(response["Location"], CARLA))
+    assert back["Location"] == RESUME
+    for _ in range(2):  # coming back, then reloading that page
+        page = client.get(RESUME)
+        assert page.status_code == 400
+        text = page.content.decode()
+        assert (
+            "Carla Consultant already has a session at that time (Physics lesson, Tue 12 Mar 16:00 EDT)."
+            in text
+        )
+        assert "already used or is not valid" not in text
+        assert page.context["form"].data["title"] == "Algebra"
+    assert Session.objects.count() == 1
+    assert ZoomConnection.objects.get().member == consultant
+
+    blank = client.get(reverse("session_create"))  # opened afresh: the draft is abandoned
+    assert (blank.status_code, blank.context["form"].is_bound) == (200, False)
+    after = client.get(RESUME)
+    assert (after.status_code, after.context["form"].is_bound, Session.objects.count()) == (200, False, 1)
 
 
 def test_saving_for_another_consultant_without_zoom_is_refused_and_saves_nothing(

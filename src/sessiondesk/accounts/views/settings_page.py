@@ -22,13 +22,15 @@ from sessiondesk.accounts.views.helpers import current_member
 
 def render_settings(request: HttpRequest, status: int = 200, **forms: Any) -> HttpResponse:
     me = current_member(request)
+    cards = settings_cards.cards_for(request)
     context = {
         "profile_form": ProfileForm.for_user(me.user),
         "password_form": SettingsPasswordChangeForm(me.user),
         "org_form": OrganizationForm.for_org(me.org) if me.is_admin else None,
         "token_form": ApiTokenForm(),
         "tokens": me.api_tokens.order_by("-created_at"),
-        "extra_cards": settings_cards.cards_for(request),
+        "extra_cards": cards,
+        "messages_at": settings_cards.messages_at(request, cards),
         **forms,
     }
     return render(request, "accounts/settings.html", context, status=status)

@@ -101,6 +101,7 @@ def _context(request: HttpRequest, booking: Booking, token: str) -> dict:
         "tz": tz_name,
         "timezones": timezone_choices(),
         "meeting": client_meeting(session),
+        "meeting_url": reverse("booking_meeting", args=[token]),
         "token": token,
         "visitor": visitor,
         "can_change": _can_change(session),
@@ -130,6 +131,17 @@ def booking_confirmed(request: HttpRequest, token: str) -> HttpResponse:
     if isinstance(loaded, HttpResponse):
         return loaded
     return render(request, "scheduling/public/confirmed.html", loaded[2])
+
+
+@require_GET
+def booking_meeting(request: HttpRequest, token: str) -> HttpResponse:
+    """The booking's meeting part alone: the confirmation and booking pages ask for it again while the
+    link is being made, and stop once it is there."""
+    found = _booking(token)
+    if found is None:
+        return link_not_found(request)
+    context = {"meeting": client_meeting(found.session), "meeting_url": request.path}
+    return render(request, "scheduling/public/_meeting.html", context)
 
 
 @require_GET

@@ -173,6 +173,7 @@ def _week_consultant(request: HttpRequest, member: Member) -> Member | None:
 def session_create(request: HttpRequest) -> HttpResponse:
     member: Member = request.member  # type: ignore[attr-defined]
     if request.method == "POST":
+        first_use.done(request)  # a new submission replaces a form kept from connecting
         return save_new_session(request, member, request.POST)
     resumed = first_use.take(request)
     if resumed is not None:  # back from connecting the account that hosts it
@@ -183,7 +184,8 @@ def session_create(request: HttpRequest) -> HttpResponse:
 
 def save_new_session(request: HttpRequest, member: Member, data: QueryDict) -> HttpResponse:
     """Validate and schedule. A member who could host it with an account they have not connected
-    yet is sent to connect it; the form comes back with them (``meetings.first_use``)."""
+    yet is sent to connect it, once nothing else stands in the way; the form comes back with them
+    (``meetings.first_use``)."""
     form = SessionForm(data, member=member)
     if form.is_valid():
         try:
@@ -196,10 +198,12 @@ def save_new_session(request: HttpRequest, member: Member, data: QueryDict) -> H
                 form.add_booking_error(missing)
             else:
                 draft = first_use.draft_of(data)
-                return redirect(provider.connect_url(member, draft, return_to=reverse("session_create")))
+                back = first_use.return_to(reverse("session_create"))
+                return redirect(provider.connect_url(member, draft, return_to=back))
         except BookingError as error:
             form.add_booking_error(error)
         else:
+            first_use.done(request)
             messages.success(request, _scheduled_message(session))
             return redirect("session_detail", pk=session.pk)
     return render(request, "scheduling/sessions/create.html", _viewer_context(request, form=form), status=400)

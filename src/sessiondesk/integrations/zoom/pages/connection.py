@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,14 +22,13 @@ from sessiondesk.integrations.zoom.models import (
     ZoomConnection,
 )
 from sessiondesk.integrations.zoom.pages.forms import PreferenceForm
+from sessiondesk.integrations.zoom.pages.settings_card import settings_at
 from sessiondesk.meetings import first_use
-
-SETTINGS_ANCHOR = "#meeting-preferences"
 
 
 def _back(kind: str = ConnectionKind.PERSONAL) -> HttpResponse:
     tab = "zoom-organization" if kind == ConnectionKind.ORGANIZATION else "zoom-personal"
-    return redirect(reverse("settings") + f"?tab={tab}" + SETTINGS_ANCHOR)
+    return redirect(settings_at(tab))
 
 
 def zoom_enabled(view: Any) -> Any:
@@ -201,4 +199,4 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return render_settings(request, 400)
     actions.set_platform(member, form.cleaned_data["platform"], form.cleaned_data["custom_url"])
     messages.success(request, "Your meeting preferences were saved.")
-    return redirect(reverse("settings") + SETTINGS_ANCHOR)
+    return redirect(settings_at())

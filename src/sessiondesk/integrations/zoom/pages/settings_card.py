@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.connection import actions, oauth, zoom_app
@@ -10,6 +11,13 @@ from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatu
 from sessiondesk.integrations.zoom.pages.forms import PreferenceForm
 
 TABS = ("zoom-personal", "zoom-organization")
+ANCHOR = "meeting-preferences"  # the card's id; the Zoom pages come back to it with their messages
+
+
+def settings_at(tab: str = "") -> str:
+    """The settings page opened at this card, which then shows the page's messages inside it."""
+    query = f"?tab={tab}&at={ANCHOR}" if tab else f"?at={ANCHOR}"
+    return reverse("settings") + query + f"#{ANCHOR}"
 
 
 def card_context(request: HttpRequest) -> dict[str, Any] | None:
