@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sessiondesk.accounts.context_processors.membership",
+                "sessiondesk.scheduling.context_processors.visitor",
             ],
         },
     },

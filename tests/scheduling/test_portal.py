@@ -43,7 +43,7 @@ def manage(session, client_, suffix=""):
 
 def tokyo(moment):
     local = moment.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
-    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
+    return f"{local.hour % 12 or 12}:{local:%M}\u00a0{local:%p}"  # as an en-US browser is shown
 
 
 # Viewing a booking ----------------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def test_the_meeting_part_of_a_cancelled_booking_is_empty(client, booking, stude
 def test_it_shows_times_in_another_zone_on_request(client, booking, student):
     body = client.get(manage(booking, student) + "?tz=Europe/Paris").content.decode()
     local = booking.start.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
-    assert f"{local.hour % 12 or 12}:{local:%M} {local:%p}" in body
+    assert f"{local.hour % 12 or 12}:{local:%M}\u00a0{local:%p}" in body
     assert "Europe/Paris)" in body
 
 

@@ -38,7 +38,7 @@ def page_url(calendar, **query):
 
 def local_time(moment, tz_name):
     local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
-    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
+    return f"{local.hour % 12 or 12}:{local:%M}\u00a0{local:%p}"  # as an en-US browser is shown
 
 
 # The page ---------------------------------------------------------------------------------------------
@@ -86,6 +86,27 @@ def test_it_shows_slots_in_the_visitors_zone(client, calendar):
     # 9:00 in New York is 11 PM (or 10 PM in summer) the same day in Tokyo.
     assert local_time(at(day, 9), "Asia/Tokyo") in body
     assert "Times in Asia/Tokyo." in body
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "first", "last"),
+    [
+        ("de-DE,de;q=0.9,en;q=0.8", "09:00", "16:00"),
+        ("en-GB", "09:00", "16:00"),
+        ("en-US,en;q=0.9", "9:00\u00a0AM", "4:00\u00a0PM"),
+        ("xx-YY, fr;q=0.5", "09:00", "16:00"),  # the first language CLDR knows
+        ("", "9:00\u00a0AM", "4:00\u00a0PM"),  # no header: as before
+    ],
+)
+def test_it_writes_times_as_the_visitors_browser_does(client, calendar, accept_language, first, last):
+    day = day_in(3)
+    url = reverse("public_booking_day", args=["acme", "carla"]) + f"?tz=America/New_York&date={day}"
+    body = client.get(
+        url, headers={"HX-Request": "true", "Accept-Language": accept_language}
+    ).content.decode()
+    times = re.findall(r'class="btn slot"[^>]*>([^<]*)</a>', body)
+    assert (len(times), times[0], times[-1]) == (15, first, last)
+    assert "PM" not in body if first == "09:00" else "16:00" not in body
 
 
 def test_it_loads_one_days_slots_as_a_fragment(client, calendar):
