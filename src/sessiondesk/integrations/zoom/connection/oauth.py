@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom import client, linking
 from sessiondesk.integrations.zoom.connection import scopes, zoom_app
 from sessiondesk.integrations.zoom.connection.revocation import revoke_on_commit
 from sessiondesk.integrations.zoom.errors import ZoomError
@@ -167,19 +167,6 @@ def finish(member: Member, attempt: OAuthState, code: str) -> ZoomConnection:
     return _save(member, attempt, tokens, user)
 
 
-def _link_refusal(member: Member, holder: ZoomConnection, user: client.ZoomUser) -> str:
-    who = (
-        holder.member.name
-        if holder.member is not None and holder.org_id == member.org_id
-        else "another SessionDesk account"
-    )
-    return (
-        f"The Zoom user {user.email} is already linked to {who}. One Zoom user can be linked to only one "
-        "SessionDesk member at a time, so that each session's meeting has one clear host. Sign in to Zoom "
-        "as your own Zoom user, or ask an admin to release the old link if it is stale."
-    )
-
-
 def _save(
     member: Member, attempt: OAuthState, tokens: client.TokenSet, user: client.ZoomUser
 ) -> ZoomConnection:
@@ -188,10 +175,11 @@ def _save(
         with transaction.atomic():
             live = ZoomConnection.objects.select_for_update().exclude(status=ConnectionStatus.REVOKED)
             if kind == ConnectionKind.PERSONAL:
+                linking.lock(member.org_id)
                 existing = live.filter(kind=kind, member=member).first()
-                holder = live.filter(kind=kind, zoom_user_id=user.id).exclude(member=member).first()
-                if holder is not None:
-                    raise ConnectRefused(_link_refusal(member, holder, user))
+                held = linking.holder(user.id, user.email, member)
+                if held is not None:
+                    raise ConnectRefused(linking.refusal(held, user.email, member.org_id, by_admin=False))
             else:
                 existing = live.filter(kind=kind, org=member.org).first()
             return _store(member, attempt, tokens, user, existing)

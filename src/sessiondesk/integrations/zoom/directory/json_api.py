@@ -128,6 +128,8 @@ def _run(action: Any) -> Any:
         raise HttpError(409, already.message) from None
     except onboard.AlreadyExists as exists:
         raise HttpError(409, f"{exists.text} Use POST /api/v1/zoom/users/adopt.") from None
+    except links.LinkHeld as held:
+        raise HttpError(409, held.message) from None
     except DirectoryRefused as refused:
         raise HttpError(403, refused.message) from None
     except ZoomRefused as refused:

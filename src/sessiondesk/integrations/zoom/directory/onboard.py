@@ -45,6 +45,8 @@ def onboard(
     connection = permissions.writable(actor)
     email = email.strip().lower()
     _already_in(actor, email)
+    if member is not None:
+        links.check_free("", email, member)  # before Zoom is asked: nothing half-done
     detail: dict[str, Any] = {"email": email, "account_type": user_type}
     try:
         with permissions.zoom_call(actor, "onboard", **detail):
@@ -71,6 +73,8 @@ def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryU
     connection = permissions.writable(actor)
     email = email.strip().lower()
     _already_in(actor, email)
+    if member is not None:
+        links.check_free("", email, member)
     with permissions.zoom_call(actor, "adopt", email=email):
         row = client.get_user(calls.ZoomCall(connection), email)
     with transaction.atomic():
