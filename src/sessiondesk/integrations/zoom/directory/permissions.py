@@ -14,8 +14,8 @@ from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, Conn
 
 READ_ONLY = (
     "The organisation's Zoom account is connected Read-only, so SessionDesk shows its Zoom users but "
-    "changes nothing in Zoom. To add, change or remove Zoom users, connect it again with Read/Write in "
-    "Settings → Meeting Preferences → Organization."
+    "changes nothing in Zoom. To add, change or remove Zoom users, choose Read/Write in Settings → "
+    "Meeting Preferences → Organization and grant the write permissions at Zoom."
 )
 
 # What a person can do about Zoom's answers to the directory calls.
