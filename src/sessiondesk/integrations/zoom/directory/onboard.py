@@ -9,7 +9,7 @@ from django.db import transaction
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom import calls
-from sessiondesk.integrations.zoom.directory import client, links, permissions, upsert
+from sessiondesk.integrations.zoom.directory import client, links, permissions, upsert, user_types
 from sessiondesk.integrations.zoom.directory.client import ZoomUserRow
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
 
@@ -18,6 +18,10 @@ ALREADY_EXISTS = "1005"
 
 class AlreadyExists(permissions.ZoomRefused):
     """Zoom already has a user with this email: the page offers to adopt and link it."""
+
+
+class TypeNotOffered(permissions.DirectoryRefused):
+    """Zoom does not create this type of user on the account's plan (``user_types``): nothing sent."""
 
 
 class AlreadyInAccount(permissions.DirectoryRefused):
@@ -44,6 +48,9 @@ def onboard(
 ) -> DirectoryUser:
     connection = permissions.writable(actor)
     email = email.strip().lower()
+    not_offered = user_types.refusal(actor.org_id, user_type)
+    if not_offered:
+        raise TypeNotOffered(not_offered)
     _already_in(actor, email)
     if member is not None:
         links.check_free("", email, member)  # before Zoom is asked: nothing half-done
