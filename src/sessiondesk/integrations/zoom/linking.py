@@ -16,9 +16,8 @@ from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
 
 PERSONAL, DIRECTORY = "personal", "directory"
-
-
 OTHER = "another SessionDesk account"
+RELEASE = "Settings → Meeting Preferences → Organization → Members' personal Zoom links"
 
 
 @dataclass(frozen=True)
@@ -72,29 +71,29 @@ def holder(zoom_user_id: str, email: str, besides: Member, row: DirectoryUser | 
     return None
 
 
-RELEASE = "Settings → Meeting Preferences → Organization → Members' personal Zoom links"
-
-
 def refusal(held: Holder, email: str, org_id: int, *, by_admin: bool) -> str:
     """Who holds the Zoom user and where, the rule, and what to do; ends by saying nothing was saved.
     ``by_admin``: an admin linking on the Zoom Users page (else: a member connecting their own Zoom)."""
     who = held.name_for(org_id)
     if who == OTHER:
         where = ""
+        remedy = "Use a Zoom user of your own." if not by_admin else "Link a Zoom user of your own account."
     elif held.how == PERSONAL:
         owner = f"{who}'s" if held.member is not None else "their"
         where = f" That link is {owner} personal Zoom connection."
+        ask = f"Ask {who} to disconnect their personal Zoom, or release" if held.member else "Release"
+        remedy = (
+            f"{ask} that link in {RELEASE}, then link again."
+            if by_admin
+            else f"Sign in to Zoom as your own Zoom user, or ask an admin to release the old link in {RELEASE} "
+            "if it is stale."
+        )
     else:
         where = " That link is on the organisation's Zoom Users page."
-    if by_admin and held.how == PERSONAL:
-        remedy = f"Ask {who} to disconnect their personal Zoom, or release that link in {RELEASE}, then link again."
-    elif by_admin:
-        remedy = f"Unlink it from {who} on its page first."
-    elif held.how == PERSONAL:
-        remedy = f"Sign in to Zoom as your own Zoom user, or ask an admin to release the old link in {RELEASE} if it is stale."
-    else:
         remedy = (
-            "Sign in to Zoom as your own Zoom user, or ask an admin to unlink it on the Zoom Users page "
+            f"Unlink it from {who} on its page first."
+            if by_admin
+            else "Sign in to Zoom as your own Zoom user, or ask an admin to unlink it on the Zoom Users page "
             "if the link is wrong."
         )
     return (

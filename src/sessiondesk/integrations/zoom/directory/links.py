@@ -44,6 +44,7 @@ def link(actor: Member, user: DirectoryUser, member: Member | None) -> Directory
     if not actor.is_admin:
         raise DirectoryRefused("Only owners and admins can link members to Zoom users.")
     with transaction.atomic():
+        linking.lock(actor.org_id)  # first, as every linking path takes it: one order, no deadlock
         user = DirectoryUser.objects.select_for_update().get(pk=user.pk, org=actor.org)
         before = user.member.name if user.member else ""
         if member is None:
@@ -77,6 +78,7 @@ def match_by_email(org_id: int, emails: Iterable[str]) -> int:
     members = Member.objects.filter(org_id=org_id, is_active=True).select_related("user", "org")
     count = 0
     with transaction.atomic():
+        linking.lock(org_id)
         for member in members:
             user = unlinked.get(member.user.email.lower())
             if user is None or member.pk in linked or not member.hosts_sessions:

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import calls
+from sessiondesk.integrations.zoom import calls, linking
 from sessiondesk.integrations.zoom.directory import client, links, permissions, upsert, user_types
 from sessiondesk.integrations.zoom.directory.client import ZoomUserRow
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
@@ -65,6 +65,8 @@ def onboard(
         raise
     row = ZoomUserRow(zoom_id, email, first_name, last_name, user_type, "2", UserStatus.PENDING, ())
     with transaction.atomic():
+        if member is not None:
+            linking.lock(actor.org_id)  # before the row is written: the order every linking path keeps
         user = upsert.upsert(actor.org, connection.zoom_account_id, row)
         if member is not None:
             links.attach(user, member)
@@ -85,6 +87,8 @@ def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryU
     with permissions.zoom_call(actor, "adopt", email=email):
         row = client.get_user(calls.ZoomCall(connection), email)
     with transaction.atomic():
+        if member is not None:
+            linking.lock(actor.org_id)  # before the row is written: the order every linking path keeps
         user = upsert.upsert(actor.org, connection.zoom_account_id, row)
         upsert.set_groups(user, row.group_ids)
         if member is not None:
