@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.connection import deauthorize, scopes, tokens
+from sessiondesk.integrations.zoom.connection import actions, deauthorize, scopes, tokens
 from sessiondesk.integrations.zoom.devseed import seed_data
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from tests.conftest import login
@@ -158,9 +158,26 @@ def test_a_read_only_connection_refreshes_and_revokes_with_the_read_only_app(
     ZoomTokenSet.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
 
     tokens.access_token(connection)
+    with zoom.committing():
+        actions.disconnect(connection, admin)
 
     refreshes = zoom.requests(path="/oauth/token")
     assert [(r["client_id"], r["status"]) for r in refreshes][-1] == (READ_ONLY_APP[0], 200)
+    assert revokes(zoom) == [(READ_ONLY_APP[0], 200)]
+
+
+def test_only_the_removed_app_s_connection_is_deauthorised(
+    client: HttpClient, admin: Member, zoom: Emulator
+) -> None:
+    login(client, admin)
+    connection = connect_org(client, zoom, "read_only")
+    event = {"user_id": connection.zoom_user_id, "account_id": "acct-acme"}
+
+    assert deauthorize.revoke_connections({"payload": {**event, "client_id": ORG_APP[0]}}) == []
+    assert deauthorize.revoke_connections({"payload": {**event, "client_id": READ_ONLY_APP[0]}}) == [
+        connection
+    ]
+    assert (ZoomConnection.objects.get().status, ZoomTokenSet.objects.count()) == ("revoked", 0)
 
 
 def test_without_a_read_only_app_read_only_says_what_zoom_will_show(
