@@ -215,6 +215,8 @@ if ZOOM_USES_EMULATOR:
     # The emulator's development apps, registered by `sessiondesk up` (docs/zoom-emulator.md).
     ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET = "sessiondesk-dev", "sessiondesk-dev-secret"
     ZOOM_ORG_CLIENT_ID, ZOOM_ORG_CLIENT_SECRET = "sessiondesk-dev-org", "sessiondesk-dev-org-secret"
+    ZOOM_ORG_READONLY_CLIENT_ID = "sessiondesk-dev-org-readonly"
+    ZOOM_ORG_READONLY_CLIENT_SECRET = "sessiondesk-dev-org-readonly-secret"
     ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", ZOOM_EMULATOR_URL).rstrip("/")
     ZOOM_API_URL = env("ZOOM_API_URL", ZOOM_EMULATOR_URL + "/v2").rstrip("/")
     ZOOM_WEBHOOK_SECRET_TOKEN = env("ZOOM_WEBHOOK_SECRET_TOKEN", ZOOM_DEV_WEBHOOK_SECRET_TOKEN)
@@ -223,11 +225,16 @@ else:
     # The organisation account needs an admin-managed app; one app serves both when it is unset.
     ZOOM_ORG_CLIENT_ID = env("ZOOM_ORG_CLIENT_ID", ZOOM_CLIENT_ID)
     ZOOM_ORG_CLIENT_SECRET = env("ZOOM_ORG_CLIENT_SECRET", ZOOM_CLIENT_SECRET)
+    # Optional: an admin-managed app registered with read scopes only, through which Read-only connects
+    # (Zoom grants an app's configured scopes; an authorisation cannot ask for fewer).
+    ZOOM_ORG_READONLY_CLIENT_ID = env("ZOOM_ORG_READONLY_CLIENT_ID")
+    ZOOM_ORG_READONLY_CLIENT_SECRET = env("ZOOM_ORG_READONLY_CLIENT_SECRET")
     ZOOM_OAUTH_URL = env("ZOOM_OAUTH_URL", "https://zoom.us").rstrip("/")
     ZOOM_API_URL = env("ZOOM_API_URL", "https://api.zoom.us/v2").rstrip("/")
     ZOOM_WEBHOOK_SECRET_TOKEN = env("ZOOM_WEBHOOK_SECRET_TOKEN")
 # The admin-managed (organisation) app signs its webhooks with its own secret token.
 ZOOM_ORG_WEBHOOK_SECRET_TOKEN = env("ZOOM_ORG_WEBHOOK_SECRET_TOKEN")
+ZOOM_ORG_READONLY_WEBHOOK_SECRET_TOKEN = env("ZOOM_ORG_READONLY_WEBHOOK_SECRET_TOKEN")
 # Make Zoom's data-compliance call after a deauthorisation (Zoom has deprecated it).
 ZOOM_DATA_COMPLIANCE = env_bool("ZOOM_DATA_COMPLIANCE", False)
 ZOOM_REDIRECT_URL = env("ZOOM_REDIRECT_URL", SITE_URL + "/integrations/zoom/callback/")

@@ -11,3 +11,9 @@ class Account:
     plan: str = "pro"
     name: str = ""
     account_number: int = 0
+    # Paid licences (Licensed users); None: as many as asked for. The free plan has none.
+    licenses: int | None = None
+
+    @property
+    def licence_limit(self) -> int | None:
+        return 0 if self.plan == "free" else self.licenses

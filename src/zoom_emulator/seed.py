@@ -2,7 +2,7 @@
 
     {
       "accounts": [{
-        "id": "optional", "plan": "free|pro|business", "name": "Acme",
+        "id": "optional", "plan": "free|pro|business", "name": "Acme", "licenses": 10,
         "users": [{"id": "optional", "email": "owner@acme.test", "first_name": "Olga", "last_name": "Owner",
                    "role": "owner|admin|member|<custom role name>", "type": 2, "status": "active",
                    "timezone": "Europe/Paris"}],
@@ -17,6 +17,7 @@
                             "events": ["meeting.deleted", "meeting.updated"]}}]
     }
 
+`licenses` caps the Licensed users of a paid account (left out: no cap; a free account has none).
 A single `"account": {...}` may stand for `"accounts": [...]`. The first user of an account without
 an owner becomes its owner. Ids left out are generated; `load` returns them.
 """
@@ -64,6 +65,7 @@ def load_account(state: "State", raw: dict[str, Any], summary: dict[str, Any]) -
         plan=plan,
         name=raw.get("name", ""),
         account_number=int(raw.get("account_number") or meeting_id() // 10),
+        licenses=raw.get("licenses"),
     )
     state.accounts[account.id] = account
     for role_id, name, description in BUILT_IN:

@@ -44,11 +44,20 @@ def zoom_server(live_server, settings) -> Iterator[Any]:  # type: ignore[no-unty
             "scopes": scopes.registration_list("organization"),
             "name": "SessionDesk (organisation)",
         },
+        {
+            "client_id": "e2e-org-readonly",
+            "client_secret": "s3",
+            "type": "admin",
+            "redirect_uris": [callback],
+            "scopes": scopes.registration_list("organization_read_only"),
+            "name": "SessionDesk (organisation, read-only)",
+        },
     ]
     seed.load(app.state, {"accounts": [{"id": "acct-e2e", "users": users}], "apps": apps})
     settings.ZOOM_ENABLED = True
     settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET = "e2e-personal", "s1"
     settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET = "e2e-org", "s2"
+    settings.ZOOM_ORG_READONLY_CLIENT_ID, settings.ZOOM_ORG_READONLY_CLIENT_SECRET = "e2e-org-readonly", "s3"
     settings.ZOOM_OAUTH_URL = server.url
     settings.ZOOM_API_URL = server.url + "/v2"
     settings.ZOOM_REDIRECT_URL = callback
@@ -98,8 +107,13 @@ def test_an_owner_connects_the_organisation_account(live_server, new_page, shot,
     assert not page.locator("#zoom-personal").is_visible()
     page.get_by_label(re.compile("Read-only")).check()
     shot(page, "zoom-06-organization-tab")
+    assert "asks only for read scopes" in page.locator("#zoom-organization .zoom-read-only-note").inner_text()
     page.get_by_role("button", name="Connect organisation Zoom account").click()
     page.wait_for_url(re.compile(r"/oauth/authorize"))
+    # Zoom's consent lists the read-only app's scopes: read scopes only.
+    assert consent_scopes(page) == READ
+    assert "SessionDesk (organisation, read-only)" in page.inner_text("body")
+    shot(page, "zoom-06b-read-only-consent")
     page.get_by_label(re.compile("Olivia Owner")).check()
     page.get_by_role("button", name="Allow").click()
     page.wait_for_url(re.compile(r"/settings/"))
@@ -109,9 +123,38 @@ def test_an_owner_connects_the_organisation_account(live_server, new_page, shot,
     shot(page, "zoom-07-organization-connected")
     connection = ZoomConnection.objects.get()
     assert (connection.kind, connection.admin_mode) == ("organization", "read_only")
+    assert scopes.granted_writes(connection.scopes) == []
+
+    # Read/Write needs the write scopes: the Save toggle goes to Zoom's consent again.
+    panel.get_by_label(re.compile("Read/Write")).check()
+    panel.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/oauth/authorize"))
+    assert consent_scopes(page) == scopes.registration_list("organization")
+    shot(page, "zoom-07b-read-write-consent")
+    assert ZoomConnection.objects.get().admin_mode == "read_only"  # nothing changes before Zoom's yes
+    page.get_by_label(re.compile("Olivia Owner")).check()
+    page.get_by_role("button", name="Allow").click()
+    page.wait_for_url(re.compile(r"/settings/"))
+    assert "The organisation's Zoom account is connected as olivia@zoom.acme.test." in page.inner_text("body")
+    assert page.locator("#zoom-organization").get_by_label(re.compile("Read/Write")).is_checked()
+    connection = ZoomConnection.objects.get()
+    assert (connection.admin_mode, connection.client_id) == ("read_write", "e2e-org")
+    assert scopes.granted_writes(connection.scopes) == sorted(WRITE)
+    revokes = httpx.get(f"{zoom_server.url}/_emulator/requests", params={"path": "/oauth/revoke"}).json()
+    assert [(r["client_id"], r["status"]) for r in revokes["requests"]] == [("e2e-org-readonly", 200)]
+    shot(page, "zoom-07c-read-write-connected")
     page.get_by_role("tab", name="Personal").click()
     assert "a personal connection is not needed" in page.locator("#zoom-personal").inner_text()
     shot(page, "zoom-08-personal-not-needed")
+
+
+READ = scopes.registration_list("organization_read_only")
+WRITE = [need.name for need in scopes.ORGANIZATION_WRITE]
+
+
+def consent_scopes(page) -> list[str]:  # type: ignore[no-untyped-def]
+    items = page.locator("li code")
+    return [items.nth(i).inner_text() for i in range(items.count())]
 
 
 def in_view(page, locator) -> bool:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.integrations.zoom.conftest import ORG_APP, PERSONAL_APP
+from tests.integrations.zoom.conftest import ORG_APP, PERSONAL_APP, READ_ONLY_APP
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +62,27 @@ def test_it_passes_a_sound_configuration_after_asking_zoom_for_a_token(real_zoom
         f"ok   zoom: ZOOM_ORG_CLIENT_ID/ZOOM_ORG_CLIENT_SECRET: Zoom accepts the app's credentials (client id {ORG_APP[0]})."
         in output
     )
+    assert (
+        "ok   zoom: ZOOM_ORG_READONLY_CLIENT_ID/ZOOM_ORG_READONLY_CLIENT_SECRET: Zoom accepts the app's "
+        f"credentials (client id {READ_ONLY_APP[0]})."
+    ) in output
     assert "ok   urls: Zoom redirect URL: https://desk.example.com/integrations/zoom/callback/" in output
     assert "ok   urls: Zoom webhook URL: https://desk.example.com/integrations/zoom/webhook/" in output
     assert "ok   database: " in output
     assert output.rstrip().endswith("Configuration OK.")
-    assert len(token_requests(real_zoom)) == 2
+    assert len(token_requests(real_zoom)) == 3
+
+
+def test_the_optional_read_only_app_is_checked_only_when_set(real_zoom, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ZOOM_ORG_READONLY_CLIENT_SECRET = ""
+    output, error = run_check()
+    assert lines(output, "FAIL") == [
+        "FAIL zoom: ZOOM_ORG_READONLY_CLIENT_ID/ZOOM_ORG_READONLY_CLIENT_SECRET: both must be set."
+    ]
+    settings.ZOOM_ORG_READONLY_CLIENT_ID = ""
+    output, error = run_check()
+    assert (lines(output, "FAIL"), error) == ([], "")
+    assert "ZOOM_ORG_READONLY" not in output
 
 
 def test_it_names_the_credentials_zoom_refuses(real_zoom, settings) -> None:  # type: ignore[no-untyped-def]

@@ -161,3 +161,72 @@ def test_it_manages_group_members(client: httpx.Client, login: Any) -> None:
         "code": 4130,
         "message": "Group does not exist: nope.",
     }
+
+
+ON_PREM = {"code": 300, "message": "Your account can't set user type as On-prem."}
+
+
+def paying_users(limit: int) -> dict[str, Any]:
+    return {
+        "code": 3412,
+        "message": f'Your request to add a new "Licensed" user couldn\'t be approved at this time because your '
+        f'account has reached the permitted maximum number of "{limit}" paying users. Please purchase additional '
+        "licenses or contact the Zoom support team to provision additional users in your account.",
+    }
+
+
+def new_user(email: str, kind: int) -> dict[str, Any]:
+    return {
+        "action": "create",
+        "user_info": {"email": email, "type": kind, "first_name": "N", "last_name": "U"},
+    }
+
+
+def test_a_free_account_adds_basic_users_and_no_licensed_one(client: httpx.Client, login: Any) -> None:
+    headers = bearer(login("admin-app", "solo@free.test"))
+    basic = client.post("/v2/users", headers=headers, json=new_user("b@free.test", 1))
+    licensed = client.post("/v2/users", headers=headers, json=new_user("l@free.test", 2))
+    on_prem = client.post("/v2/users", headers=headers, json=new_user("c@free.test", 3))
+    assert (basic.status_code, basic.json()["type"]) == (201, 1)
+    assert (licensed.status_code, licensed.json()) == (400, paying_users(0))
+    assert (on_prem.status_code, on_prem.json()) == (400, ON_PREM)
+    state = client.get("/_emulator/state").json()
+    assert sorted(u["email"] for u in state["users"] if u["account_id"] == "acct-free") == [
+        "b@free.test",
+        "solo@free.test",
+    ]
+
+
+def test_a_paid_account_adds_licensed_users_while_it_has_licences(client: httpx.Client, login: Any) -> None:
+    seeded = client.post(
+        "/_emulator/seed",
+        json={
+            "accounts": [
+                {
+                    "id": "acct-two",
+                    "plan": "business",
+                    "licenses": 2,
+                    "users": [{"email": "own@two.test", "role": "owner", "type": 2}],
+                }
+            ]
+        },
+    )
+    assert seeded.status_code in (200, 201)
+    headers = bearer(login("admin-app", "own@two.test"))
+    second = client.post("/v2/users", headers=headers, json=new_user("second@two.test", 2))
+    third = client.post("/v2/users", headers=headers, json=new_user("third@two.test", 2))
+    basic = client.post("/v2/users", headers=headers, json=new_user("basic@two.test", 1))
+    assert (second.status_code, third.status_code, basic.status_code) == (201, 400, 201)
+    assert third.json() == paying_users(2)
+    # Deactivating a user frees their licence; a Basic user cannot be made Licensed without one.
+    upgrade = client.patch(f"/v2/users/{basic.json()['id']}", headers=headers, json={"type": 2})
+    assert (upgrade.status_code, upgrade.json()) == (400, paying_users(2))
+    client.post("/_emulator/users/second@two.test/accept")
+    assert (
+        client.put(
+            "/v2/users/second@two.test/status", headers=headers, json={"action": "deactivate"}
+        ).status_code
+        == 204
+    )
+    assert client.post("/v2/users", headers=headers, json=new_user("third@two.test", 2)).status_code == 201
+    assert client.post("/v2/users", headers=headers, json=new_user("corp@two.test", 3)).json() == ON_PREM

@@ -9,16 +9,38 @@ from ..webhooks import events
 from .models import ADMIN_ROLE, OWNER_ROLE, User
 
 if TYPE_CHECKING:
+    from ..accounts import Account
     from ..state import State
 
 ACTIONS = ("create", "autoCreate", "custCreate", "ssoCreate")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+LICENSED, ON_PREM = 2, 3
+
+
+def check_type(state: "State", account: "Account", kind: int, becoming: bool = True) -> None:
+    """Whether the account's plan takes a user of this type (create, or a type change)."""
+    if kind == ON_PREM:
+        # 2026 spec, POST /users 400: {"code": 300, "message": "Your account can't set user type as On-prem."}
+        raise ZoomError(400, 300, "Your account can't set user type as On-prem.")
+    limit = account.licence_limit
+    if kind != LICENSED or limit is None or not becoming:
+        return
+    held = sum(1 for u in state.account_users(account.id) if u.type == LICENSED and u.status != "inactive")
+    if held >= limit:
+        # 2026 spec, POST /users 400, code 3412 (paying users). The free plan has no licence at all.
+        raise ZoomError(
+            400,
+            3412,
+            f'Your request to add a new "Licensed" user couldn\'t be approved at this time because your '
+            f'account has reached the permitted maximum number of "{limit}" paying users. Please purchase '
+            "additional licenses or contact the Zoom support team to provision additional users in your account.",
+        )
+
+
 def create(state: "State", account_id: str, body: dict[str, Any], operator: User | None) -> User:
     account = state.accounts[account_id]
-    if account.plan == "free":
-        raise ZoomError(400, 200, "Only paid account can use this API.")
     action = body.get("action")
     if action not in ACTIONS:
         raise validation_failed("action")
@@ -29,8 +51,8 @@ def create(state: "State", account_id: str, body: dict[str, Any], operator: User
     if not isinstance(email, str) or len(email) > 128 or not EMAIL.match(email):
         raise validation_failed("user_info.email")
     kind = info.get("type")
-    allowed = (1, 2, 4, 99) if action == "ssoCreate" else (1, 2, 4)
-    if kind not in allowed or isinstance(kind, bool):
+    allowed = (1, 2, 3, 4, 99) if action == "ssoCreate" else (1, 2, 3, 4)
+    if not isinstance(kind, int) or isinstance(kind, bool) or kind not in allowed:
         raise validation_failed("user_info.type")
     for name in ("first_name", "last_name"):
         value = info.get(name, "")
@@ -40,6 +62,7 @@ def create(state: "State", account_id: str, body: dict[str, Any], operator: User
     if existing is not None:
         # {"code": 1005, "message": "Email \"a@b.c\" has already been used."}
         raise ZoomError(409, 1005, f'Email "{email}" has already been used.')
+    check_type(state, account, kind)
     if action == "autoCreate":
         password = info.get("password", "")
         if not isinstance(password, str) or not 8 <= len(password) <= 32:

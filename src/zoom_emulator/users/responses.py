@@ -61,8 +61,11 @@ def update_user(ctx: Ctx, user_id: str) -> Response:
             continue  # Zoom ignores fields it does not know.
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise validation_failed(key)
-        if key == "type" and value not in (1, 2, 4, 99):
-            raise validation_failed(key)
+        if key == "type":
+            if value not in (1, 2, 3, 4, 99):
+                raise validation_failed(key)
+            assert isinstance(value, int)
+            actions.check_type(ctx.state, ctx.state.accounts[user.account_id], value, value != user.type)
         if getattr(user, key) != value:
             changed[key] = value
     old = {key: getattr(user, key) for key in changed}

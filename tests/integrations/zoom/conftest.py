@@ -19,6 +19,7 @@ ZOOM = "http://zoom.test"
 PERSONAL_APP = ("sd-personal", "sd-personal-secret")
 ORG_APP = ("sd-org", "sd-org-secret")
 NARROW_APP = ("sd-narrow", "sd-narrow-secret")
+READ_ONLY_APP = ("sd-org-readonly", "sd-org-readonly-secret")
 
 ZOOM_USERS = [
     {"email": "olivia@zoom.acme.test", "first_name": "Olivia", "last_name": "Owner", "role": "owner"},
@@ -72,12 +73,14 @@ def zoom(settings, django_capture_on_commit_callbacks) -> Any:  # type: ignore[n
                 _app(PERSONAL_APP, "user", scopes.registration_list("personal")),
                 _app(ORG_APP, "admin", scopes.registration_list("organization")),
                 _app(NARROW_APP, "user", ["user:read:user"]),
+                _app(READ_ONLY_APP, "admin", scopes.registration_list("organization_read_only")),
             ],
         },
     )
     settings.ZOOM_ENABLED = True
     settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET = PERSONAL_APP
     settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET = ORG_APP
+    settings.ZOOM_ORG_READONLY_CLIENT_ID, settings.ZOOM_ORG_READONLY_CLIENT_SECRET = READ_ONLY_APP
     settings.ZOOM_OAUTH_URL = ZOOM
     settings.ZOOM_API_URL = ZOOM + "/v2"
     settings.ZOOM_REDIRECT_URL = REDIRECT

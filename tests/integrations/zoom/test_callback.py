@@ -1,6 +1,7 @@
 """The way back from Zoom: state checks, Decline, an expired login, missing scopes, the one-link rule."""
 
 import datetime as dt
+import html
 from urllib.parse import parse_qs, urlsplit
 
 from django.test import Client as HttpClient
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.integrations.zoom import client as zoom_client
+from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import OAuthState, ZoomConnection, ZoomTokenSet
 from tests.conftest import login
 from tests.integrations.zoom.conftest import NARROW_APP, back_from_zoom, connect_through_pages, start
@@ -152,6 +154,52 @@ def test_one_zoom_user_links_to_one_member(client: HttpClient, consultant, consu
     tokens = ZoomTokenSet.objects.get(connection=held)
     assert zoom_client.get_me(tokens.access_token).email == "carla@zoom.acme.test"
     assert zoom.requests(path="/oauth/revoke") == []
+
+
+def test_a_zoom_user_linked_on_the_zoom_users_page_is_not_connected_by_another_member(
+    client: HttpClient, consultant, consultant2, zoom
+) -> None:
+    # The organisation's directory links carla@ to Carla; her personal connection was removed inside Zoom.
+    DirectoryUser.objects.create(
+        org=consultant.org,
+        zoom_account_id="acct-acme",
+        zoom_user_id=zoom.users["carla@zoom.acme.test"],
+        email="carla@zoom.acme.test",
+        member=consultant,
+    )
+    login(client, consultant2)
+
+    response = connect_through_pages(client, zoom, "carla@zoom.acme.test", follow=True)
+
+    text = html.unescape(response.content.decode())
+    assert (
+        "The Zoom user carla@zoom.acme.test is already linked to Carla Consultant. That link is on the "
+        "organisation's Zoom Users page. One Zoom user can be linked to only one SessionDesk member at a "
+        "time, so that each session's meeting has one clear host. Sign in to Zoom as your own Zoom user, or "
+        "ask an admin to unlink it on the Zoom Users page if the link is wrong. Nothing was saved."
+    ) in text
+    assert ZoomConnection.objects.count() == 0
+    assert ZoomTokenSet.objects.count() == 0
+    assert [r["status"] for r in zoom.requests(path="/oauth/revoke")] == [200]  # Dev's fresh tokens
+    assert not AuditEntry.objects.filter(action="zoom.connected").exists()
+
+    login(client, consultant)
+    connect_through_pages(client, zoom, "carla@zoom.acme.test")
+    assert list(ZoomConnection.objects.values_list("member", "status")) == [(consultant.pk, "active")]
+
+
+def test_a_pending_zoom_user_linked_on_the_page_is_known_by_its_email(
+    client: HttpClient, consultant, consultant2, zoom
+) -> None:
+    DirectoryUser.objects.create(
+        org=consultant.org, zoom_account_id="acct-acme", email="carla@zoom.acme.test", member=consultant
+    )
+    login(client, consultant2)
+    response = connect_through_pages(client, zoom, "carla@zoom.acme.test", follow=True)
+    assert "is already linked to Carla Consultant. That link is on the" in html.unescape(
+        response.content.decode()
+    )
+    assert ZoomConnection.objects.count() == 0
 
 
 def test_the_link_rule_does_not_name_members_of_other_organisations(

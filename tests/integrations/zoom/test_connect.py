@@ -84,7 +84,7 @@ def test_it_saves_nothing_when_the_emulator_rejects_the_verifier(
 
 def test_it_connects_the_organisation_account(client: HttpClient, admin, zoom) -> None:
     login(client, admin)
-    authorize_url = start(client, "organization", admin_mode="read_only")
+    authorize_url = start(client, "organization", admin_mode="read_write")
     assert parse_qs(urlsplit(authorize_url).query)["client_id"] == [ORG_APP[0]]
     response = client.get(
         zoom.consent(authorize_url, "adam@zoom.acme.test")
@@ -93,7 +93,12 @@ def test_it_connects_the_organisation_account(client: HttpClient, admin, zoom) -
         follow=True,
     )
     connection = ZoomConnection.objects.get()
-    assert (connection.kind, connection.member, connection.admin_mode) == ("organization", admin, "read_only")
+    assert (connection.kind, connection.member, connection.admin_mode) == (
+        "organization",
+        admin,
+        "read_write",
+    )
+    assert connection.client_id == ORG_APP[0]
     assert (connection.zoom_email, connection.zoom_role) == ("adam@zoom.acme.test", "Admin")
     text = response.content.decode()
     assert "The organisation&#x27;s Zoom account is connected as adam@zoom.acme.test." in text

@@ -75,6 +75,9 @@ def zoom_apps() -> list[Finding]:
                 settings.ZOOM_ORG_CLIENT_SECRET,
             )
         )
+    read_only = (settings.ZOOM_ORG_READONLY_CLIENT_ID, settings.ZOOM_ORG_READONLY_CLIENT_SECRET)
+    if any(read_only):  # optional: checked once either half is set
+        apps.append(("ZOOM_ORG_READONLY_CLIENT_ID/ZOOM_ORG_READONLY_CLIENT_SECRET", *read_only))
     for names, client_id, secret in apps:
         finding, reached = _zoom_app(names, client_id, secret, where)
         findings.append(finding)

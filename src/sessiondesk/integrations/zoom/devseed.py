@@ -1,5 +1,6 @@
 """What `sessiondesk up` seeds into a fresh bundled Zoom emulator: a Zoom account whose users are the
-demo organisation's hosts, and SessionDesk's two development apps, so Zoom connects on the first try."""
+demo organisation's hosts, and SessionDesk's three development apps (personal, organisation,
+organisation read-only), so Zoom connects on the first try."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from sessiondesk.accounts.models import Role
-from sessiondesk.integrations.zoom.connection import scopes
+from sessiondesk.integrations.zoom.connection import scopes, zoom_app
 from sessiondesk.ops.demo import DEMO_PEOPLE
 
 ZOOM_ROLES = {Role.OWNER: "owner", Role.ADMIN: "admin", Role.CONSULTANT: "member"}
@@ -40,18 +41,26 @@ def _redirect_uris() -> list[str]:
     return list(dict.fromkeys([primary, primary.replace("//localhost:", "//127.0.0.1:")]))
 
 
-def _app(client_id: str, secret: str, kind: str, site_url: str) -> dict[str, Any]:
+NAMES = {
+    zoom_app.PERSONAL: "SessionDesk",
+    zoom_app.ORGANIZATION: "SessionDesk (organisation)",
+    zoom_app.ORGANIZATION_READ_ONLY: "SessionDesk (organisation, read-only)",
+}
+
+
+def _app(client_id: str, secret: str, key: str, site_url: str) -> dict[str, Any]:
+    organization = key != zoom_app.PERSONAL
     return {
         "client_id": client_id,
         "client_secret": secret,
-        "type": "admin" if kind == "organization" else "user",
-        "name": "SessionDesk (organisation)" if kind == "organization" else "SessionDesk",
+        "type": "admin" if organization else "user",
+        "name": NAMES[key],
         "redirect_uris": _redirect_uris(),
-        "scopes": scopes.registration_list(kind),
+        "scopes": scopes.registration_list(key),
         "webhook": {
             "url": webhook_url(site_url),
             "secret_token": settings.ZOOM_WEBHOOK_SECRET_TOKEN,
-            "events": EVENTS + (DIRECTORY_EVENTS if kind == "organization" else []),
+            "events": EVENTS + (DIRECTORY_EVENTS if organization else []),
         },
     }
 
@@ -81,5 +90,11 @@ def seed_data(site_url: str) -> dict[str, Any]:
         "apps": [
             _app(settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET, "personal", site_url),
             _app(settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET, "organization", site_url),
+            _app(
+                settings.ZOOM_ORG_READONLY_CLIENT_ID,
+                settings.ZOOM_ORG_READONLY_CLIENT_SECRET,
+                zoom_app.ORGANIZATION_READ_ONLY,
+                site_url,
+            ),
         ],
     }

@@ -39,6 +39,8 @@ class ZoomConnection(models.Model):
     zoom_email = models.EmailField()
     zoom_role = models.CharField(max_length=64, blank=True)
     granted_scopes = models.TextField(blank=True)  # space-separated, as Zoom's token response gives them
+    # The Zoom app that issued the tokens (refresh and revoke go to that app); empty on older rows.
+    client_id = models.CharField(max_length=200, blank=True)
     connected_at = models.DateTimeField(default=timezone.now)
     last_refresh_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -5,6 +5,7 @@ import pytest
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.accounts.tokens import create_token
+from sessiondesk.integrations.zoom.directory import user_types
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import AdminMode, ZoomConnection
 from tests.api.conftest import Api
@@ -169,12 +170,10 @@ def test_bad_input_is_a_422_without_a_zoom_call(
 ) -> None:
     api = api_as(admin)
     assert api.post("/zoom/users/", {"email": "nope", "first_name": "", "last_name": "x"}).status_code == 422
-    assert (
-        api.post(
-            "/zoom/users/", {"email": "a@b.test", "first_name": "a", "last_name": "b", "user_type": 3}
-        ).status_code
-        == 422
-    )
+    person = {"email": "a@b.test", "first_name": "a", "last_name": "b"}
+    assert api.post("/zoom/users/", {**person, "user_type": 0}).status_code == 422
+    on_prem = api.post("/zoom/users/", {**person, "user_type": 3})
+    assert (on_prem.status_code, on_prem.json()["detail"]) == (400, user_types.ON_PREM_REFUSAL)
     assert api.post(f"/zoom/users/{row('dev@acme.test').pk}/offboard", {"action": "shred"}).status_code == 422
     assert api.post(f"/zoom/users/{row('dev@acme.test').pk}/role", {"role_id": "nope"}).status_code == 404
     assert calls(emu) == []

@@ -26,8 +26,9 @@ OLIVIA = "olivia@acme.test"
 def read_only_app(
     dir_emulator: EmulatorApp, settings, django_capture_on_commit_callbacks
 ) -> Iterator[Emulator]:  # type: ignore[no-untyped-def]
-    """The organisation app registered without the write scopes."""
+    """The organisation app registered without the write scopes, and no read-only app configured."""
     settings.ZOOM_REDIRECT_URL = REDIRECT
+    settings.ZOOM_ORG_READONLY_CLIENT_ID = settings.ZOOM_ORG_READONLY_CLIENT_SECRET = ""
     granted = [s for s in scopes.registration_list(ConnectionKind.ORGANIZATION) if s not in WRITE]
     for http in make_emu(dir_emulator, granted):
         yield Emulator(dir_emulator, http, {}, django_capture_on_commit_callbacks)

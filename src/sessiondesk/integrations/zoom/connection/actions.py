@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom.connection import zoom_app
 from sessiondesk.integrations.zoom.connection.revocation import revoke_on_commit
 from sessiondesk.integrations.zoom.models import (
     AdminMode,
@@ -21,7 +22,7 @@ def _drop_tokens(connection: ZoomConnection, *, revoke: bool) -> None:
     if tokens is None:
         return
     if revoke:
-        revoke_on_commit(tokens.access_token, tokens.refresh_token, connection.kind)
+        revoke_on_commit(tokens.access_token, tokens.refresh_token, zoom_app.key_of(connection))
     # Deleted, never blanked: nothing of the credentials stays in the database.
     tokens.delete()
 

@@ -13,7 +13,6 @@ from sessiondesk.accounts import audit
 from sessiondesk.integrations.zoom import client
 from sessiondesk.integrations.zoom.connection import zoom_app
 from sessiondesk.integrations.zoom.models import (
-    ConnectionKind,
     ConnectionStatus,
     WebhookEvent,
     ZoomConnection,
@@ -31,11 +30,15 @@ def revoke_connections(body: dict[str, Any]) -> list[ZoomConnection]:
     user_id, account_id = str(payload.get("user_id", "")), str(payload.get("account_id", ""))
     if not user_id:
         return []
-    connections = list(
+    client_id = str(payload.get("client_id", ""))
+    found = (
         ZoomConnection.objects.select_for_update()
-        .filter(zoom_user_id=user_id, zoom_account_id=account_id, kind__in=_kinds(payload))
+        .filter(zoom_user_id=user_id, zoom_account_id=account_id)
         .exclude(status=ConnectionStatus.REVOKED)
     )
+    # Only the removed app's connections: the organisation account may have moved to the other
+    # organisation app (Read-only ↔ Read/Write), whose tokens stay good.
+    connections = [c for c in found if zoom_app.issued_by(c, client_id)]
     now = timezone.now()
     for connection in connections:
         ZoomTokenSet.objects.filter(connection=connection).delete()
@@ -56,13 +59,11 @@ def revoke_connections(body: dict[str, Any]) -> list[ZoomConnection]:
     return connections
 
 
-def _kinds(payload: dict[str, Any]) -> list[str]:
-    """Which connections the removed app served: personal ones use the user-managed app, the
-    organisation account the admin-managed one (the same app when only one is configured)."""
+def _app_key(payload: dict[str, Any]) -> str:
+    """Which of SessionDesk's Zoom apps was removed (the personal one when the event does not say)."""
     client_id = str(payload.get("client_id", ""))
-    return [
-        str(kind) for kind in ConnectionKind if not client_id or zoom_app.app_for(kind).client_id == client_id
-    ]
+    keys = (zoom_app.PERSONAL, zoom_app.ORGANIZATION, zoom_app.ORGANIZATION_READ_ONLY)
+    return next((k for k in keys if client_id and zoom_app.app_for(k).client_id == client_id), keys[0])
 
 
 def after_deauthorization(row: WebhookEvent) -> None:
@@ -74,7 +75,7 @@ def after_deauthorization(row: WebhookEvent) -> None:
     wanted = getattr(settings, "ZOOM_DATA_COMPLIANCE", False) or payload.get("user_data_retention") is False
     if not wanted or not payload.get("user_id"):
         return
-    kind = _kinds(payload)[0]
+    kind = _app_key(payload)
     received = {
         key: payload[key]
         for key in (

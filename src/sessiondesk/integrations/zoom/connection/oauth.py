@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import client
+from sessiondesk.integrations.zoom import client, linking
 from sessiondesk.integrations.zoom.connection import scopes, zoom_app
 from sessiondesk.integrations.zoom.connection.revocation import revoke_on_commit
 from sessiondesk.integrations.zoom.errors import ZoomError
@@ -92,7 +92,7 @@ def start(
     )
     query = {
         "response_type": "code",
-        "client_id": zoom_app.app_for(kind).client_id,
+        "client_id": zoom_app.app_for(zoom_app.key_for(kind, admin_mode)).client_id,
         "redirect_uri": settings.ZOOM_REDIRECT_URL,
         "state": state,
         "code_challenge": _challenge(verifier),
@@ -133,10 +133,10 @@ def take_state(raw: str, member: Member) -> OAuthState:
 
 
 def finish(member: Member, attempt: OAuthState, code: str) -> ZoomConnection:
-    kind = attempt.kind
+    kind, key = attempt.kind, zoom_app.key_for(attempt.kind, attempt.admin_mode)
     try:
         tokens = client.exchange_code(
-            code, code_verifier=attempt.code_verifier, redirect_uri=settings.ZOOM_REDIRECT_URL, kind=kind
+            code, code_verifier=attempt.code_verifier, redirect_uri=settings.ZOOM_REDIRECT_URL, kind=key
         )
     except ZoomError as exc:
         raise ConnectRefused(
@@ -145,39 +145,34 @@ def finish(member: Member, attempt: OAuthState, code: str) -> ZoomConnection:
     try:
         user = client.get_me(tokens.access_token)
     except ZoomError as exc:
-        _discard(tokens, kind, None)
+        _discard(tokens, key, None)
         raise ConnectRefused(
             f"Zoom did not tell SessionDesk which Zoom user you are ({exc.message}), so nothing was saved."
         ) from exc
     lacking = scopes.missing(kind, attempt.admin_mode, tokens.scopes)
     if lacking:
-        _discard(tokens, kind, user)
+        _discard(tokens, key, user)
         named = "; ".join(f"{need.name} ({need.purpose})" for need in lacking)
         raise ConnectRefused(
             f"The Zoom app did not grant the permissions SessionDesk needs, so nothing was saved. Missing: "
             f"{named}. Add them to the app in the Zoom Marketplace, then connect again."
         )
+    surplus = scopes.granted_writes(tokens.scopes) if key == zoom_app.ORGANIZATION_READ_ONLY else []
+    if surplus:
+        _discard(tokens, key, user)
+        raise ConnectRefused(
+            "The read-only Zoom app granted write scopes, so nothing was saved: "
+            f"{', '.join(surplus)}. Remove them from that app in the Zoom Marketplace (it must hold read "
+            "scopes only), then connect again."
+        )
     if kind == ConnectionKind.ORGANIZATION and not user.is_account_admin:
-        _discard(tokens, kind, user)
+        _discard(tokens, key, user)
         raise ConnectRefused(
             f"{user.email} is a {user.role_label or 'member'} of their Zoom account. The organisation's "
             "Zoom account must be connected by an owner or admin of that Zoom account, because it creates "
             "meetings for everyone and manages Zoom users."
         )
     return _save(member, attempt, tokens, user)
-
-
-def _link_refusal(member: Member, holder: ZoomConnection, user: client.ZoomUser) -> str:
-    who = (
-        holder.member.name
-        if holder.member is not None and holder.org_id == member.org_id
-        else "another SessionDesk account"
-    )
-    return (
-        f"The Zoom user {user.email} is already linked to {who}. One Zoom user can be linked to only one "
-        "SessionDesk member at a time, so that each session's meeting has one clear host. Sign in to Zoom "
-        "as your own Zoom user, or ask an admin to release the old link if it is stale."
-    )
 
 
 def _save(
@@ -188,10 +183,11 @@ def _save(
         with transaction.atomic():
             live = ZoomConnection.objects.select_for_update().exclude(status=ConnectionStatus.REVOKED)
             if kind == ConnectionKind.PERSONAL:
+                linking.lock(member.org_id)
                 existing = live.filter(kind=kind, member=member).first()
-                holder = live.filter(kind=kind, zoom_user_id=user.id).exclude(member=member).first()
-                if holder is not None:
-                    raise ConnectRefused(_link_refusal(member, holder, user))
+                held = linking.holder(user.id, user.email, member)
+                if held is not None:
+                    raise ConnectRefused(linking.refusal(held, user.email, member.org_id, by_admin=False))
             else:
                 existing = live.filter(kind=kind, org=member.org).first()
             return _store(member, attempt, tokens, user, existing)
@@ -202,7 +198,7 @@ def _save(
             "One Zoom user can be linked to only one member at a time."
         ) from None
     except ConnectRefused:
-        _discard(tokens, kind, user)
+        _discard(tokens, zoom_app.key_for(kind, attempt.admin_mode), user)
         raise
 
 
@@ -214,11 +210,13 @@ def _store(
     existing: ZoomConnection | None,
 ) -> ZoomConnection:
     now = timezone.now()
-    if existing is not None and existing.zoom_user_id != user.id:
-        # Replaced by another Zoom user: uninstall the app for the old one too.
+    key = zoom_app.key_for(attempt.kind, attempt.admin_mode)
+    if existing is not None and (existing.zoom_user_id != user.id or zoom_app.key_of(existing) != key):
+        # Replaced by another Zoom user, or authorised through the other app (Read-only ↔ Read/Write):
+        # uninstall the old app for the old user too, so no token with the old scopes stays alive.
         old = ZoomTokenSet.objects.filter(connection=existing).first()
         if old is not None:
-            revoke_on_commit(old.access_token, old.refresh_token, existing.kind)
+            revoke_on_commit(old.access_token, old.refresh_token, zoom_app.key_of(existing))
     connection = existing or ZoomConnection(org=member.org, kind=attempt.kind)
     connection.member = member
     connection.status = ConnectionStatus.ACTIVE
@@ -228,6 +226,7 @@ def _store(
     connection.zoom_email = user.email
     connection.zoom_role = user.role_label
     connection.granted_scopes = tokens.scope
+    connection.client_id = zoom_app.app_for(key).client_id
     connection.connected_at = now
     connection.last_refresh_at = now
     connection.last_error = connection.remedy = ""
@@ -263,7 +262,7 @@ def _put_tokens(connection: ZoomConnection, tokens: client.TokenSet, now: dt.dat
     )
 
 
-def _discard(tokens: client.TokenSet, kind: str, user: client.ZoomUser | None) -> None:
+def _discard(tokens: client.TokenSet, key: str, user: client.ZoomUser | None) -> None:
     """Tokens of a refused connection must not linger at Zoom, with one exception.
 
     Zoom invalidates a user's previous tokens when they authorise again. If that Zoom user is
@@ -272,13 +271,11 @@ def _discard(tokens: client.TokenSet, kind: str, user: client.ZoomUser | None) -
     """
     holder = None
     if user is not None:
-        holder = (
-            ZoomConnection.objects.filter(kind=kind, zoom_user_id=user.id, status=ConnectionStatus.ACTIVE)
-            .filter(tokens__isnull=False)
-            .first()
-        )
+        # Zoom supersedes the tokens of the same user and the same app only.
+        live = ZoomConnection.objects.filter(zoom_user_id=user.id, status=ConnectionStatus.ACTIVE)
+        holder = next((c for c in live.filter(tokens__isnull=False) if zoom_app.key_of(c) == key), None)
     if holder is not None:
         _put_tokens(holder, tokens, timezone.now())
         return
     with transaction.atomic():
-        revoke_on_commit(tokens.access_token, tokens.refresh_token, kind)
+        revoke_on_commit(tokens.access_token, tokens.refresh_token, key)

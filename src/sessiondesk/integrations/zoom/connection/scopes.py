@@ -76,6 +76,16 @@ def missing(kind: str, admin_mode: str, granted: frozenset[str] | set[str]) -> l
     return [need for need in needed(kind, admin_mode) if not any(held(s) for s in need.scopes)]
 
 
-def registration_list(kind: str) -> list[str]:
-    """The granular scopes to add to the Zoom app (docs and the emulator's development apps)."""
-    return [need.name for need in needed(kind, AdminMode.READ_WRITE)]
+def granted_writes(granted: frozenset[str] | set[str]) -> list[str]:
+    """The write scopes among those granted (granular or classic, :admin or :master), sorted."""
+    writes = {scope for need in ORGANIZATION_WRITE for scope in need.scopes}
+    writes |= {scope.removesuffix(":admin") + ":master" for scope in writes}
+    return sorted(granted & writes)
+
+
+def registration_list(app: str) -> list[str]:
+    """The granular scopes to add to a Zoom app (docs and the emulator's development apps). ``app``:
+    ``personal``, ``organization``, or ``organization_read_only`` (the read scopes only)."""
+    if app == "organization_read_only":
+        return [need.name for need in ORGANIZATION]
+    return [need.name for need in needed(app, AdminMode.READ_WRITE)]

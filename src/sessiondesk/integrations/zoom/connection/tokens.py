@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom import client
-from sessiondesk.integrations.zoom.connection import reconnect
+from sessiondesk.integrations.zoom.connection import reconnect, zoom_app
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection, ZoomTokenSet
 
@@ -61,7 +61,7 @@ def refresh(connection_id: int, *, margin: dt.timedelta = REQUEST_MARGIN, refuse
         if tokens.expires_at > timezone.now() + margin and tokens.access_token != refused:
             return tokens.access_token  # another caller refreshed while we waited for the lock
         try:
-            answer = client.refresh_tokens(tokens.refresh_token, kind=connection.kind)
+            answer = client.refresh_tokens(tokens.refresh_token, kind=zoom_app.key_of(connection))
         except ZoomError as exc:
             if not exc.invalid_grant:
                 raise

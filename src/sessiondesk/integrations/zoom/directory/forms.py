@@ -1,9 +1,9 @@
 from django import forms
 
 from sessiondesk.accounts.models import Member, Role
+from sessiondesk.integrations.zoom.directory import user_types
 from sessiondesk.integrations.zoom.directory.models import UserStatus
 
-TYPE_CHOICES = [(1, "Basic"), (2, "Licensed (Pro)")]
 LINKED_CHOICES = [("", "Anyone"), ("yes", "Linked to a member"), ("no", "Not linked")]
 
 
@@ -27,11 +27,25 @@ class OnboardForm(forms.Form):
     email = forms.EmailField(max_length=128)
     first_name = forms.CharField(max_length=64)
     last_name = forms.CharField(max_length=64)
-    user_type = forms.TypedChoiceField(choices=TYPE_CHOICES, coerce=int, initial=2, label="Account type")
+    # The types Zoom creates on the account's plan (user_types.offered); another one is refused with why.
+    user_type = forms.IntegerField(label="Account type", widget=forms.Select)
 
     def __init__(self, *args: object, org_id: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.org_id = org_id
+        offered = user_types.offered(org_id)
+        field = self.fields["user_type"]
+        field.widget.choices = offered  # type: ignore[attr-defined]
+        field.initial = max(kind for kind, _ in offered)
+        field.help_text = user_types.help_text(org_id)
         self.fields["member"] = hosts_of(org_id)
+
+    def clean_user_type(self) -> int:
+        kind: int = self.cleaned_data["user_type"]
+        reason = user_types.refusal(self.org_id, kind)
+        if reason:
+            raise forms.ValidationError(reason)
+        return kind
 
 
 class AdoptForm(forms.Form):

@@ -49,7 +49,9 @@ class OnboardIn(Schema):
     email: str = Field(..., max_length=128, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     first_name: str = Field(..., min_length=1, max_length=64)
     last_name: str = Field(..., min_length=1, max_length=64)
-    user_type: Literal[1, 2] = 2
+    user_type: int = Field(
+        2, ge=1, le=99, description="1 Basic, 2 Licensed (Pro); the types Zoom creates on the account's plan"
+    )
     member_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
@@ -128,6 +130,10 @@ def _run(action: Any) -> Any:
         raise HttpError(409, already.message) from None
     except onboard.AlreadyExists as exists:
         raise HttpError(409, f"{exists.text} Use POST /api/v1/zoom/users/adopt.") from None
+    except links.LinkHeld as held:
+        raise HttpError(409, held.message) from None
+    except onboard.TypeNotOffered as not_offered:
+        raise HttpError(400, not_offered.message) from None
     except DirectoryRefused as refused:
         raise HttpError(403, refused.message) from None
     except ZoomRefused as refused:

@@ -7,14 +7,29 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
+from sessiondesk.integrations.zoom import linking
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
 from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
 
 
+class LinkHeld(DirectoryRefused):
+    """Another member holds the Zoom user (a directory link or a personal connection): nothing was linked."""
+
+
+def check_free(zoom_user_id: str, email: str, member: Member, row: DirectoryUser | None = None) -> None:
+    """Raise LinkHeld when someone other than ``member`` holds this Zoom user."""
+    held = linking.holder(zoom_user_id, email, member, row=row)
+    if held is not None:
+        raise LinkHeld(linking.refusal(held, email, member.org_id, by_admin=True))
+
+
 def attach(user: DirectoryUser, member: Member) -> None:
-    """Link inside the caller's transaction; a member holds one Zoom user at a time."""
+    """Link inside the caller's transaction; a member holds one Zoom user at a time, and a Zoom user
+    belongs to one member, whether through a link here or a personal connection (``linking``)."""
     if member.org_id != user.org_id or not member.hosts_sessions:
         raise DirectoryRefused("Only consultants, admins and owners of this organisation host sessions.")
+    linking.lock(member.org_id)
+    check_free(user.zoom_user_id, user.email, member, row=user)
     holder = DirectoryUser.objects.filter(member=member).exclude(pk=user.pk).first()
     if holder is not None:
         raise DirectoryRefused(
@@ -29,6 +44,7 @@ def link(actor: Member, user: DirectoryUser, member: Member | None) -> Directory
     if not actor.is_admin:
         raise DirectoryRefused("Only owners and admins can link members to Zoom users.")
     with transaction.atomic():
+        linking.lock(actor.org_id)  # first, as every linking path takes it: one order, no deadlock
         user = DirectoryUser.objects.select_for_update().get(pk=user.pk, org=actor.org)
         before = user.member.name if user.member else ""
         if member is None:
@@ -62,11 +78,15 @@ def match_by_email(org_id: int, emails: Iterable[str]) -> int:
     members = Member.objects.filter(org_id=org_id, is_active=True).select_related("user", "org")
     count = 0
     with transaction.atomic():
+        linking.lock(org_id)
         for member in members:
             user = unlinked.get(member.user.email.lower())
             if user is None or member.pk in linked or not member.hosts_sessions:
                 continue
-            attach(user, member)
+            try:
+                attach(user, member)
+            except LinkHeld:
+                continue  # another member holds this Zoom user: the same email decides nothing
             audit.record(
                 member.org, None, "zoom_directory.linked", user,
                 actor_label="directory sync", email=user.email, member=member.name, previous="",

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom import calls
-from sessiondesk.integrations.zoom.directory import client, links, permissions, upsert
+from sessiondesk.integrations.zoom import calls, linking
+from sessiondesk.integrations.zoom.directory import client, links, permissions, upsert, user_types
 from sessiondesk.integrations.zoom.directory.client import ZoomUserRow
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
 
@@ -18,6 +18,10 @@ ALREADY_EXISTS = "1005"
 
 class AlreadyExists(permissions.ZoomRefused):
     """Zoom already has a user with this email: the page offers to adopt and link it."""
+
+
+class TypeNotOffered(permissions.DirectoryRefused):
+    """Zoom does not create this type of user on the account's plan (``user_types``): nothing sent."""
 
 
 class AlreadyInAccount(permissions.DirectoryRefused):
@@ -44,7 +48,12 @@ def onboard(
 ) -> DirectoryUser:
     connection = permissions.writable(actor)
     email = email.strip().lower()
+    not_offered = user_types.refusal(actor.org_id, user_type)
+    if not_offered:
+        raise TypeNotOffered(not_offered)
     _already_in(actor, email)
+    if member is not None:
+        links.check_free("", email, member)  # before Zoom is asked: nothing half-done
     detail: dict[str, Any] = {"email": email, "account_type": user_type}
     try:
         with permissions.zoom_call(actor, "onboard", **detail):
@@ -56,6 +65,8 @@ def onboard(
         raise
     row = ZoomUserRow(zoom_id, email, first_name, last_name, user_type, "2", UserStatus.PENDING, ())
     with transaction.atomic():
+        if member is not None:
+            linking.lock(actor.org_id)  # before the row is written: the order every linking path keeps
         user = upsert.upsert(actor.org, connection.zoom_account_id, row)
         if member is not None:
             links.attach(user, member)
@@ -71,9 +82,13 @@ def adopt(actor: Member, email: str, member: Member | None = None) -> DirectoryU
     connection = permissions.writable(actor)
     email = email.strip().lower()
     _already_in(actor, email)
+    if member is not None:
+        links.check_free("", email, member)
     with permissions.zoom_call(actor, "adopt", email=email):
         row = client.get_user(calls.ZoomCall(connection), email)
     with transaction.atomic():
+        if member is not None:
+            linking.lock(actor.org_id)  # before the row is written: the order every linking path keeps
         user = upsert.upsert(actor.org, connection.zoom_account_id, row)
         upsert.set_groups(user, row.group_ids)
         if member is not None:

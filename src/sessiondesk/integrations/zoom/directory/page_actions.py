@@ -29,6 +29,10 @@ def admin_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
+        except links.LinkHeld as held:
+            return _refused(request, held.message, 409, kwargs.get("pk"))
+        except onboard.TypeNotOffered as not_offered:
+            return _refused(request, not_offered.message, 400, kwargs.get("pk"))
         except DirectoryRefused as refused:
             return _refused(request, refused.message, 403, kwargs.get("pk"))
         except ZoomRefused as refused:

@@ -14,8 +14,8 @@ from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, Conn
 
 READ_ONLY = (
     "The organisation's Zoom account is connected Read-only, so SessionDesk shows its Zoom users but "
-    "changes nothing in Zoom. To add, change or remove Zoom users, connect it again with Read/Write in "
-    "Settings → Meeting Preferences → Organization."
+    "changes nothing in Zoom. To add, change or remove Zoom users, choose Read/Write in Settings → "
+    "Meeting Preferences → Organization and grant the write permissions at Zoom."
 )
 
 # What a person can do about Zoom's answers to the directory calls.
@@ -29,7 +29,8 @@ REMEDIES = {
     "1001": "That Zoom user is no longer in the account: sync the directory.",
     "2033": "The Zoom account has no licence left: free one or buy more in Zoom, or choose Basic.",
     "2034": "The Zoom account has no licence left: free one or buy more in Zoom, or choose Basic.",
-    "3412": "The Zoom account reached its limit of Basic users: remove some in Zoom first.",
+    "3412": "The Zoom account has no room left for this type of user: for Licensed, free or buy a licence "
+    "in Zoom, or choose Basic; for Basic, remove unused users in Zoom first.",
     "1107": "Zoom refuses this email domain for the account: use another email.",
 }
 

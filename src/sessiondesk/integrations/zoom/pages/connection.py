@@ -184,9 +184,25 @@ def admin_mode(request: HttpRequest) -> HttpResponse:
     if connection is None or mode not in AdminMode.values:
         messages.error(request, "Choose Read/Write or Read-only for a connected organisation account.")
         return _back(ConnectionKind.ORGANIZATION)
+    if mode == connection.admin_mode:
+        messages.info(request, f"Zoom user administration is already {AdminMode(mode).label}.")
+        return _back(ConnectionKind.ORGANIZATION)
+    if mode == AdminMode.READ_WRITE or zoom_app.read_only_configured():
+        # The other mode needs other scopes, and only Zoom's consent grants them: to Read/Write the
+        # organisation app's write scopes; to Read-only the read-only app's, so that the write
+        # scopes are given back (the old tokens are revoked once the new ones are saved).
+        return redirect(oauth.start(me, ConnectionKind.ORGANIZATION, admin_mode=mode))
     actions.set_admin_mode(connection, mode, me)
-    messages.success(request, f"Zoom user administration is now {AdminMode(mode).label}.")
+    messages.warning(request, f"Zoom user administration is now Read-only. {READ_ONLY_WITHOUT_APP}")
     return _back(ConnectionKind.ORGANIZATION)
+
+
+READ_ONLY_WITHOUT_APP = (
+    "SessionDesk changes nothing in Zoom from now on, but the Zoom authorisation still holds the write "
+    "scopes of the organisation app: Zoom grants the scopes configured on an app, and SessionDesk cannot "
+    "ask for fewer. To hold read scopes only, the operator registers a read-only Zoom app "
+    "(ZOOM_ORG_READONLY_CLIENT_ID, docs/zoom-setup.md) and you choose Read-only again."
+)
 
 
 @member_required

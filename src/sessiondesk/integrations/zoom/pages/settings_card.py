@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.integrations.zoom.connection import actions, oauth, zoom_app
-from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
+from sessiondesk.integrations.zoom.connection import actions, oauth, scopes, zoom_app
+from sessiondesk.integrations.zoom.models import AdminMode, ConnectionKind, ConnectionStatus, ZoomConnection
 from sessiondesk.integrations.zoom.pages.forms import PreferenceForm
 
 TABS = ("zoom-personal", "zoom-organization")
@@ -54,6 +54,13 @@ def _zoom_panel(request: HttpRequest, member: Member) -> dict[str, Any]:
         "may_connect_personal": oauth.may_connect(member, ConnectionKind.PERSONAL),
         "personal_refusal": oauth.refusal_for(member, ConnectionKind.PERSONAL),
         "may_connect_org": oauth.may_connect(member, ConnectionKind.ORGANIZATION),
+        "read_only_app": zoom_app.read_only_configured(),
+        "org_writes_held": (
+            scopes.granted_writes(organization.scopes)
+            if organization is not None and organization.admin_mode == AdminMode.READ_ONLY
+            else []
+        ),
+        "write_scopes": [need.name for need in scopes.ORGANIZATION_WRITE],
         "links": links,
         "tab": tab if tab in TABS else TABS[0],
         "open": bool(tab),

@@ -16,7 +16,12 @@ from sessiondesk.integrations.zoom.webhooks import receive
 def webhook(request: HttpRequest) -> HttpResponse:
     # The personal (user-managed) and organisation (admin-managed) apps may have different secrets.
     secrets = [
-        getattr(settings, name, "") for name in ("ZOOM_WEBHOOK_SECRET_TOKEN", "ZOOM_ORG_WEBHOOK_SECRET_TOKEN")
+        getattr(settings, name, "")
+        for name in (
+            "ZOOM_WEBHOOK_SECRET_TOKEN",
+            "ZOOM_ORG_WEBHOOK_SECRET_TOKEN",
+            "ZOOM_ORG_READONLY_WEBHOOK_SECRET_TOKEN",
+        )
     ]
     raw = request.body
     secret = receive.matching_secret(
