@@ -49,6 +49,10 @@ SECRET_KEY = env("SECRET_KEY") or _instance_secret("secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://localhost:8000").rstrip("/")
+# The name this instance goes by on its public pages (the Zoom guide at /help/zoom/).
+SITE_NAME = env("SITE_NAME", "SessionDesk")
+# Where people write for help; shown on the public Zoom guide only when set.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -251,6 +255,10 @@ ZOOM_SWEEP_SECONDS = env_float("ZOOM_SWEEP_SECONDS", 600, minimum=1)
 MEETING_HORIZON_DAYS = env_int("MEETING_HORIZON_DAYS", 30, minimum=1)
 # Seconds a change to an existing meeting waits for further edits, so quick edits are one call.
 MEETING_UPDATE_SETTLE_SECONDS = env_float("MEETING_UPDATE_SETTLE_SECONDS", 2, minimum=0)
+# Days the log of calls to Zoom (what was sent, what came back) is kept for support.
+CALL_LOG_RETENTION_DAYS = env_int("CALL_LOG_RETENTION_DAYS", 90, minimum=1)
+# Days a handled Zoom webhook delivery is kept for troubleshooting (unhandled ones stay until handled).
+ZOOM_EVENT_RETENTION_DAYS = env_int("ZOOM_EVENT_RETENTION_DAYS", 30, minimum=1)
 
 # Zoom account administration (integrations/zoom/directory): how often the organisation's Zoom
 # directory is copied again in full, in minutes (webhooks keep it current in between).

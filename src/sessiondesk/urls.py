@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from sessiondesk.api.main import api
 from sessiondesk.integrations.zoom.directory import json_api as zoom_directory_api
+from sessiondesk.integrations.zoom.pages import guide as zoom_guide
 
 # Integrations add their endpoints to the JSON API here; the API itself names none.
 api.add_router("/zoom/users", zoom_directory_api.router)
@@ -13,6 +14,8 @@ urlpatterns = [
     path("", include("sessiondesk.meetings.urls")),
     path("integrations/zoom/users/", include("sessiondesk.integrations.zoom.directory.urls")),
     path("integrations/zoom/", include("sessiondesk.integrations.zoom.urls")),
+    # The public Zoom guide (no sign-in): the Zoom app listing's Documentation URL.
+    path("help/zoom/", zoom_guide.zoom_guide, name="zoom_guide"),
     path("api/v1/", include("sessiondesk.api.urls")),
     # Probes and metrics for operators (docs/deploy.md).
     path("", include("sessiondesk.ops.urls")),

@@ -18,6 +18,15 @@ class Job:
     limit: int = 10
     # Parallel jobs run in every worker thread (their items are claimed atomically); others in one.
     parallel: bool = False
+    # Housekeeping jobs run at most once per this many seconds (0: every pass).
+    every: float = 0
+    next_at: float = 0
+
+    def due(self, now: float) -> bool:
+        if now < self.next_at:
+            return False
+        self.next_at = now + self.every
+        return True
 
     @cached_property
     def run(self) -> Callable[[int], int]:
@@ -37,14 +46,19 @@ TABLE = (
     Job("zoom-meeting-sweep", "sessiondesk.integrations.zoom.meetings.sweep.run", limit=20),
     Job("zoom-directory-sync", "sessiondesk.integrations.zoom.directory.sync.run_due", limit=1),
     Job("zoom-directory-queue", "sessiondesk.integrations.zoom.directory.queue.apply_due", limit=20),
+    # Housekeeping: logs past their retention (docs/security.md, "What is kept and for how long").
+    Job("call-log-retention", "sessiondesk.meetings.retention.run", limit=4, every=3600),
+    Job("zoom-event-retention", "sessiondesk.integrations.zoom.webhooks.retention.run", limit=4, every=3600),
 )
 
 JOBS: dict[str, Job] = {job.name: job for job in TABLE}
 
 
-def register(name: str, run: Callable[[int], int], *, limit: int = 10, parallel: bool = False) -> None:
+def register(
+    name: str, run: Callable[[int], int], *, limit: int = 10, parallel: bool = False, every: float = 0
+) -> None:
     """Add a job at runtime (tests, plug-ins); the table above is where SessionDesk's own jobs live."""
-    JOBS[name] = Job(name, run, limit, parallel)
+    JOBS[name] = Job(name, run, limit, parallel, every)
 
 
 def unregister(name: str) -> None:

@@ -93,7 +93,7 @@ class Worker:
 
     def _run(self, job: Job, outcome: Pass) -> None:
         # A job that fails as a whole is tried again next pass, never crash-looping.
-        if self.stop.is_set():
+        if self.stop.is_set() or (job.every and not job.due(self.clock())):
             return
         try:
             outcome.done += job.run(job.limit)

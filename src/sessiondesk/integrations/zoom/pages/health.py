@@ -36,6 +36,7 @@ def marketplace_urls(request: HttpRequest) -> dict[str, str]:
     return {
         "redirect_url": settings.ZOOM_REDIRECT_URL,
         "webhook_url": request.build_absolute_uri(reverse("zoom_webhook")),
+        "guide_url": request.build_absolute_uri(reverse("zoom_guide")),
     }
 
 

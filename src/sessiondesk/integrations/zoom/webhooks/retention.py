@@ -1,0 +1,23 @@
+"""Zoom's webhook deliveries are kept for troubleshooting once handled, then deleted:
+``ZOOM_EVENT_RETENTION_DAYS`` after they arrived. Unhandled ones stay until they are handled."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from sessiondesk.integrations.zoom.models import WebhookEvent
+
+BATCH = 500
+
+
+def run(limit: int) -> int:
+    cutoff = timezone.now() - dt.timedelta(days=settings.ZOOM_EVENT_RETENTION_DAYS)
+    old = WebhookEvent.objects.filter(received_at__lt=cutoff, processed_at__isnull=False)
+    deleted = 0
+    for _ in range(limit):
+        ids = list(old.values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        deleted += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
+    return deleted
