@@ -19,6 +19,7 @@ from tests.conftest import login
 from tests.integrations.zoom.conftest import (
     ORG_APP,
     PERSONAL_APP,
+    READ_ONLY_APP,
     ZOOM,
     ZOOM_USERS,
     Emulator,
@@ -126,13 +127,14 @@ def zoom_with(settings, django_capture_on_commit_callbacks) -> Iterator[Any]:  #
     settings.ZOOM_ENABLED = True
     settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET = PERSONAL_APP
     settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET = ORG_APP
+    settings.ZOOM_ORG_READONLY_CLIENT_ID, settings.ZOOM_ORG_READONLY_CLIENT_SECRET = READ_ONLY_APP
     settings.ZOOM_OAUTH_URL, settings.ZOOM_API_URL = ZOOM, ZOOM + "/v2"
     settings.ZOOM_REDIRECT_URL = REDIRECT
     with ExitStack() as stack:
 
-        def make(kind: str, granted: list[str]) -> Emulator:
+        def make(column: str, granted: list[str]) -> Emulator:
             app = create_app()
-            pair, app_type = (PERSONAL_APP, "user") if kind == "personal" else (ORG_APP, "admin")
+            pair, app_type = APPS[column]
             account = {"id": "acct-acme", "plan": "pro", "name": "Acme", "users": ZOOM_USERS}
             seed.load(app.state, {"accounts": [account], "apps": [_app(pair, app_type, granted)]})
             transport = httpx.WSGITransport(app=app)
@@ -143,6 +145,11 @@ def zoom_with(settings, django_capture_on_commit_callbacks) -> Iterator[Any]:  #
         yield make
 
 
+APPS = {
+    "personal": (PERSONAL_APP, "user"),
+    "org-read-write": (ORG_APP, "admin"),
+    "org-read-only": (READ_ONLY_APP, "admin"),
+}
 FLOWS = {
     "personal": ("personal", "carla@zoom.acme.test", {}),
     "org-read-write": ("organization", "olivia@zoom.acme.test", {"admin_mode": "read_write"}),
@@ -160,7 +167,7 @@ def test_each_column_is_exactly_enough_to_connect(  # type: ignore[no-untyped-de
     login(client, person)
 
     for left_out in ticked:
-        zoom = zoom_with(kind, [s for s in ticked if s != left_out])
+        zoom = zoom_with(column, [s for s in ticked if s != left_out])
         page = connect_through_pages(client, zoom, zoom_user, kind, follow=True, **form).content.decode()
         refusal = page.split('class="msg msg-error">')[1].split("</li>")[0]
         assert "nothing was saved" in refusal
@@ -171,9 +178,21 @@ def test_each_column_is_exactly_enough_to_connect(  # type: ignore[no-untyped-de
             assert f"Missing: {left_out} (" in refusal, (left_out, refusal)
         assert (ZoomConnection.objects.count(), ZoomTokenSet.objects.count()) == (0, 0)
 
-    zoom = zoom_with(kind, ticked)
+    zoom = zoom_with(column, ticked)
     page = connect_through_pages(client, zoom, zoom_user, kind, follow=True, **form).content.decode()
     assert f"connected as {zoom_user}" in page
     connection = ZoomConnection.objects.get()
     assert (connection.member, connection.kind) == (person, kind)
     assert set(connection.granted_scopes.split()) == set(ticked)
+
+
+def test_read_only_is_described_as_this_instance_connects_it(client: HttpClient, settings, db) -> None:  # type: ignore[no-untyped-def]
+    settings.ZOOM_ORG_READONLY_CLIENT_ID, settings.ZOOM_ORG_READONLY_CLIENT_SECRET = "ro", "ro-secret"
+    with_app = client.get("/help/zoom/").content.decode()
+    assert "asks Zoom for no permission to add, change or remove Zoom users" in with_app
+    assert "connects through the same Zoom app" not in with_app
+
+    settings.ZOOM_ORG_READONLY_CLIENT_ID = ""
+    without = client.get("/help/zoom/").content.decode()
+    assert "on this instance it connects through the same Zoom app as\n      Read/Write" in without
+    assert "asks Zoom for no permission" not in without

@@ -60,6 +60,7 @@ def zoom_guide(request: HttpRequest) -> HttpResponse:
         "zoom_on": zoom_app.enabled(),
         "personal_on": bool(settings.ZOOM_CLIENT_ID),
         "organization_on": bool(settings.ZOOM_ORG_CLIENT_ID),
+        "read_only_app": zoom_app.read_only_configured(),
         "flows": [{"key": key, "label": label} for key, label, _kind, _mode in FLOWS],
         "scope_rows": scope_rows(),
         "policy": policy,
