@@ -136,7 +136,7 @@ def test_it_books_nothing_past_the_limit(calendar, settings):
     ]
 
     assert [a.status_code for a in answers] == [303, 303, 429]
-    assert "Too many bookings from here" in answers[2].content.decode()
+    assert "Many bookings for Book Carla have come from your connection" in answers[2].content.decode()
     assert Session.objects.count() == 2
     assert sorted(Client.objects.values_list("email", flat=True)) == [
         "visitor0@example.test",
@@ -179,6 +179,18 @@ def test_a_window_ends_and_counting_starts_again(db):
     start = timezone.now()
     answers = [ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=s)) for s in (0, 10, 20, 59, 60)]
     assert answers == [None, None, 40, 1, None]
+    assert RateCounter.objects.get().count == 1
+
+
+def test_a_released_request_is_given_back_in_its_own_window_only(db):
+    rate = ratelimit.Rate(2, 60)
+    start = timezone.now()
+    ratelimit.hit("t", "x", rate, start)
+    ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=5))
+    ratelimit.release("t", "x", rate, start + dt.timedelta(seconds=5))
+    assert RateCounter.objects.get().count == 1
+    ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=61))  # a new window
+    ratelimit.release("t", "x", rate, start + dt.timedelta(seconds=5))  # counted in the old one
     assert RateCounter.objects.get().count == 1
 
 
