@@ -109,6 +109,12 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(  # type: ignore[no-untyped-d
         shot(page, f"phone-{name}")
 
     assert {name: width for name, width in widths.items() if width > PHONE} == {}
+    page.set_viewport_size({"width": 1280, "height": 900})
+    wide = {}
+    for name in ("sessions", "session", "clients", "client", "members", "zoom-users", "audit-log", "mailbox"):
+        page.goto(live_server.url + staff_pages(long_names)[name])
+        wide[name] = page.evaluate("document.documentElement.scrollWidth")
+    assert wide == dict.fromkeys(wide, 1280)
     # The long names were there to be wrapped on the pages that list people.
     assert {n for n, shown in long_shown.items() if shown} >= {
         "sessions",
