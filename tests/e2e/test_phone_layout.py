@@ -10,6 +10,7 @@ import pytest
 from sessiondesk.accounts.actions import add_member
 from sessiondesk.accounts.models import Role
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
+from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Calendar, Client, Session
@@ -86,6 +87,13 @@ def staff_pages(names: dict[str, object]) -> dict[str, str]:
         "meeting-policy": "/integrations/zoom/meeting-policy/",
         "audit-log": "/audit/",
         "mailbox": "/dev/mailbox/",
+        "mailbox-message": f"/dev/mailbox/{OutboundEmail.objects.filter(to=LONG_EMAIL).get().pk}/",
+        "session-reschedule": f"/sessions/{session.pk}/reschedule/",
+        "client-new": "/clients/new/",
+        "client-edit": f"/clients/{client.pk}/edit/",
+        "calendar-new": "/calendars/new/",
+        "calendar-edit": f"/calendars/{calendar.pk}/edit/",
+        "session-type-new": "/session-types/new/",
     }
 
 
@@ -127,6 +135,8 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(  # type: ignore[no-untyped-d
         "zoom-user",
         "audit-log",
         "mailbox",
+        "mailbox-message",
+        "client-edit",
     }
 
 
