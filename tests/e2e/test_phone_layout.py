@@ -10,7 +10,7 @@ import pytest
 from sessiondesk.accounts.actions import add_member
 from sessiondesk.accounts.models import Role
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
-from sessiondesk.notifications.models import OutboundEmail
+from sessiondesk.notifications.models import MailboxMessage
 from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Calendar, Client, Session
@@ -87,7 +87,7 @@ def staff_pages(names: dict[str, object]) -> dict[str, str]:
         "meeting-policy": "/integrations/zoom/meeting-policy/",
         "audit-log": "/audit/",
         "mailbox": "/dev/mailbox/",
-        "mailbox-message": f"/dev/mailbox/{OutboundEmail.objects.filter(to=LONG_EMAIL).get().pk}/",
+        "mailbox-message": f"/dev/mailbox/{MailboxMessage.objects.get(to=LONG_EMAIL).pk}/",
         "session-reschedule": f"/sessions/{session.pk}/reschedule/",
         "client-new": "/clients/new/",
         "client-edit": f"/clients/{client.pk}/edit/",
