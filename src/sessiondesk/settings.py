@@ -312,6 +312,8 @@ SECURE_CSP = {
 RATE_LIMIT_LOGIN = env_rate("RATE_LIMIT_LOGIN", "10/300")  # login attempts per client address
 RATE_LIMIT_LOGIN_ACCOUNT = env_rate("RATE_LIMIT_LOGIN_ACCOUNT", "10/900")  # failed logins per account
 RATE_LIMIT_PASSWORD_RESET = env_rate("RATE_LIMIT_PASSWORD_RESET", "5/3600")  # per address and per email
-RATE_LIMIT_BOOKING = env_rate("RATE_LIMIT_BOOKING", "10/3600")  # public bookings per client address
+RATE_LIMIT_BOOKING = env_rate(
+    "RATE_LIMIT_BOOKING", "30/3600"
+)  # accepted public bookings per calendar and address
 # How many reverse proxies append to X-Forwarded-For in front of SessionDesk (0: use the peer address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

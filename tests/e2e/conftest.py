@@ -52,8 +52,10 @@ def new_page(browser):  # type: ignore[no-untyped-def]
         if "Content Security Policy" in message.text:
             violations.append(message.text)
 
-    def make(timezone_id: str = "America/New_York"):  # type: ignore[no-untyped-def]
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id=timezone_id)
+    def make(timezone_id: str = "America/New_York", width: int = 1280, height: int = 900, **options):  # type: ignore[no-untyped-def]
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, timezone_id=timezone_id, **options
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

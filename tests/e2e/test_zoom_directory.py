@@ -94,6 +94,7 @@ def test_an_admin_onboards_manages_and_offboards_a_zoom_user(  # type: ignore[no
     page.get_by_role("button", name="Allow").click()
     page.wait_for_url(re.compile(r"/settings/"))
 
+    page.get_by_text("Admin", exact=True).click()  # the menu's Admin pages
     page.get_by_role("link", name="Zoom users").click()
     assert "Waiting for the first sync" in page.inner_text("#sync-progress")
     assert sync.run_due(1) == 1  # the worker's periodic job: a new connection syncs at once

@@ -10,7 +10,7 @@ from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling import actions, links
-from sessiondesk.scheduling.models import Client, Provider, Session, SessionStatus
+from sessiondesk.scheduling.models import CalendarKind, Client, Provider, Session, SessionStatus
 from tests.scheduling.public_support import at, booking_links, day_in, make_calendar, slots_on
 
 
@@ -367,3 +367,24 @@ def test_a_booking_token_does_not_open_the_portal(client, booking, student):
     assert (
         client.get(reverse("client_portal", args=[links.booking_token(booking, student)])).status_code == 404
     )
+
+
+# A collective session names every host -------------------------------------------------------------------
+
+
+def test_every_host_of_a_collective_session_is_named_on_the_clients_pages(
+    client, org, lesson, consultant, consultant2, student
+):
+    panel = make_calendar(org, lesson, [consultant, consultant2], slug="panel", kind=CalendarKind.COLLECTIVE)
+    session = actions.book_public(
+        panel, start=at(day_in(3), 10), name=student.name, email=student.email, timezone_name="Asia/Tokyo"
+    )
+    pages = {
+        "portal": client.get(reverse("client_portal", args=[links.portal_token(student)])),
+        "booking": client.get(manage(session, student)),
+        "reschedule": client.get(manage(session, student, "reschedule")),
+    }
+
+    assert {name: page.status_code for name, page in pages.items()} == dict.fromkeys(pages, 200)
+    for name, page in pages.items():
+        assert "Carla Consultant and Dev Consultant" in page.content.decode(), name

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sessiondesk.lib.env import ConfigError, env_rate
 from sessiondesk.notifications.models import OutboundEmail
+from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Client, Session
 from sessiondesk.security import ratelimit
 from sessiondesk.security.models import RateCounter
@@ -136,13 +137,50 @@ def test_it_books_nothing_past_the_limit(calendar, settings):
     ]
 
     assert [a.status_code for a in answers] == [303, 303, 429]
-    assert "Too many bookings from here" in answers[2].content.decode()
+    assert "Many bookings for Book Carla have come from your connection" in answers[2].content.decode()
     assert Session.objects.count() == 2
     assert sorted(Client.objects.values_list("email", flat=True)) == [
         "visitor0@example.test",
         "visitor1@example.test",
     ]
     assert OutboundEmail.objects.filter(to="visitor2@example.test").count() == 0
+
+
+def test_a_time_just_taken_is_not_counted_against_the_visitor(calendar, settings):
+    settings.RATE_LIMIT_BOOKING = (1, 3600)
+    taken, free = slots_on(calendar, day_in(3))[0], slots_on(calendar, day_in(4))[0]
+    actions.book_public(
+        calendar, start=taken, name="Early Bird", email="early@example.test", timezone_name="UTC"
+    )
+    browser = from_address("203.0.113.7")
+
+    answers = [
+        browser.post(details_url(calendar), booking_data(taken)),
+        browser.post(details_url(calendar), booking_data(free)),
+        browser.post(details_url(calendar), booking_data(free, email="again@example.test")),
+    ]
+
+    assert [a.status_code for a in answers] == [409, 303, 429]
+    assert RateCounter.objects.get().count == 1  # the booking made; the third was turned away uncounted
+    assert sorted(Session.objects.values_list("clients__email", flat=True)) == [
+        "early@example.test",
+        "nora@example.test",
+    ]
+
+
+def test_the_limit_is_per_calendar(org, lesson, consultant, calendar, settings):
+    settings.RATE_LIMIT_BOOKING = (1, 3600)
+    other = make_calendar(org, lesson, [consultant], slug="other")
+    browser = from_address("203.0.113.7")
+
+    answers = [
+        browser.post(details_url(calendar), booking_data(slots_on(calendar, day_in(3))[0])),
+        browser.post(details_url(other), booking_data(slots_on(other, day_in(4))[0])),
+        browser.post(details_url(calendar), booking_data(slots_on(calendar, day_in(5))[0])),
+    ]
+
+    assert [a.status_code for a in answers] == [303, 303, 429]
+    assert Session.objects.count() == 2
 
 
 def test_looking_at_times_is_not_limited(calendar, settings):
@@ -179,6 +217,18 @@ def test_a_window_ends_and_counting_starts_again(db):
     start = timezone.now()
     answers = [ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=s)) for s in (0, 10, 20, 59, 60)]
     assert answers == [None, None, 40, 1, None]
+    assert RateCounter.objects.get().count == 1
+
+
+def test_a_released_request_is_given_back_in_its_own_window_only(db):
+    rate = ratelimit.Rate(2, 60)
+    start = timezone.now()
+    ratelimit.hit("t", "x", rate, start)
+    ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=5))
+    ratelimit.release("t", "x", rate, start + dt.timedelta(seconds=5))
+    assert RateCounter.objects.get().count == 1
+    ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=61))  # a new window
+    ratelimit.release("t", "x", rate, start + dt.timedelta(seconds=5))  # counted in the old one
     assert RateCounter.objects.get().count == 1
 
 

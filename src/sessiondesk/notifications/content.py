@@ -83,7 +83,7 @@ def link_expected(sessions: list[Session]) -> bool:
 def _hosts(session: Session) -> list[Member]:
     """The consultant, then the co-hosts (the other members of a collective calendar) in the order
     the booking page names them."""
-    return [session.consultant, *sorted(session.co_hosts.all(), key=lambda m: m.pk)]
+    return session.hosts()
 
 
 def hosts_phrase(session: Session) -> str:

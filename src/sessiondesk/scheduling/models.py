@@ -208,3 +208,15 @@ class Session(models.Model):
 
     def local_start(self, tz_name: str) -> dt.datetime:
         return self.start.astimezone(zoneinfo.ZoneInfo(tz_name))
+
+    def hosts(self) -> list[Member]:
+        """The consultant, then the co-hosts (the other members of a collective calendar) in the order
+        the booking page names them."""
+        co_hosts = sorted((m for m in self.co_hosts.all() if m.pk != self.consultant_id), key=lambda m: m.pk)
+        return [self.consultant, *co_hosts]
+
+    @property
+    def hosts_phrase(self) -> str:
+        """Every host of the session: "Carla", "Carla and Dev", "Carla, Olivia and Dev"."""
+        names = [m.name for m in self.hosts()]
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -112,8 +113,23 @@ def hit(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> i
     return retry_after(scope, ident, rate, now) or 1
 
 
-def too_many(request: HttpRequest, wait: int, what: str) -> HttpResponse:
-    """429 with Retry-After: JSON for API and script callers, a page for people."""
+def release(scope: str, ident: str, rate: Rate, counted_at: dt.datetime) -> None:
+    """Take back the request ``hit`` counted at ``counted_at``: what it asked for did not happen. Only
+    the window it was counted in gives it back; a window that has ended since is left alone."""
+    if rate.enabled:
+        RateCounter.objects.filter(
+            key=_key(scope, ident),
+            window_start__lte=counted_at,
+            window_start__gt=counted_at - dt.timedelta(seconds=rate.seconds),
+            count__gt=0,
+        ).update(count=F("count") - 1)
+
+
+def too_many(
+    request: HttpRequest, wait: int, what: str, page: str = "security/too_many.html", **context: object
+) -> HttpResponse:
+    """429 with Retry-After: JSON for API and script callers, a page for people (``page``, given
+    ``context`` besides the message and the wait)."""
     minutes = max(1, math.ceil(wait / 60))
     message = (
         f"Too many {what} from here. Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again."
@@ -122,7 +138,8 @@ def too_many(request: HttpRequest, wait: int, what: str) -> HttpResponse:
     if wants_json:
         response: HttpResponse = JsonResponse({"detail": message, "retry_after": wait}, status=429)
     else:
-        response = render(request, "security/too_many.html", {"message": message, "wait": wait}, status=429)
+        context.update(message=message, wait=wait, minutes=minutes)
+        response = render(request, page, context, status=429)
     response["Retry-After"] = str(wait)
     return response
 

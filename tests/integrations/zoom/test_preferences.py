@@ -16,6 +16,13 @@ def test_it_shows_the_card_with_zoom_tabs(client: HttpClient, admin, zoom) -> No
     assert "Connect organisation Zoom account" in text
 
 
+def test_the_folded_zoom_card_says_it_opens(client: HttpClient, admin, zoom) -> None:
+    login(client, admin)
+    text = client.get("/settings/").content.decode()
+    assert '<span class="badge">Not connected</span>' in text
+    assert '<span class="when-closed">Set up Zoom</span><span class="when-open">Hide</span>' in text
+
+
 def test_it_saves_the_platform_choice(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
     response = client.post(

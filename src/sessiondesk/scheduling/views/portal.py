@@ -66,6 +66,7 @@ def _booking(token: str) -> Booking | None:
     visitor_tz = data.get("v")
     session = (
         Session.objects.select_related("org", "consultant__user", "session_type", "calendar__session_type")
+        .prefetch_related("co_hosts__user")
         .filter(pk=data["s"], clients__pk=data["c"])
         .first()
     )
@@ -352,7 +353,11 @@ def client_portal(request: HttpRequest, token: str) -> HttpResponse:
     except BadParameter as error:
         return problem(request, "Something in that link is not right", str(error), status=400, org=client.org)
     now = timezone.now()
-    sessions = client.sessions.filter(org=client.org).select_related("consultant__user", "session_type")
+    sessions = (
+        client.sessions.filter(org=client.org)
+        .select_related("consultant__user", "session_type")
+        .prefetch_related("co_hosts__user")
+    )
     upcoming = sessions.filter(end__gt=now).filter(
         Q(status=SessionStatus.SCHEDULED) | Q(cancelled_at__gte=now - RECENT)
     )

@@ -280,7 +280,6 @@ def _taken(
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit.limited("booking", "RATE_LIMIT_BOOKING", "bookings")
 def booking_details(request: HttpRequest, org_slug: str, calendar_slug: str) -> HttpResponse:
     """The visitor's details for a chosen slot; POST books it."""
     calendar = _public_calendar(org_slug, calendar_slug)
@@ -309,13 +308,50 @@ def booking_details(request: HttpRequest, org_slug: str, calendar_slug: str) -> 
     return _details(request, calendar, form, start=start)
 
 
+# Accepted bookings per calendar and client address (RATE_LIMIT_BOOKING): a visitor who mistypes
+# their email loses nothing, and a school or office behind one address shares a generous allowance
+# per calendar instead of one for the whole organisation.
+BOOKING_SCOPE = "booking"
+
+
+def _booking_ident(request: HttpRequest, calendar: Calendar) -> str:
+    return f"{calendar.pk}\0{ratelimit.client_ip(request)}"
+
+
+def _too_many_bookings(request: HttpRequest, calendar: Calendar, wait: int) -> HttpResponse:
+    tz_name = request.POST.get("tz", "")
+    tz_name = tz_name if known_timezone(tz_name) else calendar.org.timezone
+    again = timezone.now() + dt.timedelta(seconds=wait)
+    return ratelimit.too_many(
+        request,
+        wait,
+        "bookings",
+        "scheduling/public/too_many.html",
+        org=calendar.org,
+        calendar=calendar,
+        tz=tz_name,
+        again=again,
+        page_url=reverse("public_booking", args=[calendar.org.slug, calendar.slug]),
+    )
+
+
 def _book(request: HttpRequest, calendar: Calendar) -> HttpResponse:
+    ident, rate = _booking_ident(request, calendar), ratelimit.setting("RATE_LIMIT_BOOKING")
+    wait = ratelimit.retry_after(BOOKING_SCOPE, ident, rate)
+    if wait is not None:  # say so before the visitor fixes a form that cannot be booked anyway
+        return _too_many_bookings(request, calendar, wait)
     form = BookingForm(request.POST)
     if not form.is_valid():
         if "start" in form.errors:  # nothing to fix on this form: send them back to the times
             return _details(request, calendar, form, 400, slot_message=form.errors["start"][0])
         return _details(request, calendar, form, 400, start=form.cleaned_data.get("start"))
     data = form.cleaned_data
+    # Counted before booking, in one statement, so parallel submits cannot all slip under the limit;
+    # given back when the booking does not happen.
+    counted_at = timezone.now()
+    wait = ratelimit.hit(BOOKING_SCOPE, ident, rate, counted_at)
+    if wait is not None:
+        return _too_many_bookings(request, calendar, wait)
     try:
         session = book_public(
             calendar,
@@ -327,12 +363,17 @@ def _book(request: HttpRequest, calendar: Calendar) -> HttpResponse:
             notes=data["notes"],
         )
     except SlotTaken:
+        ratelimit.release(BOOKING_SCOPE, ident, rate, counted_at)
         if offered_when_free(calendar, data["start"]):
             return _taken(request, calendar, form, data["start"], data["tz"])
         return _details(request, calendar, form, 400, slot_message=NOT_OFFERED)
     except InvalidBooking as error:
+        ratelimit.release(BOOKING_SCOPE, ident, rate, counted_at)
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _details(request, calendar, form, 400, start=data["start"])
+    except BaseException:
+        ratelimit.release(BOOKING_SCOPE, ident, rate, counted_at)
+        raise
     [client] = session.clients.all()  # the visitor; the new session carries it, no query
     token = links.booking_token(session, client, visitor_tz=data["tz"])
     url = reverse("booking_confirmed", args=[token]) + "?" + urlencode({"tz": data["tz"]})

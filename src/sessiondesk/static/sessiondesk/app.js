@@ -8,3 +8,29 @@ document.addEventListener("click", (event) => {
   const closer = event.target.closest("[data-close-dialog]");
   if (closer) { event.preventDefault(); closer.closest("dialog").close(); }
 });
+
+(() => {
+  // Menus are <details> (they open without scripts); a click elsewhere or Escape closes an open one.
+  const closeMenus = (except) => {
+    for (const menu of document.querySelectorAll("details.navmenu[open], details.navgroup[open]")) {
+      if (!menu.contains(except)) menu.open = false;
+    }
+  };
+  document.addEventListener("click", (event) => closeMenus(event.target));
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeMenus(null); });
+
+  // On phones tables show as stacked cards: each cell carries its column's heading as a label.
+  const labelCells = (root) => {
+    for (const table of root.querySelectorAll("table")) {
+      const headings = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+      if (!headings.length) continue;
+      for (const row of table.querySelectorAll("tbody tr")) {
+        Array.from(row.children).forEach((cell, index) => {
+          if (headings[index] && !cell.dataset.label) cell.dataset.label = headings[index];
+        });
+      }
+    }
+  };
+  document.addEventListener("DOMContentLoaded", () => labelCells(document));
+  document.addEventListener("htmx:afterSettle", () => labelCells(document));
+})();

@@ -17,10 +17,14 @@ class PolicyForm(forms.ModelForm):
         model = MeetingPolicy
         fields = ["waiting_room", "join_before_host", "auto_recording", "when_deleted_in_zoom"]
         labels = {
-            "waiting_room": "Waiting room: the host admits each participant",
+            "waiting_room": "Waiting room",
             "join_before_host": "Participants may join before the host",
             "auto_recording": "Record automatically",
             "when_deleted_in_zoom": "When someone deletes a session's meeting inside Zoom",
+        }
+        help_texts = {
+            "waiting_room": "Participants wait until the host admits each of them.",
+            "join_before_host": "Otherwise they wait until the host starts the meeting.",
         }
         widgets = {"auto_recording": forms.RadioSelect, "when_deleted_in_zoom": forms.RadioSelect}
 

@@ -1,0 +1,193 @@
+"""Staff pages on a phone (390 px) and the owner's menu on a laptop (1,280 px), in Chromium: nothing
+scrolls sideways, even with a 200-character unbroken client name and member name on the page; the
+menu folds behind "Menu" and opens, with scripts and without."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from sessiondesk.accounts.actions import add_member
+from sessiondesk.accounts.models import Role
+from sessiondesk.integrations.zoom.directory.models import DirectoryUser
+from sessiondesk.notifications.models import MailboxMessage
+from sessiondesk.notifications.sender import send_due
+from sessiondesk.scheduling import actions
+from sessiondesk.scheduling.models import Calendar, Client, Session
+from tests.conftest import PASSWORD
+from tests.e2e.test_first_booking import MAILBOX, log_in
+from tests.integrations.zoom.directory.directory_fixtures import (  # noqa: F401
+    dir_emulator_fixture,
+    emu_fixture,
+    org_zoom_fixture,
+    synced_fixture,
+    unpaced,
+)
+from tests.scheduling.public_support import at, day_in, make_calendar
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = 390
+LONG_CLIENT = "Bartholomew" * 18 + "XY"  # 200 characters, no space to break at
+LONG_MEMBER = "Maximiliana" * 18 + "QZ"
+LONG_EMAIL = "b" * 120 + "@example.test"
+
+
+@pytest.fixture
+def long_names(org, owner, lesson, synced) -> Iterator[dict[str, object]]:
+    """A member and a client with 200-character unbroken names, a booking between them (its emails in
+    the mailbox, its audit entry), and the synced Zoom account's users, one of them long-named too."""
+    assert len(LONG_CLIENT) == len(LONG_MEMBER) == 200
+    member = add_member(
+        org, email="maximiliana@acme.test", name=LONG_MEMBER, role=Role.CONSULTANT, password=PASSWORD
+    )
+    calendar = make_calendar(org, lesson, [member], slug="maximiliana", is_public=True)
+    session = actions.book_public(
+        calendar,
+        start=at(day_in(3), 10),
+        name=LONG_CLIENT,
+        email=LONG_EMAIL,
+        timezone_name="Asia/Tokyo",
+    )
+    zoom_user = DirectoryUser.objects.filter(org=org).order_by("pk").first()
+    assert zoom_user is not None
+    zoom_user.first_name, zoom_user.last_name = LONG_MEMBER[:64], LONG_CLIENT[:64]
+    zoom_user.save()
+    yield {"session": session, "client": session.clients.get(), "calendar": calendar, "zoom_user": zoom_user}
+
+
+def staff_pages(names: dict[str, object]) -> dict[str, str]:
+    session, client, calendar, zoom_user = (
+        names["session"],
+        names["client"],
+        names["calendar"],
+        names["zoom_user"],
+    )
+    assert isinstance(session, Session) and isinstance(client, Client)
+    assert isinstance(calendar, Calendar) and isinstance(zoom_user, DirectoryUser)
+    return {
+        "sessions": "/",
+        "week": "/sessions/week/",
+        "schedule": "/sessions/new/",
+        "session": f"/sessions/{session.pk}/",
+        "session-edit": f"/sessions/{session.pk}/edit/",
+        "clients": "/clients/",
+        "client": f"/clients/{client.pk}/",
+        "session-types": "/session-types/",
+        "calendars": "/calendars/",
+        "calendar": f"/calendars/{calendar.pk}/",
+        "availability": "/availability/",
+        "members": "/members/",
+        "settings": "/settings/",
+        "settings-zoom-personal": "/settings/?tab=zoom-personal#meeting-preferences",
+        "settings-zoom-organization": "/settings/?tab=zoom-organization#meeting-preferences",
+        "zoom-users": "/integrations/zoom/users/",
+        "zoom-user": f"/integrations/zoom/users/{zoom_user.pk}/",
+        "integrations": "/integrations/zoom/health/",
+        "meeting-policy": "/integrations/zoom/meeting-policy/",
+        "audit-log": "/audit/",
+        "mailbox": "/dev/mailbox/",
+        "mailbox-message": f"/dev/mailbox/{MailboxMessage.objects.get(to=LONG_EMAIL).pk}/",
+        "session-reschedule": f"/sessions/{session.pk}/reschedule/",
+        "client-new": "/clients/new/",
+        "client-edit": f"/clients/{client.pk}/edit/",
+        "calendar-new": "/calendars/new/",
+        "calendar-edit": f"/calendars/{calendar.pk}/edit/",
+        "session-type-new": "/session-types/new/",
+    }
+
+
+def test_no_staff_page_scrolls_sideways_on_a_phone(  # type: ignore[no-untyped-def]
+    live_server, new_page, shot, settings, owner, long_names
+):
+    settings.DEV_MAILBOX, settings.MAILERS = True, MAILBOX
+    assert send_due(limit=20) == 2  # the booking's emails, into the mailbox
+    page = new_page(width=PHONE, height=844)
+    log_in(page, live_server.url, owner.email)
+    widths, long_shown = {}, {}
+    for name, path in staff_pages(long_names).items():
+        answer = page.goto(live_server.url + path)
+        assert answer is not None and answer.status == 200, (name, answer and answer.status)
+        page.wait_for_load_state("load")
+        widths[name] = page.evaluate("document.documentElement.scrollWidth")
+        text = page.locator("main").inner_text()
+        long_shown[name] = any(
+            long in text for long in (LONG_CLIENT, LONG_MEMBER, LONG_MEMBER[:64], LONG_EMAIL)
+        )
+        shot(page, f"phone-{name}")
+
+    assert {name: width for name, width in widths.items() if width > PHONE} == {}
+    page.set_viewport_size({"width": 1280, "height": 900})
+    wide = {}
+    for name in ("sessions", "session", "clients", "client", "members", "zoom-users", "audit-log", "mailbox"):
+        page.goto(live_server.url + staff_pages(long_names)[name])
+        wide[name] = page.evaluate("document.documentElement.scrollWidth")
+    assert wide == dict.fromkeys(wide, 1280)
+    # The long names were there to be wrapped on the pages that list people.
+    assert {n for n, shown in long_shown.items() if shown} >= {
+        "sessions",
+        "session",
+        "clients",
+        "client",
+        "calendar",
+        "members",
+        "zoom-users",
+        "zoom-user",
+        "audit-log",
+        "mailbox",
+        "mailbox-message",
+        "client-edit",
+    }
+
+
+def test_the_phone_menu_opens_and_leads_to_every_page(live_server, new_page, shot, owner):  # type: ignore[no-untyped-def]
+    page = new_page(width=PHONE, height=844)
+    log_in(page, live_server.url, owner.email)
+    settings_link = page.get_by_role("link", name="Settings")
+    assert settings_link.is_visible() is False  # folded away
+
+    page.get_by_text("Menu", exact=True).click()
+    assert settings_link.is_visible() is True
+    assert page.get_by_role("link", name="Audit log").is_visible() is False  # inside Admin, still closed
+    page.get_by_text("Admin", exact=True).click()
+    shot(page, "phone-menu-open")
+    page.get_by_role("link", name="Audit log").click()
+    page.wait_for_url(re.compile(r"/audit/$"))
+    assert page.get_by_role("link", name="Settings").is_visible() is False  # a new page starts folded
+
+
+def test_the_menu_works_without_scripts(live_server, new_page, owner):  # type: ignore[no-untyped-def]
+    page = new_page(width=PHONE, height=844, java_script_enabled=False)
+    log_in(page, live_server.url, owner.email)
+    page.get_by_text("Menu", exact=True).click()
+    page.get_by_role("link", name="Clients").click()
+    page.wait_for_url(re.compile(r"/clients/$"))
+    assert page.locator("h1").first.inner_text() == "Clients"
+
+
+def test_the_owners_menu_is_one_row_on_a_laptop(live_server, new_page, shot, owner, settings):  # type: ignore[no-untyped-def]
+    settings.DEV_MAILBOX = True
+    page = new_page(width=1280, height=900)
+    log_in(page, live_server.url, owner.email)
+    items = page.locator(".mainnav > a, .mainnav > .navgroup > summary")
+    tops = {round(box["y"]) for box in (items.nth(n).bounding_box() for n in range(items.count())) if box}
+    labels = [items.nth(n).inner_text() for n in range(items.count())]
+
+    assert labels == [
+        "Sessions",
+        "Week",
+        "Clients",
+        "Calendars",
+        "Availability",
+        "Admin",
+        "Settings",
+        "Mailbox",
+    ]
+    assert len(tops) == 1
+    assert page.get_by_text("Menu", exact=True).is_visible() is False
+    assert page.get_by_role("link", name="Members").is_visible() is False
+    page.get_by_text("Admin", exact=True).click()
+    shot(page, "laptop-admin-menu")
+    assert page.get_by_role("link", name="Members").is_visible() is True
+    page.mouse.click(1000, 600)  # a click elsewhere closes it
+    assert page.get_by_role("link", name="Members").is_visible() is False
