@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
-from sessiondesk.lib import keyset
+from sessiondesk.lib import keyset, picker
 from sessiondesk.meetings import first_use, providers
 from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import actions
@@ -172,6 +172,9 @@ def _week_consultant(request: HttpRequest, member: Member) -> Member | None:
 @member_required
 def session_create(request: HttpRequest) -> HttpResponse:
     member: Member = request.member  # type: ignore[attr-defined]
+    if request.method == "POST" and picker.SEARCH_BUTTON in request.POST:
+        form = SessionForm(initial=picker.initial_from(request.POST, ["clients"]), member=member)
+        return render(request, "scheduling/sessions/create.html", _viewer_context(request, form=form))
     if request.method == "POST":
         first_use.done(request)  # a new submission replaces a form kept from connecting
         return save_new_session(request, member, request.POST)
@@ -271,6 +274,12 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _open_session(request, pk)
     if isinstance(session, HttpResponse):
         return session
+    if request.method == "POST" and picker.SEARCH_BUTTON in request.POST:
+        found = EditSessionForm(
+            initial=picker.initial_from(request.POST, ["clients"]), member=member, session=session
+        )
+        context = _viewer_context(request, form=found, session=session)
+        return render(request, "scheduling/sessions/edit.html", context)
     form = EditSessionForm(request.POST or None, member=member, session=session)
     if request.method == "POST":
         if form.is_valid():
