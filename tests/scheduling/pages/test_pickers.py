@@ -51,7 +51,7 @@ def test_it_matches_every_word_against_name_email_or_phone(client, staff, org, s
 
 
 def test_it_puts_the_askers_frequent_and_recent_clients_first(client, staff, consultant, lesson, org):
-    aaron, zed, yan = (
+    _aaron, zed, yan = (
         Client.objects.create(org=org, name=name, email=f"{name.lower()}@example.test")
         for name in ["Aaron", "Zed", "Yan"]
     )
@@ -64,7 +64,7 @@ def test_it_puts_the_askers_frequent_and_recent_clients_first(client, staff, con
 
 
 def test_it_ranks_by_the_asker_not_by_colleagues(client, staff, admin, consultant, lesson, org):
-    aaron, zed = (
+    _aaron, zed = (
         Client.objects.create(org=org, name=name, email=f"{name.lower()}@example.test")
         for name in ["Aaron", "Zed"]
     )
