@@ -44,8 +44,10 @@
     let timer = null;
     let active = -1;
     let asked = 0;
+    let quiet = false;
 
     function close() {
+      asked += 1;  // an answer still on its way is no longer wanted
       list.hidden = true;
       list.replaceChildren();
       search.setAttribute("aria-expanded", "false");
@@ -70,7 +72,9 @@
       input.dispatchEvent(new Event("change", { bubbles: true }));
       search.value = "";
       close();
+      quiet = true;  // focus back on the box without opening the list again
       search.focus();
+      quiet = false;
     }
 
     function highlight(index) {
@@ -165,7 +169,7 @@
       clearTimeout(timer);
       timer = setTimeout(ask, DELAY_MS);
     });
-    search.addEventListener("focus", () => { if (list.hidden) ask(); });
+    search.addEventListener("focus", () => { if (list.hidden && !quiet) ask(); });
     search.addEventListener("blur", () => setTimeout(close, 100));
     search.addEventListener("keydown", (event) => {
       const items = list.querySelectorAll("[role=option]");
@@ -186,7 +190,12 @@
     });
     if (newForm) {
       newForm.querySelector("[data-new-save]").addEventListener("click", saveNew);
-      newForm.querySelector("[data-new-cancel]").addEventListener("click", () => { newForm.hidden = true; search.focus(); });
+      newForm.querySelector("[data-new-cancel]").addEventListener("click", () => {
+        newForm.hidden = true;
+        quiet = true;
+        search.focus();
+        quiet = false;
+      });
       newForm.addEventListener("keydown", (event) => {
         if (event.key === "Enter") { event.preventDefault(); saveNew(); }
       });
