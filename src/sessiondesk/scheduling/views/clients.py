@@ -11,12 +11,14 @@ from django.utils import timezone
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.middleware import MemberRequest
 from sessiondesk.accounts.models import Member
+from sessiondesk.lib import keyset
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.forms.clients import ClientForm
 from sessiondesk.scheduling.models import Client, SessionStatus
 from sessiondesk.scheduling.visibility import clients_for
 
-MAX_RESULTS = 200
+PAGE_SIZE = 50
+CLIENT_ORDER = ("name", "pk")
 
 
 visible_clients = clients_for
@@ -44,12 +46,17 @@ def search(clients: QuerySet[Client], query: str) -> QuerySet[Client]:
 @member_required
 def client_list(request: MemberRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    clients = search(visible_clients(request.member), query).order_by("name", "pk")
-    total = clients.count()
-    context = {"clients": clients[:MAX_RESULTS], "total": total, "query": query, "limit": MAX_RESULTS}
+    clients = search(visible_clients(request.member), query)
+    page, status = keyset.page_for(request, clients, CLIENT_ORDER, size=PAGE_SIZE)
+    context = {
+        "clients": page.items,
+        "page": page,
+        "query": query,
+        "address_query": keyset.query_without_cursor(request),
+    }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "client-results":
-        return render(request, "scheduling/clients/_results.html", context)
-    return render(request, "scheduling/clients/list.html", context)
+        return render(request, "scheduling/clients/_results.html", context, status=status)
+    return render(request, "scheduling/clients/list.html", context, status=status)
 
 
 @member_required
