@@ -1,4 +1,4 @@
-"""What the client and member pickers offer: at most ``LIMIT`` matches, the people the asker books
+"""What the client and host pickers offer: at most twenty matches, the people the asker books
 most often and most lately first, then everyone else who matches, by name.
 
 "Most often and most lately" is read from the asker's own recent sessions (the ones they host and
@@ -12,21 +12,17 @@ from collections import Counter
 from django.db.models import Q, QuerySet
 
 from sessiondesk.accounts.models import Member, Role
+from sessiondesk.accounts.pickers import first_matches, member_option, search_members
 from sessiondesk.lib.picker import Option
 from sessiondesk.scheduling.models import Client, Session
 from sessiondesk.scheduling.visibility import clients_for
 
-LIMIT = 20
 RECENT_SESSIONS = 100
 MAX_QUERY = 100
 
 
 def client_option(client: Client) -> Option:
     return Option(client.pk, client.name, client.email)
-
-
-def member_option(member: Member) -> Option:
-    return Option(member.pk, member.name, member.email)
 
 
 def hosts(viewer: Member) -> QuerySet[Member]:
@@ -76,50 +72,17 @@ def search_clients(clients: QuerySet[Client], text: str) -> QuerySet[Client]:
     return clients
 
 
-def search_members(members: QuerySet[Member], text: str) -> QuerySet[Member]:
-    for word in text.split():
-        members = members.filter(Q(user__name__icontains=word) | Q(user__email__icontains=word))
-    return members
-
-
-def _first_matches[T: (Client, Member)](
-    matching: QuerySet[T], recent: list[int], name_field: str
-) -> tuple[list[T], bool]:
-    """Up to ``LIMIT`` of ``matching``: the recent ones in their order, then the rest by name; and
-    whether more match than that."""
-    favourites = {row.pk: row for row in matching.filter(pk__in=recent[: LIMIT * 10])}
-    first = [favourites[pk] for pk in recent if pk in favourites][:LIMIT]
-    rest = matching.exclude(pk__in=[row.pk for row in first]).order_by(name_field, "pk")
-    others = list(rest[: LIMIT - len(first) + 1])
-    found = first + others
-    return found[:LIMIT], len(found) > LIMIT
-
-
 def find_clients(viewer: Member, text: str) -> tuple[list[Option], bool]:
     matching = search_clients(clients_for(viewer), text[:MAX_QUERY])
-    found, more = _first_matches(matching, recent_client_ids(viewer), "name")
+    found, more = first_matches(matching, recent_client_ids(viewer), "name")
     return [client_option(c) for c in found], more
 
 
 def find_hosts(viewer: Member, text: str) -> tuple[list[Option], bool]:
     matching = search_members(hosts(viewer), text[:MAX_QUERY])
-    found, more = _first_matches(matching, recent_host_ids(viewer), "user__name")
-    return [member_option(m) for m in found], more
-
-
-def find_members(viewer: Member, text: str) -> tuple[list[Option], bool]:
-    """Anyone in the organisation, active or not (the audit log's "who did it")."""
-    everyone = Member.objects.filter(org_id=viewer.org_id).select_related("user")
-    matching = search_members(everyone, text[:MAX_QUERY])
-    found, more = _first_matches(matching, [], "user__name")
+    found, more = first_matches(matching, recent_host_ids(viewer), "user__name")
     return [member_option(m) for m in found], more
 
 
 def chosen_clients(clients: QuerySet[Client], ids: list[int]) -> list[Option]:
     return [client_option(c) for c in clients.filter(pk__in=ids).order_by("name", "pk")]
-
-
-def chosen_members(members: QuerySet[Member], ids: list[int]) -> list[Option]:
-    return [
-        member_option(m) for m in members.filter(pk__in=ids).select_related("user").order_by("user__name")
-    ]

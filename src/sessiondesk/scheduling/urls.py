@@ -37,7 +37,6 @@ urlpatterns: list = [
     path("pick/clients/", pickers.clients, name="pick_clients"),
     path("pick/clients/new/", pickers.client_new, name="pick_client_new"),
     path("pick/hosts/", pickers.hosts, name="pick_hosts"),
-    path("pick/members/", pickers.members, name="pick_members"),
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_create, name="client_create"),
     path("clients/<int:pk>/", clients.client_detail, name="client_detail"),

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.accounts.pickers import chosen_members
 from sessiondesk.lib.picker import Picker
 from sessiondesk.meetings import providers
 from sessiondesk.scheduling import pickers
@@ -51,7 +52,7 @@ def pick_clients(form: forms.Form, name: str, member: Member, *, new: bool = Fal
 def pick_hosts(form: forms.Form, name: str, member: Member, hosts: QuerySet[Member]) -> None:
     cast(Picker, form.fields[name].widget).connect(
         search_url=reverse("pick_hosts"),
-        chosen=lambda ids: pickers.chosen_members(hosts, ids),
+        chosen=lambda ids: chosen_members(hosts, ids),
         find=lambda text: pickers.find_hosts(member, text),
         data=form.data if form.is_bound else form.initial,
         name=name,

@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from sessiondesk.accounts.decorators import manager_required, member_required
+from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.middleware import MemberRequest
 from sessiondesk.lib.picker import Option
 from sessiondesk.scheduling import pickers
@@ -25,12 +25,6 @@ def clients(request: MemberRequest) -> JsonResponse:
 @member_required
 def hosts(request: MemberRequest) -> JsonResponse:
     return _answer(pickers.find_hosts(request.member, request.GET.get("q", "")))
-
-
-@require_GET
-@manager_required
-def members(request: MemberRequest) -> JsonResponse:
-    return _answer(pickers.find_members(request.member, request.GET.get("q", "")))
 
 
 @require_POST
