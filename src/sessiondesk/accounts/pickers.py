@@ -1,6 +1,6 @@
 """Member search for the pickers (``lib.picker``): at most ``LIMIT`` matches, favourites first."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.lib.picker import Option
@@ -19,12 +19,14 @@ def search_members(members: QuerySet[Member], text: str) -> QuerySet[Member]:
     return members
 
 
-def first_matches[T](matching: QuerySet[T], favourites: list[int], name_field: str) -> tuple[list[T], bool]:
+def first_matches[T: Model](
+    matching: QuerySet[T], favourites: list[int], name_field: str
+) -> tuple[list[T], bool]:
     """Up to ``LIMIT`` of ``matching``: the ``favourites`` that match, in their order, then the
     rest by name; and whether more match than that."""
-    known = {row.pk: row for row in matching.filter(pk__in=favourites[: LIMIT * 10])}  # type: ignore[attr-defined]
+    known = {row.pk: row for row in matching.filter(pk__in=favourites[: LIMIT * 10])}
     first = [known[pk] for pk in favourites if pk in known][:LIMIT]
-    rest = matching.exclude(pk__in=[row.pk for row in first]).order_by(name_field, "pk")  # type: ignore[attr-defined]
+    rest = matching.exclude(pk__in=[row.pk for row in first]).order_by(name_field, "pk")
     found = first + list(rest[: LIMIT - len(first) + 1])
     return found[:LIMIT], len(found) > LIMIT
 
