@@ -155,7 +155,7 @@ def test_an_admin_onboards_manages_and_offboards_a_zoom_user(  # type: ignore[no
     assert dialog.is_visible()
     assert "carla@acme.test" in dialog.inner_text()
     assert dialog.get_by_role("radio", name=re.compile("Disassociate")).is_checked()
-    dialog.get_by_label("Transfer their future meetings to").select_option("adam@acme.test")
+    dialog.get_by_label("Transfer their future meetings to").fill("adam@acme.test")
     shot(page, "directory-08-offboard-dialog")
     dialog.get_by_role("button", name="Remove from Zoom").click()
     page.wait_for_url(f"{base}/integrations/zoom/users/")
