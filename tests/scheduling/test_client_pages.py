@@ -163,7 +163,7 @@ def test_the_same_email_is_fine_in_another_organisation(client, outsider, studen
         (
             "timezone",
             "Mars/Olympus",
-            "Select a valid choice. Mars/Olympus is not one of the available choices.",
+            "Unknown time zone &#x27;Mars/Olympus&#x27;; pick one from the list.",
         ),
     ],
 )

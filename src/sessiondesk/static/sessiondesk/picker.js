@@ -209,6 +209,41 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", () => setUpAll(document));
-  document.addEventListener("htmx:afterSettle", (event) => setUpAll(event.target));
+  // Time zone selects (lib/zones.py): a search box above the list narrows it as you type, and picks
+  // the first match when the chosen zone no longer matches.
+  function setUpZones(root) {
+    root.querySelectorAll("select[data-zone-select]:not([data-zone-ready])").forEach((select) => {
+      select.setAttribute("data-zone-ready", "");
+      const search = document.createElement("input");
+      search.type = "search";
+      search.className = "tz-search";
+      search.placeholder = "Search time zones, e.g. Berlin or UTC+05:30";
+      search.setAttribute("aria-label", "Search time zones");
+      search.setAttribute("autocomplete", "off");
+      select.before(search);
+      const normal = (text) => text.toLowerCase().replaceAll("_", " ");
+      search.addEventListener("input", () => {
+        const words = normal(search.value).split(/\s+/).filter(Boolean);
+        let first = null;
+        select.querySelectorAll("option").forEach((option) => {
+          const text = normal(`${option.value} ${option.textContent}`);
+          option.hidden = !words.every((word) => text.includes(word));
+          if (!option.hidden && !first) first = option;
+        });
+        select.querySelectorAll("optgroup").forEach((group) => {
+          group.hidden = !group.querySelector("option:not([hidden])");
+        });
+        if (first && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+          first.selected = true;
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      });
+      search.addEventListener("keydown", (event) => {
+        if (event.key === "Enter") event.preventDefault();
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => { setUpAll(document); setUpZones(document); });
+  document.addEventListener("htmx:afterSettle", (event) => { setUpAll(event.target); setUpZones(event.target); });
 })();
