@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from sessiondesk.accounts.models import AuditEntry
+from sessiondesk.accounts.models import AuditEntry, User
 from sessiondesk.scheduling.models import Client, Session
 from tests.e2e.test_first_booking import log_in
 
@@ -95,3 +95,19 @@ def test_it_filters_the_booked_sessions_by_a_picked_client(
     page.wait_for_url(re.compile(rf"client={ada.pk}"))
     page.locator(".session-table tbody tr").nth(1).wait_for(state="detached")
     assert page.locator(".session-table tbody tr").all_inner_texts()[0].startswith("Ada's lesson")
+
+
+def test_the_time_zone_picker_searches_and_shows_each_zones_clock(live_server, new_page, consultant):
+    base = live_server.url
+    page = new_page()
+    log_in(page, base, consultant.email)
+    page.goto(f"{base}/settings/")
+    select = page.locator("#profile_timezone")
+    assert select.input_value() == "America/New_York"
+    page.get_by_label("Search time zones").first.fill("kolk")
+    assert select.input_value() == "Asia/Kolkata"
+    visible = select.locator("option:not([hidden])").all_inner_texts()
+    assert len(visible) == 1 and re.fullmatch(r"Asia/Kolkata · \d\d:\d\d \(UTC\+05:30\)", visible[0])
+    page.get_by_role("button", name=re.compile("save profile", re.I)).click()
+    page.wait_for_url(re.compile(r"/settings/"))
+    assert User.objects.get(pk=consultant.user.pk).timezone == "Asia/Kolkata"
