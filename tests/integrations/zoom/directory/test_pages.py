@@ -335,3 +335,30 @@ def test_it_lists_no_transfer_targets_and_as_many_queries_for_ten_thousand_users
     page = text(response)
     assert "tutor0050@acme.test" not in page  # neither a row of page 1 nor an offered transfer target
     assert '<input type="email" name="transfer_to" id="offboard-transfer"' in page
+
+
+def test_the_member_picker_finds_without_script_and_onboards_no_one(
+    client: HttpClient, emu: httpx.Client, synced: ZoomConnection, owner: Member, consultant: Member
+) -> None:
+    login(client, owner)
+    before = calls(emu)
+    form = {"email": "nia@acme.test", "first_name": "Nia", "last_name": "New", "user_type": "2"}
+    found = client.post(PAGE + "onboard/", {**form, "member_q": "carla", "picker": "member"})
+    page = text(found)
+    assert found.status_code == 200
+    assert f'type="radio" name="member" value="{consultant.pk}">' in page
+    assert 'value="nia@acme.test"' in page
+    assert calls(emu) == before
+    assert not DirectoryUser.objects.filter(email="nia@acme.test").exists()
+    assert 'name="member" value="' + str(owner.pk) not in page  # only the match is offered
+
+
+def test_the_user_page_lists_no_member_but_the_linked_one(
+    client: HttpClient, synced: ZoomConnection, owner: Member, consultant: Member, consultant2: Member
+) -> None:
+    carla = DirectoryUser.objects.get(email="carla@acme.test")
+    DirectoryUser.objects.filter(pk=carla.pk).update(member=consultant)
+    login(client, owner)
+    page = text(client.get(f"{PAGE}{carla.pk}/"))
+    assert f'type="radio" name="member" value="{consultant.pk}" checked' in page
+    assert "Dev Consultant" not in page

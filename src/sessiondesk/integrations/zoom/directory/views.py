@@ -60,7 +60,7 @@ def users_page(
         "page": page,
         "query": keyset.query_without_cursor(request),
         "everyone": DirectoryUser.objects.filter(org=me.org).count(),
-        "onboard_form": onboard_form or OnboardForm(org_id=me.org_id),
+        "onboard_form": onboard_form or OnboardForm(viewer=me),
         "adopt_form": adopt_form,
     }
     return render(request, "zoom_directory/users.html", context, status=max(status, cursor_status))
@@ -73,7 +73,9 @@ def users(request: HttpRequest) -> HttpResponse:
     return users_page(request)
 
 
-def user_page(request: HttpRequest, user: DirectoryUser, status: int = 200) -> HttpResponse:
+def user_page(
+    request: HttpRequest, user: DirectoryUser, status: int = 200, link_form: LinkForm | None = None
+) -> HttpResponse:
     me: Member = request.member  # type: ignore[attr-defined]
     common = _common(me)
     member_of = {m.group_id for m in user.memberships.all()}
@@ -89,7 +91,7 @@ def user_page(request: HttpRequest, user: DirectoryUser, status: int = 200) -> H
         ],
         "role_choices": [(rid, name) for rid, name in common["roles"].items() if rid != "0"],
         "queued": queued,
-        "link_form": LinkForm(org_id=me.org_id, initial={"member": user.member_id}),
+        "link_form": link_form or LinkForm(viewer=me, initial={"member": user.member_id}),
     }
     return render(request, "zoom_directory/user.html", context, status=status)
 
