@@ -4,6 +4,8 @@ asker may see; "new client" inline; and the forms' no-script path (type, Find, t
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessiondesk.accounts.models import AuditEntry
@@ -246,3 +248,21 @@ def form_data(lesson, consultant, student) -> dict:
         "repeat_ends": "count",
         "count": "10",
     }
+
+
+@pytest.mark.parametrize("viewer", ["staff", "consultant"])
+def test_it_makes_as_many_queries_with_many_clients_and_sessions_as_with_few(
+    client, request, org, lesson, consultant, viewer
+):
+    asker = request.getfixturevalue(viewer)
+    few = many_clients(org, 3)
+    book(consultant, lesson, ny(2, 9), clients=few, actor=asker)
+    login(client, asker)
+    with CaptureQueriesContext(connection) as small:
+        assert len(names(client.get(reverse("pick_clients"), {"q": "pupil"}))) == 3
+    more = many_clients(org, 60, prefix="Pupil X")
+    for day in range(3, 20):
+        book(consultant, lesson, ny(day, 9), clients=more[day : day + 3], actor=asker)
+    with CaptureQueriesContext(connection) as large:
+        assert len(names(client.get(reverse("pick_clients"), {"q": "pupil"}))) == 20
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -194,3 +194,18 @@ def test_it_makes_as_many_queries_for_a_long_list_as_for_a_short_one(client, sta
     with CaptureQueriesContext(connection) as later:
         assert len(titles(client.get(reverse("home") + link(response, "next")))) == 50
     assert len(later.captured_queries) == len(small.captured_queries)
+
+
+def test_it_lists_a_session_still_running(client, staff, consultant, lesson, frozen_now):
+    running = book(consultant, lesson, ny(10, 9), title="Running")
+    Session.objects.filter(pk=running.pk).update(
+        start=frozen_now - dt.timedelta(hours=11), end=frozen_now + dt.timedelta(minutes=30)
+    )
+    ended = book(consultant, lesson, ny(11, 9), title="Ended")
+    Session.objects.filter(pk=ended.pk).update(
+        start=frozen_now - dt.timedelta(hours=2), end=frozen_now - dt.timedelta(minutes=1)
+    )
+    book(consultant, lesson, ny(12, 9), title="Later")
+    login(client, staff)
+    assert titles(client.get(reverse("home"))) == ["Running", "Later"]
+    assert titles(client.get(reverse("home"), {"start_date": "2027-03-01"})) == ["Running", "Ended", "Later"]

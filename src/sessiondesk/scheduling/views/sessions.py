@@ -38,6 +38,7 @@ from sessiondesk.scheduling.visibility import sessions_for
 
 PAGE_SIZE = 50
 SESSION_ORDER = ("start", "pk")
+LONGEST_SESSION = dt.timedelta(days=1)
 
 
 def visible_sessions(member: Member) -> QuerySet[Session]:
@@ -112,12 +113,19 @@ def _filtered(sessions: QuerySet[Session], form: SessionFilterForm, member: Memb
     tz = member.timezone
     start_date, end_date = data.get("start_date"), data.get("end_date")
     if start_date:
-        sessions = sessions.filter(end__gt=local_start(start_date, dt.time(0), tz))
+        sessions = ending_after(sessions, local_start(start_date, dt.time(0), tz))
     if end_date:
         sessions = sessions.filter(start__lt=local_start(end_date + dt.timedelta(days=1), dt.time(0), tz))
     if not start_date and not end_date:
-        sessions = sessions.filter(end__gt=timezone.now())
+        sessions = ending_after(sessions, timezone.now())
     return sessions
+
+
+def ending_after(sessions: QuerySet[Session], moment: dt.datetime) -> QuerySet[Session]:
+    """Sessions still running or yet to start at ``moment``. The bound on the start lets the
+    (organisation, start) index begin a day before ``moment`` instead of reading a year of past
+    sessions; the forms allow 12 hours at most, and no session runs for a day."""
+    return sessions.filter(end__gt=moment, start__gt=moment - LONGEST_SESSION)
 
 
 def hosted_by(member: Member) -> Q:
