@@ -165,6 +165,8 @@
       choose(answer);
     }
 
+    // Typing is not a change of the form (the list filters reload on change).
+    search.addEventListener("change", (event) => event.stopPropagation());
     search.addEventListener("input", () => {
       clearTimeout(timer);
       timer = setTimeout(ask, DELAY_MS);
