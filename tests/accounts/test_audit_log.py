@@ -1,7 +1,10 @@
 import datetime as dt
+import html as html_module
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import AuditEntry
@@ -102,12 +105,12 @@ def test_it_filters_by_action_and_member(client, owner, admin, consultant):
     by_action = client.get("/audit/", {"action": "member.deactivated"})
     by_member = client.get("/audit/", {"member": owner.pk})
 
-    assert [e.action for e in by_action.context["page"].object_list] == ["member.deactivated"]
+    assert [e.action for e in by_action.context["page"].items] == ["member.deactivated"]
     assert (
         '<option value="member.deactivated" selected>Members: deactivated</option>'
         in by_action.content.decode()
     )
-    assert [e.action for e in by_member.context["page"].object_list] == [
+    assert [e.action for e in by_member.context["page"].items] == [
         "member.reactivated",
         "organization.created",
     ]
@@ -120,11 +123,51 @@ def test_it_paginates(client, admin):
     login(client, admin)
 
     first = client.get("/audit/")
-    second = client.get("/audit/", {"page": 2})
+    second = client.get("/audit/" + _link(first, "next"))
 
-    assert len(first.context["page"].object_list) == PAGE_SIZE
-    assert len(second.context["page"].object_list) == 3
-    assert "Page 2 of 2" in second.content.decode()
+    assert [e.detail["n"] for e in first.context["page"].items] == list(range(PAGE_SIZE + 2, 2, -1))
+    assert [e.detail["n"] for e in second.context["page"].items] == [2, 1, 0]
+    assert 'rel="next"' not in second.content.decode()
+    newer = client.get("/audit/" + _link(second, "prev"))
+    assert [e.detail["n"] for e in newer.context["page"].items] == list(range(PAGE_SIZE + 2, 2, -1))
+
+
+def test_it_keeps_the_filters_across_pages(client, admin, consultant):
+    for i in range(PAGE_SIZE + 1):
+        audit.record(admin.org, admin, "test.event", None, n=i)
+        audit.record(admin.org, consultant, "test.event", None, n=i)
+    login(client, admin)
+
+    first = client.get("/audit/", {"action": "test.event", "member": consultant.pk})
+    next_link = _link(first, "next")
+    second = client.get("/audit/" + next_link)
+
+    assert next_link.startswith(f"?action=test.event&member={consultant.pk}&after=")
+    assert [(e.actor, e.detail["n"]) for e in second.context["page"].items] == [(consultant, 0)]
+    assert f'name="member" value="{consultant.pk}" checked' in second.content.decode()
+
+
+def test_it_makes_as_many_queries_for_a_long_log_as_for_a_short_one(client, admin):
+    login(client, admin)
+    with CaptureQueriesContext(connection) as short:
+        client.get("/audit/")
+    for i in range(3 * PAGE_SIZE):
+        audit.record(admin.org, admin, "member.added", admin, role="admin", n=i)
+    with CaptureQueriesContext(connection) as long:
+        response = client.get("/audit/")
+    with CaptureQueriesContext(connection) as later:
+        client.get("/audit/" + _link(response, "next"))
+    assert len(long.captured_queries) == len(short.captured_queries)
+    assert len(later.captured_queries) == len(short.captured_queries)
+
+
+def test_it_lists_no_one_but_the_chosen_person_in_the_who_filter(client, admin, consultant, staff):
+    login(client, admin)
+    html = client.get("/audit/", {"member": consultant.pk}).content.decode()
+    assert f'name="member" value="{consultant.pk}" checked' in html
+    assert "Sam Staff" not in html
+    found = client.get("/audit/", {"member_q": "sam", "picker": "member"}).content.decode()
+    assert f'name="member" value="{staff.pk}">' in found
 
 
 def test_it_never_shows_another_organisations_entries(client, admin, outsider):
@@ -135,4 +178,10 @@ def test_it_never_shows_another_organisations_entries(client, admin, outsider):
 
     assert b"secret.rival_thing" not in response.content
     assert b"Rita Rival" not in response.content
-    assert client.get("/audit/", {"member": outsider.pk}).context["page"].paginator.count == 0
+    assert client.get("/audit/", {"member": outsider.pk}).context["page"].items == []
+
+
+def _link(response, rel: str) -> str:
+    match = re.search(rf'rel="{rel}" href="([^"]+)"', response.content.decode())
+    assert match is not None, f"no {rel} link"
+    return html_module.unescape(match.group(1))

@@ -35,7 +35,7 @@ def test_every_member_sees_their_profile_but_not_the_organisation(client, consul
     content = response.content.decode()
     assert "Your profile" in content
     assert 'value="Carla Consultant"' in content
-    assert '<option value="Europe/Paris">Europe/Paris</option>' in content
+    assert '<option value="Europe/Paris">Europe/Paris · ' in content
     assert "Save organisation" not in content
     assert "You have no API tokens." in content
 

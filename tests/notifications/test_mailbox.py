@@ -11,7 +11,9 @@ from email import message_from_string, policy
 
 import httpx
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessiondesk.accounts.invitations import invite
@@ -320,3 +322,51 @@ def test_sessiondesk_up_turns_it_on_unless_an_smtp_server_is_set(tmp_path):
         "Press Ctrl-C to stop.",
     ]
     assert status == 404
+
+
+def _letters(org, count: int, first: int = 0) -> None:
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    MailboxMessage.objects.bulk_create(
+        MailboxMessage(
+            org=org,
+            to=f"p{n:03}@example.test",
+            from_email="x@example.test",
+            subject=f"Letter {n:03}",
+            raw="",
+            created_at=start + dt.timedelta(minutes=n),
+        )
+        for n in range(first, first + count)
+    )
+
+
+def _link(response, rel: str) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', response.content.decode())
+    assert found is not None, f"no {rel} link"
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_it_pages_newest_first_and_keeps_the_search(client, mailbox, owner):
+    _letters(owner.org, 55)
+    login(client, owner)
+    first = client.get(reverse("mailbox"), {"q": "letter"})
+    assert [row.subject for row in first.context["page"]] == [f"Letter {n:03}" for n in range(54, 4, -1)]
+    next_link = _link(first, "next")
+    assert next_link.startswith("?q=letter&after=")
+    second = client.get(reverse("mailbox") + next_link)
+    assert [row.subject for row in second.context["page"]] == [f"Letter {n:03}" for n in range(4, -1, -1)]
+    assert 'rel="next"' not in second.content.decode()
+    newer = client.get(reverse("mailbox") + _link(second, "prev"))
+    assert [row.subject for row in newer.context["page"]] == [f"Letter {n:03}" for n in range(54, 4, -1)]
+
+
+def test_it_makes_as_many_queries_for_a_full_mailbox_as_for_a_small_one(client, mailbox, owner):
+    _letters(owner.org, 3)
+    login(client, owner)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("mailbox"))
+    _letters(owner.org, 200, first=3)
+    with CaptureQueriesContext(connection) as full:
+        response = client.get(reverse("mailbox"))
+    with CaptureQueriesContext(connection) as later:
+        assert len(client.get(reverse("mailbox") + _link(response, "next")).context["page"]) == 50
+    assert len(full.captured_queries) == len(small.captured_queries) == len(later.captured_queries)

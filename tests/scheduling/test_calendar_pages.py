@@ -251,3 +251,28 @@ def test_a_calendar_that_is_not_public_says_so(client, owner, devs):
     login(client, owner)
     page = client.get(reverse("calendar_detail", args=[devs.pk])).content.decode()
     assert "This calendar is not public" in page
+
+
+def test_the_form_lists_no_member_but_the_chosen_ones(client, admin, consultant, consultant2, lesson):
+    login(client, admin)
+    html = client.get(reverse("calendar_create")).content.decode()
+    assert 'type="checkbox" name="members"' not in html
+    assert 'data-picker-url="/pick/hosts/"' in html
+    data = {**form_data(lesson, [consultant]), "members_q": "dev", "picker": "members"}
+    found = client.post(reverse("calendar_create"), data)
+    page = found.content.decode()
+    assert found.status_code == 200
+    assert Calendar.objects.count() == 0
+    assert f'type="checkbox" name="members" value="{consultant.pk}" checked' in page
+    assert f'type="checkbox" name="members" value="{consultant2.pk}">' in page
+    assert 'value="Maths tutoring"' in page
+
+
+def test_the_edit_form_keeps_the_team_chosen(client, admin, consultant, consultant2, lesson):
+    login(client, admin)
+    client.post(reverse("calendar_create"), form_data(lesson, [consultant, consultant2], kind="round_robin"))
+    calendar = Calendar.objects.get()
+    html = client.get(reverse("calendar_edit", args=[calendar.pk])).content.decode()
+    assert html.count('type="checkbox" name="members"') == 2
+    assert f'name="members" value="{consultant.pk}" checked' in html
+    assert f'name="members" value="{consultant2.pk}" checked' in html

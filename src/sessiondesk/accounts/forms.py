@@ -1,5 +1,3 @@
-import zoneinfo
-from functools import cache
 from typing import Any
 
 from django import forms
@@ -15,26 +13,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from sessiondesk.accounts.models import Member, Organization, Role, User
-from sessiondesk.lib.zones import is_known_zone
+from sessiondesk.lib.zones import ZoneField
 from sessiondesk.notifications.actions import queue_email
 
 
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(n for n in zoneinfo.available_timezones() if "/" in n and not n.startswith("Etc/"))
-    return [("UTC", "UTC"), *((n, n.replace("_", " ")) for n in names)]
-
-
-class TimezoneField(forms.ChoiceField):
+class TimezoneField(ZoneField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=timezone_choices, label="Time zone", **kwargs)
-
-    def validate(self, value: str) -> None:
-        if value and not is_known_zone(value):
-            raise ValidationError(
-                f"Unknown time zone {value!r}; pick one from the list.", code="invalid_choice"
-            )
-        super().validate(value)
+        super().__init__(label="Time zone", **kwargs)
 
 
 class LoginForm(AuthenticationForm):

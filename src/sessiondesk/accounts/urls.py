@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sessiondesk.accounts.views import audit_log, auth, invitation_accept, members, settings_page
+from sessiondesk.accounts.views import audit_log, auth, invitation_accept, members, pickers, settings_page
 
 urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("members/<int:pk>/deactivate/", members.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/reactivate/", members.member_reactivate, name="member_reactivate"),
     path("audit/", audit_log.audit_log, name="audit_log"),
+    path("pick/members/", pickers.members, name="pick_members"),
     path("settings/", settings_page.settings_page, name="settings"),
     path("settings/profile/", settings_page.settings_profile, name="settings_profile"),
     path("settings/password/", settings_page.settings_password, name="settings_password"),

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,8 +24,12 @@ from django.views.decorators.http import require_POST
 
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
+from sessiondesk.lib import keyset
 from sessiondesk.notifications.models import MailboxMessage
 from sessiondesk.scheduling.visibility import sessions_for
+
+PAGE_SIZE = 50
+MESSAGE_ORDER = ("-created_at", "-id")
 
 # The email's own HTML runs in a sandboxed frame: no scripts, no forms, nothing loaded from outside.
 HTML_FRAME_CSP = "sandbox allow-popups allow-popups-to-escape-sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -81,15 +84,16 @@ def visible(request: HttpRequest) -> QuerySet[MailboxMessage]:
 @mailbox_enabled
 @member_required
 def mailbox(request: HttpRequest) -> HttpResponse:
-    rows = visible(request).order_by("-created_at", "-id")
+    rows = visible(request)
     query = request.GET.get("q", "").strip()
     if query:
-        rows = rows.filter(to__icontains=query) | rows.filter(subject__icontains=query)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        rows = rows.filter(Q(to__icontains=query) | Q(subject__icontains=query))
+    page, status = keyset.page_for(request, rows, MESSAGE_ORDER, size=PAGE_SIZE)
     for row in page:
         row.invite = _invite_label(row.raw)  # type: ignore[attr-defined]
         row.received = _received(row.created_at)  # type: ignore[attr-defined]
-    return render(request, "notifications/mailbox/list.html", {"page": page, "query": query})
+    context = {"page": page, "query": query, "address_query": keyset.query_without_cursor(request)}
+    return render(request, "notifications/mailbox/list.html", context, status=status)
 
 
 @mailbox_enabled

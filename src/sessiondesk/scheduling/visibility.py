@@ -11,8 +11,9 @@ from sessiondesk.scheduling.models import Calendar, Client, Session
 def sessions_for(member: Member) -> QuerySet[Session]:
     sessions = Session.objects.filter(org_id=member.org_id)
     if not member.manages_org:
-        own = Session.objects.filter(Q(consultant=member) | Q(co_hosts=member)).values("pk")
-        sessions = sessions.filter(pk__in=own)
+        # Two indexed lookups, not an OR across a join (which reads every session of the organisation).
+        co_hosted = Session.co_hosts.through.objects.filter(member=member).values("session_id")
+        sessions = sessions.filter(Q(consultant=member) | Q(pk__in=co_hosted))
     return sessions
 
 
@@ -26,6 +27,9 @@ def calendars_for(member: Member) -> QuerySet[Calendar]:
 def clients_for(member: Member) -> QuerySet[Client]:
     clients = Client.objects.filter(org_id=member.org_id)
     if not member.manages_org:
-        mine = Q(sessions__consultant=member) | Q(sessions__co_hosts=member) | Q(created_by=member)
-        clients = clients.filter(pk__in=Client.objects.filter(mine).values("pk"))
+        attending = Session.clients.through.objects
+        hosted = attending.filter(session__consultant=member).values("client_id")
+        co_hosted = Session.co_hosts.through.objects.filter(member=member).values("session_id")
+        joined = attending.filter(session_id__in=co_hosted).values("client_id")
+        clients = clients.filter(Q(pk__in=hosted) | Q(pk__in=joined) | Q(created_by=member))
     return clients

@@ -41,7 +41,7 @@ def test_it_shows_the_form_in_the_viewers_time_zone(client, staff):
     html = client.get(reverse("session_create")).content.decode()
     assert "In your time zone, <strong>America/New_York</strong>." in html
     assert "Lesson (60 min)" in html
-    assert '<a href="/clients/new/">Add a new client</a>' in html
+    assert 'or <a href="/clients/new/">add a new client</a> (then come back here).' in html
 
 
 def test_it_offers_zoom_when_a_zoom_app_is_configured(client, staff):

@@ -1,7 +1,11 @@
 """The booked-sessions list: what each person sees, in their own time zone, and its filters."""
 
 import datetime as dt
+import html
+import re
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessiondesk.scheduling import actions
@@ -128,11 +132,80 @@ def test_it_says_when_filters_match_nothing(client, algebra, staff):
     assert "No sessions match these filters" in html
 
 
-def test_it_pages_long_lists(client, staff, consultant, lesson):
+def _book_many(consultant, lesson, count: int, *, first: int = 0, **fields) -> None:
     start = ny(2, 7)
-    for n in range(51):
-        book(consultant, lesson, start + dt.timedelta(minutes=30 * n), title=f"S{n:02}", minutes=30)
+    for n in range(first, first + count):
+        book(consultant, lesson, start + dt.timedelta(minutes=30 * n), title=f"S{n:02}", minutes=30, **fields)
+
+
+def link(response, rel: str) -> str:
+    match = re.search(rf'rel="{rel}" href="([^"]+)"', response.content.decode())
+    assert match is not None, f"no {rel} link"
+    return html.unescape(match.group(1))
+
+
+def test_it_pages_long_lists_by_key(client, staff, consultant, lesson):
+    _book_many(consultant, lesson, 51)
     login(client, staff)
     first = client.get(reverse("home"))
-    assert len(titles(first)) == 50
-    assert titles(client.get(reverse("home"), {"page": 2})) == ["S50"]
+    assert titles(first) == [f"S{n:02}" for n in range(50)]
+    assert 'rel="prev"' not in first.content.decode()
+    second = client.get(reverse("home") + link(first, "next"))
+    assert titles(second) == ["S50"]
+    assert 'rel="next"' not in second.content.decode()
+    back = client.get(reverse("home") + link(second, "prev"))
+    assert titles(back) == [f"S{n:02}" for n in range(50)]
+    assert 'rel="prev"' not in back.content.decode()
+
+
+def test_it_keeps_the_filters_across_pages(client, staff, consultant, consultant2, lesson):
+    _book_many(consultant, lesson, 52)
+    book(consultant2, lesson, ny(2, 8), title="Dev's lesson")
+    login(client, staff)
+    first = client.get(reverse("home"), {"consultant": consultant.pk, "status": "all"})
+    next_link = link(first, "next")
+    assert next_link.startswith(f"?consultant={consultant.pk}&status=all&after=")
+    second = client.get(reverse("home") + next_link)
+    assert titles(second) == ["S50", "S51"]
+    assert second.context["form"].cleaned_data["consultant"] == consultant
+
+
+def test_it_shows_the_first_page_for_a_cursor_it_did_not_write(client, staff, consultant, lesson):
+    _book_many(consultant, lesson, 2)
+    login(client, staff)
+    for cursor in ["nonsense", "W1siZCIsIjIwMjciXV0", "WyJ4Il0"]:
+        response = client.get(reverse("home"), {"after": cursor})
+        assert response.status_code == 400
+        assert titles(response) == ["S00", "S01"]
+        assert "That page link is not valid; showing the first page instead." in response.content.decode()
+
+
+def test_it_makes_as_many_queries_for_a_long_list_as_for_a_short_one(client, staff, consultant, lesson, org):
+    students = [Client.objects.create(org=org, name=f"C{n}", email=f"c{n}@example.test") for n in range(3)]
+    _book_many(consultant, lesson, 3, clients=students[:1])
+    login(client, staff)
+    with CaptureQueriesContext(connection) as small:
+        assert len(titles(client.get(reverse("home"), {"status": "all"}))) == 3
+    _book_many(consultant, lesson, 120, first=3, clients=students)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("home"), {"status": "all"})
+        assert len(titles(response)) == 50
+    assert len(large.captured_queries) == len(small.captured_queries)
+    with CaptureQueriesContext(connection) as later:
+        assert len(titles(client.get(reverse("home") + link(response, "next")))) == 50
+    assert len(later.captured_queries) == len(small.captured_queries)
+
+
+def test_it_lists_a_session_still_running(client, staff, consultant, lesson, frozen_now):
+    running = book(consultant, lesson, ny(10, 9), title="Running")
+    Session.objects.filter(pk=running.pk).update(
+        start=frozen_now - dt.timedelta(hours=11), end=frozen_now + dt.timedelta(minutes=30)
+    )
+    ended = book(consultant, lesson, ny(11, 9), title="Ended")
+    Session.objects.filter(pk=ended.pk).update(
+        start=frozen_now - dt.timedelta(hours=2), end=frozen_now - dt.timedelta(minutes=1)
+    )
+    book(consultant, lesson, ny(12, 9), title="Later")
+    login(client, staff)
+    assert titles(client.get(reverse("home"))) == ["Running", "Later"]
+    assert titles(client.get(reverse("home"), {"start_date": "2027-03-01"})) == ["Running", "Ended", "Later"]

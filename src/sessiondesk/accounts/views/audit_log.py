@@ -1,13 +1,17 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
-from sessiondesk.accounts import audit_sentences
+from sessiondesk.accounts import audit_sentences, pickers
 from sessiondesk.accounts.decorators import admin_required
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.accounts.views.helpers import current_member
+from sessiondesk.lib import keyset
+from sessiondesk.lib.picker import Picker
 
 PAGE_SIZE = 50
+# Newest first in the order recorded: the primary key, so a page is a short walk down its index.
+ENTRY_ORDER = ("-id",)
 
 
 @admin_required
@@ -21,25 +25,30 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(action=action)
     if actor_id.isdigit():
         entries = entries.filter(actor_id=int(actor_id))
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
+    page, status = keyset.page_for(request, entries, ENTRY_ORDER, size=PAGE_SIZE)
+    for entry in page.items:
         entry.sentence = audit_sentences.sentence(entry, viewer.timezone)  # type: ignore[attr-defined]
         entry.detail_lines = audit_sentences.detail_lines(entry)  # type: ignore[attr-defined]
-    actions = (
-        AuditEntry.objects.filter(org=org).order_by("action").values_list("action", flat=True).distinct()
-    )
+    # The actions SessionDesk writes sentences for, not a DISTINCT over the whole log.
+    actions = sorted({*audit_sentences.SENTENCES, *([action] if action else [])})
     context = {
         "page": page,
         "actions": [(name, audit_sentences.action_label(name)) for name in actions],
-        "people": Member.objects.filter(org=org).select_related("user"),
+        "who": _who_picker(request, viewer, actor_id),
         "selected_action": action,
-        "selected_member": actor_id,
-        "query": _query_without_page(request),
+        "query": keyset.query_without_cursor(request),
     }
-    return render(request, "accounts/audit_log.html", context)
+    return render(request, "accounts/audit_log.html", context, status=status)
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+def _who_picker(request: HttpRequest, viewer: Member, actor_id: str) -> str:
+    picker = Picker(multiple=False, noun="person", empty_label="Everyone")
+    people = Member.objects.filter(org_id=viewer.org_id)
+    picker.connect(
+        search_url=reverse("pick_members"),
+        chosen=lambda ids: pickers.chosen_members(people, ids),
+        find=lambda text: pickers.find_members(viewer, text),
+        data=request.GET,
+        name="member",
+    )
+    return picker.render("member", actor_id, attrs={"id": "audit-member"})

@@ -2,10 +2,14 @@ from typing import Any, cast
 
 from django import forms
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.text import slugify
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization, Role
+from sessiondesk.accounts.pickers import chosen_members
+from sessiondesk.lib.picker import Picker
+from sessiondesk.scheduling import pickers
 from sessiondesk.scheduling.models import Calendar, CalendarKind, Provider, SessionType
 
 TEAM_FIELDS = ("kind", "members")
@@ -26,7 +30,7 @@ class MemberChoiceField(forms.ModelMultipleChoiceField):
 class CalendarForm(forms.ModelForm):
     members = MemberChoiceField(
         queryset=Member.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=Picker(multiple=True, noun="member"),
         help_text="Personal: exactly one host. Round robin: each booking goes to one free member. "
         "Collective: everyone must be free and everyone attends.",
     )
@@ -76,11 +80,16 @@ class CalendarForm(forms.ModelForm):
         session_type = cast(forms.ModelChoiceField, self.fields["session_type"])
         session_type.queryset = SessionType.objects.filter(org=org)
         session_type.empty_label = None
-        cast(forms.ModelMultipleChoiceField, self.fields["members"]).queryset = (
-            Member.objects.filter(org=org, is_active=True)
-            .exclude(role=Role.STAFF)
-            .select_related("user")
-            .order_by("user__name")
+        hosts = Member.objects.filter(org=org, is_active=True).exclude(role=Role.STAFF)
+        cast(forms.ModelMultipleChoiceField, self.fields["members"]).queryset = hosts.select_related(
+            "user"
+        ).order_by("user__name")
+        cast(Picker, self.fields["members"].widget).connect(
+            search_url=reverse("pick_hosts"),
+            chosen=lambda ids: chosen_members(hosts, ids),
+            find=lambda text: pickers.find_hosts(actor, text),
+            data=self.data if self.is_bound else self.initial,
+            name="members",
         )
         for name, (low, high) in LIMITS.items():
             self.fields[name].widget.attrs.update(min=low, max=high)

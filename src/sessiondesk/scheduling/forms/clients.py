@@ -1,26 +1,14 @@
-import functools
-import zoneinfo
-
 from django import forms
 from django.db import IntegrityError, transaction
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.lib.zones import ZoneField
 from sessiondesk.scheduling.models import Client
 
 
-@functools.cache
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(
-        n for n in zoneinfo.available_timezones() if "/" in n and not n.startswith(("Etc/", "SystemV/"))
-    )
-    return [(name, name.replace("_", " ")) for name in [*names, "UTC"]]
-
-
 class ClientForm(forms.ModelForm):
-    timezone = forms.ChoiceField(
-        choices=timezone_choices, help_text="Session times in their emails and portal are shown in this zone."
-    )
+    timezone = ZoneField(help_text="Session times in their emails and portal are shown in this zone.")
 
     class Meta:
         model = Client

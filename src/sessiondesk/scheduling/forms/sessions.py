@@ -10,9 +10,13 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
-from sessiondesk.accounts.models import Member, Organization, Role
+from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.accounts.pickers import chosen_members
+from sessiondesk.lib.picker import Picker
 from sessiondesk.meetings import providers
+from sessiondesk.scheduling import pickers
 from sessiondesk.scheduling.actions import FOLLOWING, THIS, SessionChanges, SessionDraft
 from sessiondesk.scheduling.errors import BookingError, SlotTaken
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionType
@@ -29,10 +33,30 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 def host_choices(org: Organization, viewer: Member) -> Any:
     """Who may be picked as consultant: yourself as a consultant, any host as staff or admin."""
-    hosts = Member.objects.filter(org=org, is_active=True, role__in=[Role.OWNER, Role.ADMIN, Role.CONSULTANT])
-    if not viewer.manages_org:
-        hosts = hosts.filter(pk=viewer.pk)
-    return hosts.select_related("user").order_by("user__name")
+    return pickers.hosts(viewer).filter(org=org).order_by("user__name")
+
+
+def pick_clients(form: forms.Form, name: str, member: Member, *, new: bool = False) -> None:
+    """Connect a client picker: chosen ids shown from the organisation, matches as ``member`` sees them."""
+    org_clients = Client.objects.filter(org_id=member.org_id)
+    cast(Picker, form.fields[name].widget).connect(
+        search_url=reverse("pick_clients"),
+        new_url=reverse("pick_client_new") if new else "",
+        chosen=lambda ids: pickers.chosen_clients(org_clients, ids),
+        find=lambda text: pickers.find_clients(member, text),
+        data=form.data if form.is_bound else form.initial,
+        name=name,
+    )
+
+
+def pick_hosts(form: forms.Form, name: str, member: Member, hosts: QuerySet[Member]) -> None:
+    cast(Picker, form.fields[name].widget).connect(
+        search_url=reverse("pick_hosts"),
+        chosen=lambda ids: chosen_members(hosts, ids),
+        find=lambda text: pickers.find_hosts(member, text),
+        data=form.data if form.is_bound else form.initial,
+        name=name,
+    )
 
 
 def local_start(date: dt.date, time: dt.time, tz_name: str) -> dt.datetime:
@@ -100,7 +124,12 @@ class MeetingFieldsMixin(forms.Form):
 class SessionForm(BookingFormMixin, MeetingFieldsMixin):
     title = forms.CharField(max_length=200)
     session_type = SessionTypeField(queryset=SessionType.objects.none(), empty_label=None)
-    consultant = MemberChoiceField(queryset=Member.objects.none(), empty_label=None)
+    consultant = MemberChoiceField(
+        queryset=Member.objects.none(),
+        empty_label=None,
+        widget=Picker(multiple=False, noun="consultant"),
+        error_messages={"required": "Pick the consultant who hosts it."},
+    )
     date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), input_formats=DATE_FORMATS
     )
@@ -117,7 +146,7 @@ class SessionForm(BookingFormMixin, MeetingFieldsMixin):
     clients = ClientsField(
         queryset=Client.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Picker(multiple=True, noun="client"),
         label="Clients attending",
     )
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -149,6 +178,8 @@ class SessionForm(BookingFormMixin, MeetingFieldsMixin):
         limit(self, "session_type", SessionType.objects.filter(org=org))
         limit(self, "consultant", host_choices(org, member))
         limit(self, "clients", Client.objects.filter(org=org))
+        pick_hosts(self, "consultant", member, host_choices(org, member))
+        pick_clients(self, "clients", member, new=True)
         cast(forms.ChoiceField, self.fields["provider"]).choices = providers.offered(org)
         if member.hosts_sessions:
             self.fields["consultant"].initial = member.pk
@@ -214,11 +245,16 @@ class ScopeMixin(forms.Form):
 class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
     title = forms.CharField(max_length=200)
     session_type = SessionTypeField(queryset=SessionType.objects.none(), empty_label=None)
-    consultant = MemberChoiceField(queryset=Member.objects.none(), empty_label=None)
+    consultant = MemberChoiceField(
+        queryset=Member.objects.none(),
+        empty_label=None,
+        widget=Picker(multiple=False, noun="consultant"),
+        error_messages={"required": "Pick the consultant who hosts it."},
+    )
     clients = ClientsField(
         queryset=Client.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Picker(multiple=True, noun="client"),
         label="Clients attending",
     )
     agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -234,6 +270,8 @@ class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
         hosts = Member.objects.filter(Q(pk__in=host_choices(org, member)) | Q(pk=session.consultant_id))
         limit(self, "consultant", hosts.select_related("user").order_by("user__name"))
         limit(self, "clients", Client.objects.filter(org=org))
+        pick_hosts(self, "consultant", member, hosts)
+        pick_clients(self, "clients", member, new=True)
         cast(forms.ChoiceField, self.fields["provider"]).choices = providers.offered(
             org, keep=session.provider
         )
@@ -321,8 +359,16 @@ STATUS_FILTERS = [("scheduled", "Scheduled"), ("cancelled", "Cancelled"), ("all"
 class SessionFilterForm(forms.Form):
     """The list's filters; with no dates it shows what is still to come."""
 
-    consultant = MemberChoiceField(queryset=Member.objects.none(), required=False, empty_label="Everyone")
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, empty_label="Any client")
+    consultant = MemberChoiceField(
+        queryset=Member.objects.none(),
+        required=False,
+        widget=Picker(multiple=False, noun="consultant", empty_label="Everyone"),
+    )
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(),
+        required=False,
+        widget=Picker(multiple=False, noun="client", empty_label="Any client"),
+    )
     status = forms.ChoiceField(choices=STATUS_FILTERS, required=False, initial="scheduled")
     start_date = forms.DateField(
         required=False,
@@ -341,8 +387,10 @@ class SessionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         org = member.org
         limit(self, "client", Client.objects.filter(org=org))
+        pick_clients(self, "client", member)
         if member.manages_org:
             limit(self, "consultant", host_choices(org, member))
+            pick_hosts(self, "consultant", member, host_choices(org, member))
         else:
             del self.fields["consultant"]
 

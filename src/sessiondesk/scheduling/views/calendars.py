@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.middleware import MemberRequest
+from sessiondesk.lib import picker
 from sessiondesk.scheduling.availability import Slot, calendar_slots
 from sessiondesk.scheduling.forms.calendars import CalendarForm
 from sessiondesk.scheduling.models import Calendar
@@ -72,6 +73,11 @@ def calendar_create(request: MemberRequest) -> HttpResponse:
     member = request.member
     if not member.manages_org and not member.hosts_sessions:
         raise PermissionDenied
+    if picker.SEARCH_BUTTON in request.POST:
+        found = CalendarForm(
+            initial=picker.initial_from(request.POST, ["members"]), org=request.org, actor=member
+        )
+        return render(request, "scheduling/calendars/form.html", {"form": found, "calendar": None})
     form = CalendarForm(request.POST or None, org=request.org, actor=member)
     if request.method == "POST":
         calendar = form.save_for(member) if form.is_valid() else None
@@ -85,6 +91,10 @@ def calendar_create(request: MemberRequest) -> HttpResponse:
 @member_required
 def calendar_edit(request: MemberRequest, pk: int) -> HttpResponse:
     calendar = _calendar_or_denied(request, pk)
+    if picker.SEARCH_BUTTON in request.POST:
+        initial = picker.initial_from(request.POST, ["members"])
+        found = CalendarForm(initial=initial, instance=calendar, org=request.org, actor=request.member)
+        return render(request, "scheduling/calendars/form.html", {"form": found, "calendar": calendar})
     form = CalendarForm(request.POST or None, instance=calendar, org=request.org, actor=request.member)
     if request.method == "POST":
         saved = form.save_for(request.member) if form.is_valid() else None

@@ -3,7 +3,7 @@ clients of their own sessions and the ones they added, and edit the ones they ad
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,12 +11,14 @@ from django.utils import timezone
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.middleware import MemberRequest
 from sessiondesk.accounts.models import Member
-from sessiondesk.scheduling import links
+from sessiondesk.lib import keyset
+from sessiondesk.scheduling import links, pickers
 from sessiondesk.scheduling.forms.clients import ClientForm
 from sessiondesk.scheduling.models import Client, SessionStatus
 from sessiondesk.scheduling.visibility import clients_for
 
-MAX_RESULTS = 200
+PAGE_SIZE = 50
+CLIENT_ORDER = ("name", "pk")
 
 
 visible_clients = clients_for
@@ -33,23 +35,20 @@ def _client_or_denied(request: MemberRequest, pk: int) -> Client:
     return client
 
 
-def search(clients: QuerySet[Client], query: str) -> QuerySet[Client]:
-    for word in query.split():
-        clients = clients.filter(
-            Q(name__icontains=word) | Q(email__icontains=word) | Q(phone__icontains=word)
-        )
-    return clients
-
-
 @member_required
 def client_list(request: MemberRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    clients = search(visible_clients(request.member), query).order_by("name", "pk")
-    total = clients.count()
-    context = {"clients": clients[:MAX_RESULTS], "total": total, "query": query, "limit": MAX_RESULTS}
+    clients = pickers.search_clients(visible_clients(request.member), query)
+    page, status = keyset.page_for(request, clients, CLIENT_ORDER, size=PAGE_SIZE)
+    context = {
+        "clients": page.items,
+        "page": page,
+        "query": query,
+        "address_query": keyset.query_without_cursor(request),
+    }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "client-results":
-        return render(request, "scheduling/clients/_results.html", context)
-    return render(request, "scheduling/clients/list.html", context)
+        return render(request, "scheduling/clients/_results.html", context, status=status)
+    return render(request, "scheduling/clients/list.html", context, status=status)
 
 
 @member_required

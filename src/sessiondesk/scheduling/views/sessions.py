@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
+from sessiondesk.lib import keyset, picker
 from sessiondesk.meetings import first_use, providers
 from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import actions
@@ -37,6 +37,8 @@ from sessiondesk.scheduling.models import Session, SessionStatus
 from sessiondesk.scheduling.visibility import sessions_for
 
 PAGE_SIZE = 50
+SESSION_ORDER = ("start", "pk")
+LONGEST_SESSION = dt.timedelta(days=1)
 
 
 def visible_sessions(member: Member) -> QuerySet[Session]:
@@ -78,21 +80,22 @@ def session_list(request: HttpRequest) -> HttpResponse:
     member: Member = request.member  # type: ignore[attr-defined]
     form = SessionFilterForm(request.GET or None, member=member)
     sessions = _filtered(visible_sessions(member), form, member)
-    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page, status = keyset.page_for(request, sessions, SESSION_ORDER, size=PAGE_SIZE)
     context = _viewer_context(
         request,
         form=form,
         page=page,
-        sessions=_with_meetings(page.object_list, member),
-        filtered=bool(request.GET.keys() - {"page"}),
-        query=_query_without_page(request),
+        sessions=_with_meetings(page.items, member),
+        filtered=bool(request.GET.keys() - set(keyset.CURSOR_PARAMS)),
+        query=keyset.query_without_cursor(request),
     )
     template = (
         "scheduling/sessions/_results.html"
         if request.headers.get("HX-Request")
         else ("scheduling/sessions/list.html")
     )
-    status = 400 if form.is_bound and not form.is_valid() else 200
+    if form.is_bound and not form.is_valid():
+        status = 400
     return render(request, template, context, status=status)
 
 
@@ -104,26 +107,31 @@ def _filtered(sessions: QuerySet[Session], form: SessionFilterForm, member: Memb
     if status != "all":
         sessions = sessions.filter(status=status)
     if data.get("consultant"):
-        sessions = sessions.filter(
-            Q(consultant=data["consultant"]) | Q(co_hosts=data["consultant"])
-        ).distinct()
+        sessions = sessions.filter(hosted_by(data["consultant"]))
     if data.get("client"):
         sessions = sessions.filter(clients=data["client"])
     tz = member.timezone
     start_date, end_date = data.get("start_date"), data.get("end_date")
     if start_date:
-        sessions = sessions.filter(end__gt=local_start(start_date, dt.time(0), tz))
+        sessions = ending_after(sessions, local_start(start_date, dt.time(0), tz))
     if end_date:
         sessions = sessions.filter(start__lt=local_start(end_date + dt.timedelta(days=1), dt.time(0), tz))
     if not start_date and not end_date:
-        sessions = sessions.filter(end__gt=timezone.now())
-    return sessions.order_by("start", "pk")
+        sessions = ending_after(sessions, timezone.now())
+    return sessions
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+def ending_after(sessions: QuerySet[Session], moment: dt.datetime) -> QuerySet[Session]:
+    """Sessions still running or yet to start at ``moment``. The bound on the start lets the
+    (organisation, start) index begin a day before ``moment`` instead of reading a year of past
+    sessions; the forms allow 12 hours at most, and no session runs for a day."""
+    return sessions.filter(end__gt=moment, start__gt=moment - LONGEST_SESSION)
+
+
+def hosted_by(member: Member) -> Q:
+    """Sessions the member hosts or co-hosts, without a join that would need DISTINCT."""
+    co_hosted = Session.co_hosts.through.objects.filter(member=member).values("session_id")
+    return Q(consultant=member) | Q(pk__in=co_hosted)
 
 
 @member_required
@@ -172,6 +180,9 @@ def _week_consultant(request: HttpRequest, member: Member) -> Member | None:
 @member_required
 def session_create(request: HttpRequest) -> HttpResponse:
     member: Member = request.member  # type: ignore[attr-defined]
+    if request.method == "POST" and picker.SEARCH_BUTTON in request.POST:
+        form = SessionForm(initial=picker.initial_from(request.POST, ["clients"]), member=member)
+        return render(request, "scheduling/sessions/create.html", _viewer_context(request, form=form))
     if request.method == "POST":
         first_use.done(request)  # a new submission replaces a form kept from connecting
         return save_new_session(request, member, request.POST)
@@ -271,6 +282,12 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = _open_session(request, pk)
     if isinstance(session, HttpResponse):
         return session
+    if request.method == "POST" and picker.SEARCH_BUTTON in request.POST:
+        found = EditSessionForm(
+            initial=picker.initial_from(request.POST, ["clients"]), member=member, session=session
+        )
+        context = _viewer_context(request, form=found, session=session)
+        return render(request, "scheduling/sessions/edit.html", context)
     form = EditSessionForm(request.POST or None, member=member, session=session)
     if request.method == "POST":
         if form.is_valid():

@@ -105,7 +105,7 @@ def test_a_type_zoom_would_not_create_here_is_refused_with_why_and_zoom_is_not_a
 
 
 def test_basic_is_accepted_before_the_first_sync(owner: Member) -> None:
-    form = OnboardForm({**NIA, "user_type": "1"}, org_id=owner.org_id)
+    form = OnboardForm({**NIA, "user_type": "1"}, viewer=owner)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["user_type"] == 1
 

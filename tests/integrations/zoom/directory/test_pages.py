@@ -1,10 +1,13 @@
 """The Zoom Users page and its actions, as an admin uses them."""
 
 import html
+import re
 
 import httpx
 import pytest
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.directory.models import (
@@ -285,3 +288,77 @@ def test_removing_the_integration_asks_for_confirmation(
     done = client.post(PAGE + "remove-integration/", {"confirm": "remove"}, follow=True)
     assert "The Zoom integration was removed: access revoked, 6 Zoom users and 0 links deleted." in text(done)
     assert DirectoryUser.objects.count() == 0
+
+
+def _add_users(org, count: int, first: int = 0) -> None:
+    """Tutors in the Tutors group, so every page has rows with groups (one query more when none has)."""
+    added = DirectoryUser.objects.bulk_create(
+        DirectoryUser(org=org, email=f"tutor{n:04}@acme.test", first_name="Tutor", last_name=f"{n:04}")
+        for n in range(first, first + count)
+    )
+    tutors = DirectoryGroup.objects.get(org=org, name="Tutors")
+    GroupMembership.objects.bulk_create(GroupMembership(user=user, group=tutors) for user in added)
+
+
+def _next_link(response) -> str:  # type: ignore[no-untyped-def]
+    found = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
+    assert found is not None
+    return html.unescape(found.group(1))
+
+
+def test_it_pages_the_users_by_email_and_keeps_the_filters(
+    client: HttpClient, synced: ZoomConnection, owner: Member
+) -> None:
+    _add_users(owner.org, 60)
+    login(client, owner)
+    first = client.get(PAGE, {"q": "tutor"})
+    assert emails(first) == [f"tutor{n:04}@acme.test" for n in range(50)]
+    link = _next_link(first)
+    assert link.startswith("?q=tutor&after=")
+    second = client.get(PAGE + link)
+    assert emails(second) == [f"tutor{n:04}@acme.test" for n in range(50, 60)]
+    assert 'rel="next"' not in second.content.decode()
+
+
+def test_it_lists_no_transfer_targets_and_as_many_queries_for_ten_thousand_users(
+    client: HttpClient, synced: ZoomConnection, owner: Member
+) -> None:
+    login(client, owner)
+    with CaptureQueriesContext(connection) as few:
+        client.get(PAGE)
+    _add_users(owner.org, 400)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(PAGE)
+    with CaptureQueriesContext(connection) as later:
+        assert len(client.get(PAGE + _next_link(response)).context["users"]) == 50
+    assert len(many.captured_queries) == len(few.captured_queries) == len(later.captured_queries)
+    page = text(response)
+    assert "tutor0050@acme.test" not in page  # neither a row of page 1 nor an offered transfer target
+    assert '<input type="email" name="transfer_to" id="offboard-transfer"' in page
+
+
+def test_the_member_picker_finds_without_script_and_onboards_no_one(
+    client: HttpClient, emu: httpx.Client, synced: ZoomConnection, owner: Member, consultant: Member
+) -> None:
+    login(client, owner)
+    before = calls(emu)
+    form = {"email": "nia@acme.test", "first_name": "Nia", "last_name": "New", "user_type": "2"}
+    found = client.post(PAGE + "onboard/", {**form, "member_q": "carla", "picker": "member"})
+    page = text(found)
+    assert found.status_code == 200
+    assert f'type="radio" name="member" value="{consultant.pk}">' in page
+    assert 'value="nia@acme.test"' in page
+    assert calls(emu) == before
+    assert not DirectoryUser.objects.filter(email="nia@acme.test").exists()
+    assert 'name="member" value="' + str(owner.pk) not in page  # only the match is offered
+
+
+def test_the_user_page_lists_no_member_but_the_linked_one(
+    client: HttpClient, synced: ZoomConnection, owner: Member, consultant: Member, consultant2: Member
+) -> None:
+    carla = DirectoryUser.objects.get(email="carla@acme.test")
+    DirectoryUser.objects.filter(pk=carla.pk).update(member=consultant)
+    login(client, owner)
+    page = text(client.get(f"{PAGE}{carla.pk}/"))
+    assert f'type="radio" name="member" value="{consultant.pk}" checked' in page
+    assert "Dev Consultant" not in page

@@ -17,6 +17,7 @@ from sessiondesk.integrations.zoom.directory.models import DirectoryGroup, Direc
 from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused, ZoomRefused
 from sessiondesk.integrations.zoom.directory.views import get_user, user_page, users_page
 from sessiondesk.integrations.zoom.pages.connection import zoom_enabled
+from sessiondesk.lib import picker
 
 
 def admin_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -62,7 +63,11 @@ def sync_now(request: HttpRequest) -> HttpResponse:
 @admin_post
 def onboard_user(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    form = OnboardForm(request.POST, org_id=me.org_id)
+    if picker.SEARCH_BUTTON in request.POST:  # the member picker's Find, without script
+        return users_page(
+            request, onboard_form=OnboardForm(initial=picker.initial_from(request.POST), viewer=me)
+        )
+    form = OnboardForm(request.POST, viewer=me)
     if not form.is_valid():
         return users_page(request, status=400, onboard_form=form)
     data = form.cleaned_data
@@ -75,7 +80,7 @@ def onboard_user(request: HttpRequest) -> HttpResponse:
         return users_page(request, status=409, onboard_form=form)
     except onboard.AlreadyExists as exists:
         messages.warning(request, exists.text)
-        adopt = AdoptForm(org_id=me.org_id, initial={"email": data["email"], "member": data["member"]})
+        adopt = AdoptForm(viewer=me, initial={"email": data["email"], "member": data["member"]})
         return users_page(request, status=409, onboard_form=form, adopt_form=adopt)
     messages.success(
         request,
@@ -87,7 +92,9 @@ def onboard_user(request: HttpRequest) -> HttpResponse:
 @admin_post
 def adopt_user(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    form = AdoptForm(request.POST, org_id=me.org_id)
+    if picker.SEARCH_BUTTON in request.POST:
+        return users_page(request, adopt_form=AdoptForm(initial=picker.initial_from(request.POST), viewer=me))
+    form = AdoptForm(request.POST, viewer=me)
     if not form.is_valid():
         return users_page(request, status=400, adopt_form=form)
     try:
@@ -168,7 +175,11 @@ def remove_group(request: HttpRequest, pk: int) -> HttpResponse:
 def link_member(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me(request)
     user = get_user(request, pk)
-    form = LinkForm(request.POST, org_id=me.org_id)
+    if picker.SEARCH_BUTTON in request.POST:
+        return user_page(
+            request, user, link_form=LinkForm(initial=picker.initial_from(request.POST), viewer=me)
+        )
+    form = LinkForm(request.POST, viewer=me)
     if not form.is_valid():
         raise DirectoryRefused("Choose an active consultant, admin or owner of the organisation.")
     member = form.cleaned_data["member"]

@@ -7,7 +7,9 @@ from django.db.models import Q, QuerySet
 from sessiondesk.accounts.models import Organization
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 
-PAGE_LIMIT = 500
+PAGE_SIZE = 50
+# Unique within an organisation (one row per email), so the order is stable for keyset pages.
+ORDER = ("email", "pk")
 
 
 def users(org: Organization, filters: dict[str, Any]) -> QuerySet[DirectoryUser]:

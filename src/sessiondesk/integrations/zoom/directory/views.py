@@ -21,9 +21,9 @@ from sessiondesk.integrations.zoom.directory.models import (
     DirectoryRole,
     DirectorySync,
     DirectoryUser,
-    UserStatus,
 )
 from sessiondesk.integrations.zoom.pages.connection import zoom_enabled
+from sessiondesk.lib import keyset
 
 
 def _common(me: Member) -> dict[str, Any]:
@@ -35,9 +35,6 @@ def _common(me: Member) -> dict[str, Any]:
         "sync": DirectorySync.objects.filter(org=me.org).first(),
         "roles": roles,
         "groups": list(DirectoryGroup.objects.filter(org=me.org)),
-        "transfer_targets": list(
-            DirectoryUser.objects.filter(org=me.org, status=UserStatus.ACTIVE).values_list("email", flat=True)
-        ),
         "offboard_form": OffboardForm(),
     }
 
@@ -52,20 +49,21 @@ def users_page(
     me: Member = request.member  # type: ignore[attr-defined]
     filters = FilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
-    found = query.users(me.org, cleaned)
-    total = found.count()
+    page, cursor_status = keyset.page_for(
+        request, query.users(me.org, cleaned), query.ORDER, size=query.PAGE_SIZE
+    )
     context = {
         **_common(me),
         "filters": filters,
-        "filtered": bool(request.GET),
-        "users": list(found[: query.PAGE_LIMIT]),
-        "total": total,
-        "limit": query.PAGE_LIMIT,
+        "filtered": bool(request.GET.keys() - set(keyset.CURSOR_PARAMS)),
+        "users": page.items,
+        "page": page,
+        "query": keyset.query_without_cursor(request),
         "everyone": DirectoryUser.objects.filter(org=me.org).count(),
-        "onboard_form": onboard_form or OnboardForm(org_id=me.org_id),
+        "onboard_form": onboard_form or OnboardForm(viewer=me),
         "adopt_form": adopt_form,
     }
-    return render(request, "zoom_directory/users.html", context, status=status)
+    return render(request, "zoom_directory/users.html", context, status=max(status, cursor_status))
 
 
 @zoom_enabled
@@ -75,7 +73,9 @@ def users(request: HttpRequest) -> HttpResponse:
     return users_page(request)
 
 
-def user_page(request: HttpRequest, user: DirectoryUser, status: int = 200) -> HttpResponse:
+def user_page(
+    request: HttpRequest, user: DirectoryUser, status: int = 200, link_form: LinkForm | None = None
+) -> HttpResponse:
     me: Member = request.member  # type: ignore[attr-defined]
     common = _common(me)
     member_of = {m.group_id for m in user.memberships.all()}
@@ -91,8 +91,7 @@ def user_page(request: HttpRequest, user: DirectoryUser, status: int = 200) -> H
         ],
         "role_choices": [(rid, name) for rid, name in common["roles"].items() if rid != "0"],
         "queued": queued,
-        "link_form": LinkForm(org_id=me.org_id, initial={"member": user.member_id}),
-        "transfer_targets": [e for e in common["transfer_targets"] if e != user.email],
+        "link_form": link_form or LinkForm(viewer=me, initial={"member": user.member_id}),
     }
     return render(request, "zoom_directory/user.html", context, status=status)
 

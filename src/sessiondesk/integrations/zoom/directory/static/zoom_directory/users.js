@@ -14,9 +14,6 @@
     form.action = button.dataset.offboardUrl;
     form.reset();
     dialog.querySelector("[data-offboard-email]").textContent = button.dataset.offboardEmail;
-    for (const option of dialog.querySelectorAll("#offboard-transfer option")) {
-      option.hidden = option.value === button.dataset.offboardEmail;
-    }
     dialog.showModal();
   });
 
