@@ -210,7 +210,6 @@
       selectable: true,
       selectMirror: true,
       slotDuration: "00:30:00",
-      snapDuration: "00:15:00",
       scrollTime: "08:00:00",
       slotLabelFormat: TIME,
       eventTimeFormat: TIME,
