@@ -155,7 +155,7 @@ def test_dragging_a_zoom_session_to_another_day_moves_its_zoom_meeting(  # type:
     )
 
 
-def test_dragging_the_lower_edge_changes_the_length(live_server, new_page, consultant):  # type: ignore[no-untyped-def]
+def test_dragging_the_lower_edge_changes_the_length(live_server, new_page, shot, consultant):  # type: ignore[no-untyped-def]
     day = a_wednesday()
     lesson = book(consultant, day, 10, "Algebra")
     page = new_page()
@@ -170,6 +170,14 @@ def test_dragging_the_lower_edge_changes_the_length(live_server, new_page, consu
     moved = Session.objects.get(pk=lesson.pk)
     assert (moved.start, moved.end) == (at(day, 10), at(day, 11, 30))
     assert block(page, lesson).locator(".sd-ev-time").inner_text() == "10:00 - 11:30"
+
+    page.locator(".cal-views").get_by_role("link", name="Day").click()
+    page.wait_for_url(re.compile(r"view=day"))
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="Previous").click()
+    expect(page.locator("#cal-title")).to_have_text(f"{day:%A}, {day.day} {day:%B %Y}")
+    expect(block(page, lesson)).to_have_count(1)
+    shot(page, "calendar-06-day")
 
 
 def test_a_drop_onto_a_clash_snaps_back_with_the_reason(live_server, new_page, shot, consultant):  # type: ignore[no-untyped-def]
@@ -191,6 +199,16 @@ def test_a_drop_onto_a_clash_snaps_back_with_the_reason(live_server, new_page, s
     assert block(page, lesson).locator(".sd-ev-time").inner_text() == "10:00 - 11:00"
     assert Session.objects.get(pk=lesson.pk).start == at(day, 10)
     shot(page, "calendar-03-refused")
+
+
+def test_the_now_line_is_in_the_viewers_zone_not_the_browsers(live_server, new_page, consultant):  # type: ignore[no-untyped-def]
+    page = new_page(timezone_id="Asia/Tokyo")  # Carla reads New York time, wherever her browser is
+    log_in(page, live_server.url, consultant.email)
+    page.goto(f"{live_server.url}/calendar/?view=day")
+    today = timezone.localtime(timezone=NEW_YORK).date()
+    column = page.locator(f'td.fc-timegrid-col[data-date="{today.isoformat()}"]')
+    expect(column.locator(".fc-timegrid-now-indicator-line")).to_have_count(1)
+    assert page.url.endswith(f"date={today.isoformat()}")
 
 
 def test_picking_an_empty_slot_opens_the_schedule_form_with_it(live_server, new_page, consultant):  # type: ignore[no-untyped-def]
@@ -222,7 +240,7 @@ def test_a_session_dropped_in_another_consultants_column_is_theirs(  # type: ign
     carla = page.locator(f'.cal-column[data-consultant="{consultant.pk}"]')
     dev = page.locator(f'.cal-column[data-consultant="{consultant2.pk}"]')
     block(page, lesson, carla).wait_for()
-    assert dev.locator(".fc-col-header-cell").inner_text() == "Dev Consultant"
+    assert page.locator(".cal-name").all_inner_texts() == ["Carla Consultant", "Dev Consultant"]
     shot(page, "calendar-04-consultants")
     drag(page, grab_top(page, lesson, carla), slot(page, day, "12:00:00", scope=dev))
     assert status(page) == (
@@ -231,8 +249,8 @@ def test_a_session_dropped_in_another_consultants_column_is_theirs(  # type: ign
     )
     moved = Session.objects.get(pk=lesson.pk)
     assert (moved.consultant_id, moved.start) == (consultant2.pk, at(day, 12))
-    block(page, lesson, dev).wait_for()
-    assert block(page, lesson, carla).count() == 0
+    expect(block(page, lesson, dev)).to_have_count(1)
+    expect(block(page, lesson, carla)).to_have_count(0)
     shot(page, "calendar-05-handed-over")
 
 

@@ -141,7 +141,7 @@
     });
   }
 
-  async function move(info, column) {
+  async function move(info, column, received) {
     const event = info.event;
     const p = event.extendedProps;
     let scope = "this";
@@ -164,6 +164,8 @@
       info.revert();
       say(`Not moved: ${error.message}`, "error");
     }
+    // A block dropped from another column is a copy the feed does not own: the feed brings it back.
+    if (received) info.event.remove();
     refreshAll();
   }
 
@@ -187,7 +189,8 @@
     title.textContent = heading(view);
     document.title = `${heading(view)} · Calendar`;
     const address = new URL(window.location.href);
-    address.searchParams.set("date", view.currentStart.toISOString().slice(0, 10));
+    // The day the person is on (today, or the day they opened), not the first day of the week shown.
+    address.searchParams.set("date", view.calendar.getDate().toISOString().slice(0, 10));
     window.history.replaceState(null, "", address);
     document.querySelectorAll(".cal-views a").forEach((link) => {
       const target = new URL(link.href);
@@ -199,6 +202,7 @@
   function options(column, view) {
     return {
       timeZone: zone,
+      locale: "en-GB",
       now: wallNow,
       initialView: view,
       initialDate: root.dataset.date,
@@ -223,6 +227,8 @@
     };
   }
 
+  // The consultants' names are one bar above all columns, sticking to the top of their shared
+  // scroller (each grid's own header would scroll away with it).
   function consultantsView() {
     if (!consultants.length) {
       root.appendChild(line("muted cal-empty", "Pick the consultants to show with “Find consultants” above."));
@@ -230,17 +236,23 @@
     }
     const columns = document.createElement("div");
     columns.className = "cal-columns";
+    const names = document.createElement("div");
+    names.className = "cal-names";
+    const grids = document.createElement("div");
+    grids.className = "cal-grids";
+    columns.append(names, grids);
     root.appendChild(columns);
     consultants.forEach((consultant, index) => {
+      names.appendChild(line("cal-name", consultant.name));
       const el = document.createElement("div");
       el.className = "cal-column";
       el.dataset.consultant = consultant.id;
-      columns.appendChild(el);
+      grids.appendChild(el);
       const column = Object.assign(options(consultant.id, "timeGridDay"), {
         height: "auto",
         droppable: true,
-        dayHeaderContent: () => consultant.name,
-        eventReceive: (info) => move(info, consultant.id),
+        dayHeaders: false,
+        eventReceive: (info) => move(info, consultant.id, true),
       });
       if (index === 0) column.datesSet = (info) => remember(info.view);
       else column.slotLabelContent = () => "";
@@ -248,7 +260,9 @@
       calendar.render();
       calendars.push(calendar);
     });
-    const eight = columns.querySelector('.fc-timegrid-slot[data-time="08:00:00"]');
+    const axis = grids.querySelector(".fc-timegrid-axis, .fc-timegrid-slot-label");
+    if (axis) names.firstChild.style.paddingLeft = `${axis.offsetWidth + 6}px`;
+    const eight = grids.querySelector('.fc-timegrid-slot[data-time="08:00:00"]');
     if (eight) columns.scrollTop = eight.offsetTop;
   }
 
