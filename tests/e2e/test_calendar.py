@@ -195,6 +195,7 @@ def test_a_drop_onto_a_clash_snaps_back_with_the_reason(live_server, new_page, s
     )
     assert page.locator("#cal-status").get_attribute("data-kind") == "error"
     expect(block(page, lesson).locator(".sd-ev-time")).to_have_text("10:00 - 11:00")
+    page.wait_for_load_state("networkidle")  # the calendar reads the feed again after a refusal
     assert block(page, lesson).bounding_box()["y"] == before["y"]
     assert block(page, lesson).locator(".sd-ev-time").inner_text() == "10:00 - 11:00"
     assert Session.objects.get(pk=lesson.pk).start == at(day, 10)
@@ -270,3 +271,28 @@ def test_a_recurring_session_asks_this_or_following(live_server, new_page, consu
     assert [Session.objects.get(pk=s.pk).start for s in series] == [
         at(day + dt.timedelta(weeks=n), 13) for n in range(3)
     ]
+
+
+def test_staff_find_consultants_as_they_type_and_keep_the_choice(  # type: ignore[no-untyped-def]
+    live_server, new_page, staff, consultant, consultant2
+):
+    day = a_wednesday()
+    book(consultant2, day, 9, "Dev's lesson")
+    page = new_page()
+    log_in(page, live_server.url, staff.email)
+    page.goto(f"{live_server.url}/calendar/?view=consultants&date={day.isoformat()}")
+    assert (
+        page.locator(".cal-empty").inner_text()
+        == "Pick the consultants to show with “Find consultants” above."
+    )
+    page.get_by_label("Find consultants").fill("dev@")
+    matches = page.locator("#cal-matches label.check")
+    expect(matches).to_have_count(1)
+    assert matches.inner_text().startswith("Dev Consultant")
+    matches.locator("input").check()
+    page.get_by_role("button", name="Show").click()
+    page.locator(".cal-name").wait_for()
+    assert page.locator(".cal-name").all_inner_texts() == ["Dev Consultant"]
+    block(page, Session.objects.get(title="Dev's lesson")).wait_for()
+    page.goto(f"{live_server.url}/calendar/?view=week&date={day.isoformat()}")  # kept for next time
+    expect(page.locator(".fc-event[data-session-id]")).to_have_count(1)

@@ -38,12 +38,14 @@
     statusBox.hidden = false;
   }
 
-  // One request per visible range, shared by every column of the consultants view.
+  // One request per visible range, shared by every column of the consultants view (they ask
+  // within moments of each other); an answer older than that is asked again.
   function feed(start, end) {
     const params = new URLSearchParams({ start: start, end: end });
     if (manager) params.set("consultants", consultants.map((c) => c.id).join(","));
     const key = params.toString();
-    if (!feeds.has(key)) {
+    const kept = feeds.get(key);
+    if (!kept || Date.now() - kept.at > 2000) {
       const answer = fetch(`${root.dataset.eventsUrl}?${key}`, {
         headers: { Accept: "application/json" }, credentials: "same-origin",
       }).then((response) => response.json().then((body) => {
@@ -51,9 +53,9 @@
         return body;
       }));
       answer.catch(() => feeds.delete(key));
-      feeds.set(key, answer);
+      feeds.set(key, { answer: answer, at: Date.now() });
     }
-    return feeds.get(key);
+    return feeds.get(key).answer;
   }
 
   function refreshAll() {
