@@ -18,6 +18,7 @@ from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import AvailabilityRule, Client, DateOverride, Session
 from sessiondesk.scheduling.staff_calendar import SELECTION_KEY
 from tests.conftest import PASSWORD, login
+from tests.integrations.zoom.conftest import zoom  # noqa: F401 (a fixture)
 from tests.scheduling.pages.conftest import book, ny
 from tests.support.sessions import zoom_session
 from tests.support.worker import run_worker_until_idle
@@ -402,6 +403,24 @@ def test_a_drop_on_a_busy_consultant_is_refused_and_changes_nothing(
     moved = Session.objects.get(pk=algebra.pk)
     assert (moved.consultant_id, moved.start) == (algebra.consultant_id, ny(3, 16))
     assert counts() == before
+
+
+def test_a_zoom_session_cannot_go_to_someone_who_cannot_host_it(
+    client, staff, consultant, consultant2, lesson, zoom
+):
+    lesson_on_zoom = zoom_session(consultant, lesson, start=ny(3, 10), end=ny(3, 11))
+    login(client, staff)
+    before = counts()
+    response = move(
+        client,
+        lesson_on_zoom,
+        start="2027-03-03T10:00:00",
+        end="2027-03-03T11:00:00",
+        consultant=consultant2.pk,
+    )
+    assert response.status_code == 409
+    assert response.json() == {"error": "Dev Consultant must connect Zoom first.", "field": "provider"}
+    assert Session.objects.get(pk=lesson_on_zoom.pk).consultant_id == consultant.pk and counts() == before
 
 
 def test_a_session_cannot_go_to_staff_or_an_outsider(client, algebra, staff, outsider):

@@ -31,6 +31,11 @@
     return `${part("year")}-${part("month")}-${part("day")}T${part("hour")}:${part("minute")}:${part("second")}`;
   }
 
+  // FullCalendar's dates here carry the viewer's wall-clock time in their UTC fields.
+  function notPast(info) {
+    return info.start >= new Date(`${wallNow()}Z`);
+  }
+
   function say(message, kind) {
     statusBox.textContent = message;
     statusBox.className = `msg cal-status msg-${kind}`;
@@ -226,6 +231,8 @@
       eventDrop: (info) => move(info, column),
       eventResize: (info) => move(info, column),
       select: (info) => schedule(info, column),
+      selectAllow: notPast,
+      eventAllow: notPast,
     };
   }
 
