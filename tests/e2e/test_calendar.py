@@ -195,7 +195,6 @@ def test_a_drop_onto_a_clash_snaps_back_with_the_reason(live_server, new_page, s
     )
     assert page.locator("#cal-status").get_attribute("data-kind") == "error"
     expect(block(page, lesson).locator(".sd-ev-time")).to_have_text("10:00 - 11:00")
-    page.wait_for_load_state("networkidle")  # the calendar reads the feed again after a refusal
     assert block(page, lesson).bounding_box()["y"] == before["y"]
     assert block(page, lesson).locator(".sd-ev-time").inner_text() == "10:00 - 11:00"
     assert Session.objects.get(pk=lesson.pk).start == at(day, 10)

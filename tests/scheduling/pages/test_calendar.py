@@ -406,7 +406,12 @@ def test_a_drop_on_a_busy_consultant_is_refused_and_changes_nothing(
 
 
 def test_a_zoom_session_cannot_go_to_someone_who_cannot_host_it(
-    client, staff, consultant, consultant2, lesson, zoom
+    client,
+    staff,
+    consultant,
+    consultant2,
+    lesson,
+    zoom,  # noqa: F811
 ):
     lesson_on_zoom = zoom_session(consultant, lesson, start=ny(3, 10), end=ny(3, 11))
     login(client, staff)

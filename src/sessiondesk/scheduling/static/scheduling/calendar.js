@@ -170,6 +170,7 @@
     } catch (error) {
       info.revert();
       say(`Not moved: ${error.message}`, "error");
+      if (!received) return;  // back where it was; nothing else changed
     }
     // A block dropped from another column is a copy the feed does not own: the feed brings it back.
     if (received) info.event.remove();
