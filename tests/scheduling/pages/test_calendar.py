@@ -267,6 +267,12 @@ def test_it_remembers_the_consultants_chosen(client, staff, consultant, consulta
     ]
 
 
+def test_it_remembers_only_consultants_it_can_show(client, staff, consultant, outsider):
+    login(client, staff)
+    client.get(reverse("calendar"), {"consultants": [outsider.pk, staff.pk, consultant.pk]})
+    assert client.session[SELECTION_KEY] == [consultant.pk]
+
+
 def test_the_consultant_search_lists_at_most_twenty(client, staff, org, consultant):
     for n in range(25):
         add_member(
@@ -333,6 +339,14 @@ def test_a_drag_moves_the_session_and_tells_everyone(client, algebra, staff):
     assert OutboundEmail.objects.filter(context__event="rescheduled").count() == 2
     assert AuditEntry.objects.get(action="session.rescheduled").actor == staff
     assert counts()[2] == [v + 1 for v in versions]
+
+
+def test_a_move_to_where_it_already_is_changes_nothing(client, algebra, staff):
+    login(client, staff)
+    before = counts()
+    response = move(client, algebra, start="2027-03-03T16:00:00", end="2027-03-03T17:00:00")
+    assert (response.status_code, response.json()["message"]) == (200, "Nothing changed.")
+    assert counts() == before
 
 
 def test_a_resize_changes_only_the_length(client, algebra, consultant):
@@ -472,6 +486,10 @@ def test_a_recurring_session_asks_this_or_following(client, weekly, staff):
         client, weekly[1], start="2027-03-11T16:00:00", end="2027-03-11T17:00:00", scope="following"
     )
     assert following.status_code == 200
+    assert following.json()["message"] == (
+        "“Weekly lesson” moved to Thursday 11 March at 16:00 EST (and the following sessions by as much). "
+        "Everyone on it will get an email."
+    )
     assert [Session.objects.get(pk=s.pk).start for s in weekly] == [
         ny(4, 15),
         ny(11, 16),

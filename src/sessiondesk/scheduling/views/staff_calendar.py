@@ -39,12 +39,13 @@ def _selection(request: HttpRequest, member: Member) -> list[Member]:
     if not member.manages_org:
         return [member]
     asked = request.GET.getlist("consultants")
-    if asked:
-        ids = staff_calendar.parse_ids(asked)
-        request.session[SELECTION_KEY] = ids
-    else:
-        ids = staff_calendar.default_ids(member, request.session.get(SELECTION_KEY))
-    return staff_calendar.shown(member, ids)
+    if not asked:
+        return staff_calendar.shown(
+            member, staff_calendar.default_ids(member, request.session.get(SELECTION_KEY))
+        )
+    chosen = staff_calendar.shown(member, staff_calendar.parse_ids(asked))
+    request.session[SELECTION_KEY] = [m.pk for m in chosen]
+    return chosen
 
 
 def _day(request: HttpRequest, member: Member) -> tuple[dt.date, bool]:
@@ -171,15 +172,19 @@ def calendar_move(request: HttpRequest, pk: int) -> HttpResponse:
         return _refuse(str(error), 403)
     tz = zoneinfo.ZoneInfo(member.timezone)
     shown = staff_calendar.with_details(Session.objects.filter(pk=moved.pk)).get()
-    local = timezone.localtime(shown.start, tz)
-    when = f"{local:%A} {local.day} {local:%B at %H:%M %Z}"
-    who = f" with {shown.consultant.name}" if shown.consultant_id != session.consultant_id else ""
     return JsonResponse(
-        {
-            "message": f"“{shown.title}” moved to {when}{who}. Everyone on it will get an email.",
-            "event": staff_calendar.event(shown, member, tz),
-        }
+        {"message": _moved(session, shown, scope, tz), "event": staff_calendar.event(shown, member, tz)}
     )
+
+
+def _moved(before: Session, after: Session, scope: str, tz: zoneinfo.ZoneInfo) -> str:
+    if (before.start, before.end, before.consultant_id) == (after.start, after.end, after.consultant_id):
+        return "Nothing changed."
+    local = timezone.localtime(after.start, tz)
+    when = f"{local:%A} {local.day} {local:%B at %H:%M %Z}"
+    who = f" with {after.consultant.name}" if after.consultant_id != before.consultant_id else ""
+    following = " (and the following sessions by as much)" if scope == actions.FOLLOWING else ""
+    return f"“{after.title}” moved to {when}{who}{following}. Everyone on it will get an email."
 
 
 def _new_host(request: HttpRequest, member: Member, session: Session) -> Member | None:
