@@ -295,3 +295,20 @@ def test_staff_find_consultants_as_they_type_and_keep_the_choice(  # type: ignor
     block(page, Session.objects.get(title="Dev's lesson")).wait_for()
     page.goto(f"{live_server.url}/calendar/?view=week&date={day.isoformat()}")  # kept for next time
     expect(page.locator(".fc-event[data-session-id]")).to_have_count(1)
+
+
+def test_overlapping_sessions_stand_side_by_side(live_server, new_page, staff, consultant, consultant2):  # type: ignore[no-untyped-def]
+    day = a_wednesday()
+    carlas = book(consultant, day, 10, "Algebra")
+    devs = book(consultant2, day, 10, "Geometry")
+    page = new_page()
+    log_in(page, live_server.url, staff.email)
+    page.goto(
+        f"{live_server.url}/calendar/?view=day&date={day.isoformat()}"
+        f"&consultants={consultant.pk}&consultants={consultant2.pk}"
+    )
+    block(page, devs).wait_for()
+    left, right = block(page, carlas).bounding_box(), block(page, devs).bounding_box()
+    assert left["y"] == right["y"]
+    assert left["x"] + left["width"] <= right["x"]
+    assert block(page, devs).locator(".sd-ev-who").inner_text() == "Dev Consultant"

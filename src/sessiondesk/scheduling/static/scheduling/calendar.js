@@ -216,6 +216,7 @@
       initialDate: root.dataset.date,
       headerToolbar: false,
       allDaySlot: false,
+      slotEventOverlap: false,
       nowIndicator: true,
       firstDay: 1,
       editable: true,
