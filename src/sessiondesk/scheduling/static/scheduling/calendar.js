@@ -16,6 +16,7 @@
   const statusBox = document.getElementById("cal-status");
   const title = document.getElementById("cal-title");
   const scopeDialog = document.getElementById("cal-scope");
+  const baseTitle = document.title;
   const calendars = [];
   const feeds = new Map();
   let pollTimer = null;
@@ -195,7 +196,7 @@
 
   function remember(view) {
     title.textContent = heading(view);
-    document.title = `${heading(view)} · Calendar`;
+    document.title = `${heading(view)} · ${baseTitle}`;
     const address = new URL(window.location.href);
     // The day the person is on (today, or the day they opened), not the first day of the week shown.
     address.searchParams.set("date", view.calendar.getDate().toISOString().slice(0, 10));
