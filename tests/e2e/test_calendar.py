@@ -312,3 +312,26 @@ def test_overlapping_sessions_stand_side_by_side(live_server, new_page, staff, c
     assert left["y"] == right["y"]
     assert left["x"] + left["width"] <= right["x"]
     assert block(page, devs).locator(".sd-ev-who").inner_text() == "Dev Consultant"
+
+
+def test_a_refused_hand_over_goes_back_to_its_column(live_server, new_page, staff, consultant, consultant2):  # type: ignore[no-untyped-def]
+    day = a_wednesday()
+    lesson = book(consultant, day, 10, "Algebra")
+    book(consultant2, day, 12, "Dev's lesson")
+    page = new_page()
+    log_in(page, live_server.url, staff.email)
+    page.goto(
+        f"{live_server.url}/calendar/?view=consultants&date={day.isoformat()}"
+        f"&consultants={consultant.pk}&consultants={consultant2.pk}"
+    )
+    carla = page.locator(f'.cal-column[data-consultant="{consultant.pk}"]')
+    dev = page.locator(f'.cal-column[data-consultant="{consultant2.pk}"]')
+    block(page, lesson, carla).wait_for()
+    drag(page, grab_top(page, lesson, carla), slot(page, day, "12:00:00", scope=dev))
+    assert status(page).startswith(
+        "Not moved: Dev Consultant already has a session at that time (Dev's lesson"
+    )
+    expect(block(page, lesson, carla)).to_have_count(1)
+    expect(block(page, lesson, dev)).to_have_count(0)
+    moved = Session.objects.get(pk=lesson.pk)
+    assert (moved.consultant_id, moved.start) == (consultant.pk, at(day, 10))
