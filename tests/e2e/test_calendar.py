@@ -241,6 +241,9 @@ def test_a_session_dropped_in_another_consultants_column_is_theirs(  # type: ign
     dev = page.locator(f'.cal-column[data-consultant="{consultant2.pk}"]')
     block(page, lesson, carla).wait_for()
     assert page.locator(".cal-name").all_inner_texts() == ["Carla Consultant", "Dev Consultant"]
+    expect(page.locator("#cal-hours-note")).to_have_text(
+        "No working hours set (Availability): Dev Consultant."
+    )
     shot(page, "calendar-04-consultants")
     drag(page, grab_top(page, lesson, carla), slot(page, day, "12:00:00", scope=dev))
     assert status(page) == (
