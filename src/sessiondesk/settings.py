@@ -297,7 +297,8 @@ MIDDLEWARE.insert(2, "sessiondesk.security.middleware.PrivatePagesMiddleware")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    # A nonce only on pages that use one (the calendar: FullCalendar writes its rules into a style element).
+    "style-src": [CSP.SELF, CSP.NONCE],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "frame-src": [CSP.SELF],

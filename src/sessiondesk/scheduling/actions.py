@@ -289,21 +289,31 @@ def reschedule_session(
     actor: Member | None,
     scope: str = THIS,
     actor_label: str = "",
+    consultant: Member | None = None,
 ) -> Session:
-    """Move a session (or it and the following occurrences, by the same wall-clock shift)."""
+    """Move a session (or it and the following occurrences, by the same wall-clock shift).
+
+    ``consultant``: hand it to another host in the same step (the calendar's drag to another
+    consultant's column); the new host and the co-hosts must be free at the new time, and the new
+    host must be able to host its meeting. Either everything changes or nothing does."""
     with transaction.atomic(durable=True):
         session = _fresh(session)
         end = end or start + session.duration
         validation.check_times(start, end)
         targets = _targets(session, scope)
+        host = session.consultant if consultant is None else consultant
+        new_host = host.pk != session.consultant_id
         tz_name = session.consultant.timezone
         wall_delta = start.astimezone(_tz(session.consultant)).replace(
             tzinfo=None
         ) - session.start.astimezone(_tz(session.consultant)).replace(tzinfo=None)
         duration = end - start
-        if wall_delta == dt.timedelta(0) and duration == session.duration:
+        if wall_delta == dt.timedelta(0) and duration == session.duration and not new_host:
             return session
-        everyone = [session.consultant, *session.co_hosts.all()]
+        co_hosts = list(session.co_hosts.all())
+        if new_host:
+            _check_new_host(session, host, co_hosts, actor)
+        everyone = [host, *co_hosts]
         _lock(everyone)
         excluded = [t.pk for t in targets]
         for target in targets:
@@ -312,9 +322,10 @@ def reschedule_session(
                 start if target.pk == session.pk else shift_wall_clock(target.start, tz_name, wall_delta)
             )
             target.end = target.start + duration
+            target.consultant = host
             validation.check_times(target.start, target.end)
             _ensure_free(everyone, target.start, target.end, exclude=excluded)
-            target.save(update_fields=["start", "end", "updated_at"])
+            target.save(update_fields=["start", "end", "consultant", "updated_at"])
             desired.session_changed(target)
             notify.session_event(target, "rescheduled", previous_start=previous)
         audit.record(
@@ -327,8 +338,17 @@ def reschedule_session(
             scope=scope,
             occurrences=len(targets),
         )
+        if new_host:
+            audit.record(session.org, actor, "session.updated", session, fields=["consultant"], scope=scope)
     session.refresh_from_db()
     return session
+
+
+def _check_new_host(session: Session, host: Member, co_hosts: list[Member], actor: Member | None) -> None:
+    validation.check_host(session.org, host)
+    if any(m.pk == host.pk for m in co_hosts):
+        raise InvalidBooking(f"{host.name} is already on this session as a co-host.", "consultant")
+    check_hosting(actor, host, session.is_online, session.provider)
 
 
 NOTIFY_FIELDS = {"title", "consultant", "is_online", "provider", "custom_meeting_url", "location", "clients"}

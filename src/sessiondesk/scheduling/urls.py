@@ -9,16 +9,21 @@ from sessiondesk.scheduling.views import (
     public,
     session_types,
     sessions,
+    staff_calendar,
 )
 
 urlpatterns: list = [
     path("", sessions.session_list, name="home"),
-    path("sessions/week/", sessions.session_week, name="session_week"),
+    path("sessions/week/", staff_calendar.week_redirect, name="session_week"),
+    path("calendar/", staff_calendar.calendar_page, name="calendar"),
+    path("calendar/events/", staff_calendar.calendar_events, name="calendar_events"),
+    path("calendar/consultants/", staff_calendar.consultant_matches, name="calendar_consultants"),
     path("sessions/new/", sessions.session_create, name="session_create"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
     path("sessions/<int:pk>/reschedule/", sessions.session_reschedule, name="session_reschedule"),
     path("sessions/<int:pk>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path("sessions/<int:pk>/move/", staff_calendar.calendar_move, name="calendar_move"),
     path("book/<slug:org_slug>/<slug:calendar_slug>/", public.booking_page, name="public_booking"),
     path("book/<slug:org_slug>/<slug:calendar_slug>/day/", public.booking_day, name="public_booking_day"),
     path(

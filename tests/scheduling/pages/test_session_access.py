@@ -7,7 +7,7 @@ from sessiondesk.accounts.models import Member
 from sessiondesk.scheduling.models import Session, SessionStatus
 from tests.conftest import login
 
-LIST_PAGES = ["home", "session_week", "session_create"]
+LIST_PAGES = ["home", "session_week", "session_create", "calendar"]
 SESSION_PAGES = ["session_detail", "session_edit", "session_reschedule"]
 
 
@@ -82,7 +82,7 @@ def test_it_opens_the_session_pages_for_each_role_that_may_see_it(client, algebr
 @pytest.mark.parametrize("name", LIST_PAGES)
 def test_it_opens_the_list_pages_for_every_role(client, request, role, name):
     login(client, request.getfixturevalue(role))
-    assert client.get(reverse(name)).status_code == 200
+    assert client.get(reverse(name), follow=True).status_code == 200
 
 
 def test_it_answers_a_get_on_cancel_with_405(client, algebra, staff):

@@ -25,6 +25,7 @@ from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.errors import BookingError, HostMissing
 from sessiondesk.scheduling.forms.sessions import (
+    MAX_MINUTES,
     CancelForm,
     EditSessionForm,
     RescheduleForm,
@@ -135,49 +136,6 @@ def hosted_by(member: Member) -> Q:
 
 
 @member_required
-def session_week(request: HttpRequest) -> HttpResponse:
-    member: Member = request.member  # type: ignore[attr-defined]
-    tz = zoneinfo.ZoneInfo(member.timezone)
-    today = timezone.localtime(timezone=tz).date()
-    status = 200
-    try:
-        day = dt.date.fromisoformat(request.GET["week"]) if request.GET.get("week") else today
-    except ValueError:
-        day, status = today, 400
-        messages.error(request, "That week is not a valid date; showing this week instead.")
-    monday = day - dt.timedelta(days=day.weekday())
-    days = [monday + dt.timedelta(days=n) for n in range(7)]
-    start = local_start(monday, dt.time(0), member.timezone)
-    end = local_start(monday + dt.timedelta(days=7), dt.time(0), member.timezone)
-    sessions = visible_sessions(member).filter(start__lt=end, end__gt=start)
-    consultant = _week_consultant(request, member)
-    if consultant is not None:
-        sessions = sessions.filter(Q(consultant=consultant) | Q(co_hosts=consultant)).distinct()
-    by_day: dict[dt.date, list[Session]] = {d: [] for d in days}
-    for session in _with_meetings(sessions.order_by("start", "pk"), member):
-        by_day.setdefault(timezone.localtime(session.start, tz).date(), []).append(session)
-    context = _viewer_context(
-        request,
-        columns=[(d, by_day[d]) for d in days],
-        monday=monday,
-        sunday=days[-1],
-        today=today,
-        previous_week=monday - dt.timedelta(days=7),
-        next_week=monday + dt.timedelta(days=7),
-        hosts=host_choices(member.org, member) if member.manages_org else [],
-        consultant=consultant,
-    )
-    return render(request, "scheduling/sessions/week.html", context, status=status)
-
-
-def _week_consultant(request: HttpRequest, member: Member) -> Member | None:
-    raw = request.GET.get("consultant", "")
-    if not member.manages_org or not raw.isdigit():
-        return None
-    return host_choices(member.org, member).filter(pk=int(raw)).first()
-
-
-@member_required
 def session_create(request: HttpRequest) -> HttpResponse:
     member: Member = request.member  # type: ignore[attr-defined]
     if request.method == "POST" and picker.SEARCH_BUTTON in request.POST:
@@ -189,8 +147,33 @@ def session_create(request: HttpRequest) -> HttpResponse:
     resumed = first_use.take(request)
     if resumed is not None:  # back from connecting the account that hosts it
         return save_new_session(request, member, resumed)
-    form = SessionForm(member=member)
+    form = SessionForm(member=member, initial=_prefill(request, member))
     return render(request, "scheduling/sessions/create.html", _viewer_context(request, form=form))
+
+
+def _prefill(request: HttpRequest, member: Member) -> dict[str, Any]:
+    """A time (and consultant) picked on the calendar: ``?start=…&end=…&consultant=…``, wall-clock
+    times in the viewer's zone. Anything unreadable is left for the person to fill in."""
+    initial: dict[str, Any] = {}
+    tz = zoneinfo.ZoneInfo(member.timezone)
+    try:
+        start = dt.datetime.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        return initial
+    start = start.astimezone(tz) if start.tzinfo else start
+    initial["date"], initial["start_time"] = start.date(), start.time().replace(second=0, microsecond=0)
+    try:
+        end = dt.datetime.fromisoformat(request.GET.get("end", ""))
+        end = end.astimezone(tz) if end.tzinfo else end
+        minutes = int((end.replace(tzinfo=None) - start.replace(tzinfo=None)).total_seconds() // 60)
+        if 5 <= minutes <= MAX_MINUTES:
+            initial["duration_minutes"] = minutes
+    except ValueError:
+        pass
+    raw = request.GET.get("consultant", "")
+    if raw.isdigit() and host_choices(member.org, member).filter(pk=int(raw)).exists():
+        initial["consultant"] = int(raw)
+    return initial
 
 
 def save_new_session(request: HttpRequest, member: Member, data: QueryDict) -> HttpResponse:
