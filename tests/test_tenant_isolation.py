@@ -239,6 +239,7 @@ PUBLIC = {
     "manage_cancel",
     "client_portal",
     "zoom_webhook",  # answers only requests signed by Zoom
+    "zoom_guide",  # the public Zoom guide: the instance's facts, nothing about any organisation
     "healthz",  # probes: "ok" or the failing dependency, nothing about any organisation
     "readyz",
     "api_docs_asset",

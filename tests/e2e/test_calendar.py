@@ -126,6 +126,10 @@ def test_dragging_a_zoom_session_to_another_day_moves_its_zoom_meeting(  # type:
     assert page.locator(".cal-zone").inner_text() == "America/New_York"
     assert page.locator(".fc-timegrid-now-indicator-line").count() == 0  # next week: no "now" line
     shot(page, "calendar-01-week")
+    # A full-page screenshot resizes the window, and the grid forgets its scroll: back to the morning.
+    page.locator('td.fc-timegrid-slot-lane[data-time="08:00:00"]').evaluate(
+        "row => row.scrollIntoView({block: 'start'})"
+    )
 
     thursday = day + dt.timedelta(days=1)
     drag(page, grab_top(page, lesson), slot(page, thursday, "14:00:00"))
@@ -221,7 +225,7 @@ def test_picking_an_empty_slot_opens_the_schedule_form_with_it(live_server, new_
     assert page.get_by_label("Date", exact=True).input_value() == day.isoformat()
     assert page.get_by_label("Start time", exact=True).input_value() == "15:00"
     assert page.get_by_label("Length in minutes").input_value() == "90"
-    assert page.get_by_label("Consultant").input_value() == str(consultant.pk)
+    assert page.locator("input[name=consultant]:checked").input_value() == str(consultant.pk)
 
 
 def test_a_session_dropped_in_another_consultants_column_is_theirs(  # type: ignore[no-untyped-def]

@@ -175,7 +175,7 @@ def test_the_owners_menu_is_one_row_on_a_laptop(live_server, new_page, shot, own
 
     assert labels == [
         "Sessions",
-        "Week",
+        "Calendar",
         "Clients",
         "Calendars",
         "Availability",
