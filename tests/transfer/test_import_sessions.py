@@ -176,15 +176,16 @@ def test_it_rejects_a_time_outside_the_consultants_availability(cast, consultant
 
 def test_importing_the_same_sessions_again_changes_nothing(cast) -> None:  # type: ignore[no-untyped-def]
     monday = next_weekday(0, 15, NY)
+    tuesday = monday + dt.timedelta(days=1)
     lines = (
-        f"A1,Algebra,Lesson,carla@acme.test,stu@example.test,{local(monday)},,,",
-        f",No id,Lesson,dev@acme.test,,{local(monday)},,,",
-        f"W,Weekly,Lesson,carla@acme.test,,{local(monday + dt.timedelta(days=1))},,,",
+        f"A1,Algebra,Lesson,carla@acme.test,stu@example.test,{local(monday)},,,,",
+        f",No id,Lesson,dev@acme.test,,{local(monday)},,,,",
+        f"W,Weekly,Lesson,carla@acme.test,,{local(tuesday)},,,,3",
     )
     first = imports.run(
         cast,
         "sessions",
-        table(HEAD + ",repeat", *[l + (",3" if l.startswith("W") else ",") for l in lines]),
+        table(HEAD + ",repeat", *lines),
         None,
         actor=None,
     )
@@ -193,7 +194,7 @@ def test_importing_the_same_sessions_again_changes_nothing(cast) -> None:  # typ
     again = imports.run(
         cast,
         "sessions",
-        table(HEAD + ",repeat", *[l + (",3" if l.startswith("W") else ",") for l in lines]),
+        table(HEAD + ",repeat", *lines),
         None,
         actor=None,
     )
