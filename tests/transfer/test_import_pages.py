@@ -1,0 +1,88 @@
+"""The import page: upload, mapping, preview, start, progress and result, and who may use it."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from sessiondesk.scheduling.models import Client
+from sessiondesk.transfer.models import ImportRun, RunState
+from tests.conftest import login
+from tests.support.worker import run_worker_pass
+
+FILE = "Full name;E-mail;Time zone\nAnn Archer;ann@example.test;Europe/Paris\nBad;bad;\n".encode()
+
+
+def _upload(client, kind="clients", data=FILE, **extra):  # type: ignore[no-untyped-def]
+    return client.post("/import/", {"kind": kind, "file": SimpleUploadedFile("people.csv", data), **extra})
+
+
+def test_it_requires_a_manager(client, consultant) -> None:  # type: ignore[no-untyped-def]
+    assert login(client, consultant).get("/import/").status_code == 403
+    assert _upload(client).status_code == 403
+    assert ImportRun.objects.count() == 0
+
+
+def test_staff_may_not_import_members(client, staff) -> None:  # type: ignore[no-untyped-def]
+    response = _upload(login(client, staff), kind="members")
+    assert response.status_code == 400
+    assert "Choose what the file holds." in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_its_reason(client, owner) -> None:  # type: ignore[no-untyped-def]
+    response = _upload(login(client, owner), data="Name,Email\nZoë,z@x.test\n".encode("latin-1"))
+    assert response.status_code == 400
+    assert "The file is not UTF-8 text (byte 14)" in response.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
+def test_it_goes_from_upload_to_result(client, owner, org) -> None:  # type: ignore[no-untyped-def]
+    login(client, owner)
+    response = _upload(client)
+    run = ImportRun.objects.get()
+    assert response.url == f"/import/{run.pk}/"
+    assert run.mapping == {"name": "Full name", "email": "E-mail", "timezone": "Time zone"}
+    page = client.get(f"/import/{run.pk}/").content.decode()
+    assert '<option value="E-mail" selected>E-mail</option>' in page
+
+    refused = client.post(f"/import/{run.pk}/", {"name": "Full name", "email": ""})
+    assert refused.status_code == 400
+    assert "No column holds: Email. Map a column to each." in refused.content.decode()
+
+    assert (
+        client.post(f"/import/{run.pk}/", {"name": "Full name", "email": "E-mail"}).url
+        == f"/import/{run.pk}/preview/"
+    )
+    preview = client.get(f"/import/{run.pk}/preview/").content.decode()
+    assert '<dd data-count="create">1</dd>' in preview
+    assert '<dd data-count="reject">1</dd>' in preview
+    assert "“bad” is not a valid email address." in preview
+    assert Client.objects.count() == 0  # the preview writes nothing
+
+    assert client.post(f"/import/{run.pk}/start/").url == f"/import/{run.pk}/progress/"
+    run.refresh_from_db()
+    assert run.state == RunState.QUEUED
+    assert 'hx-trigger="every 1s"' in client.get(f"/import/{run.pk}/progress/").content.decode()
+
+    assert run_worker_pass("imports") == 1
+    run.refresh_from_db()
+    assert (run.state, run.done, run.total) == (RunState.DONE, 2, 2)
+    assert run.result["counts"] == {"create": 1, "update": 0, "skip": 0, "reject": 1}
+    ann = Client.objects.get(org=org)
+    assert (ann.email, ann.timezone) == ("ann@example.test", "America/New_York")  # the time zone was unmapped
+
+    polled = client.get(f"/import/{run.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert polled["HX-Redirect"] == f"/import/{run.pk}/result/"
+    result = client.get(f"/import/{run.pk}/result/").content.decode()
+    assert '<dd data-count="create">1</dd>' in result
+    assert "“bad” is not a valid email address." in result
+    assert run_worker_pass("imports") == 0  # a run is applied once
+
+
+def test_another_organisations_run_is_not_found(client, owner, outsider) -> None:  # type: ignore[no-untyped-def]
+    _upload(login(client, outsider))
+    run = ImportRun.objects.get()
+    login(client, owner)
+    for path in ("", "preview/", "progress/", "result/"):
+        assert client.get(f"/import/{run.pk}/{path}").status_code == 404
+    assert client.post(f"/import/{run.pk}/start/").status_code == 404
+    run.refresh_from_db()
+    assert run.state == RunState.UPLOADED
