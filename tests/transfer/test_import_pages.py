@@ -7,7 +7,7 @@ from sessiondesk.transfer.models import ImportRun, RunState
 from tests.conftest import login
 from tests.support.worker import run_worker_pass
 
-FILE = "Full name;E-mail;Time zone\nAnn Archer;ann@example.test;Europe/Paris\nBad;bad;\n".encode()
+FILE = b"Full name;E-mail;Time zone\nAnn Archer;ann@example.test;Europe/Paris\nBad;bad;\n"
 
 
 def _upload(client, kind="clients", data=FILE, **extra):  # type: ignore[no-untyped-def]
