@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from sessiondesk.accounts import audit_sentences
 from sessiondesk.accounts.models import AuditEntry, Member, Role, User
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.models import Client
@@ -45,6 +46,9 @@ def test_it_creates_clients_and_records_the_import(org, owner) -> None:  # type:
         "skip": 0,
         "reject": 0,
     }
+    assert audit_sentences.sentence(entry, "UTC") == (
+        "Olivia Owner imported clients from clients.csv (lines 2–3): 2 created, 0 updated."
+    )
 
 
 def test_importing_the_same_clients_again_changes_nothing(org) -> None:  # type: ignore[no-untyped-def]

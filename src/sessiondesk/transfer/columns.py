@@ -82,7 +82,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field(
             "external_id",
             "External id",
-            ("id", "uid", "uri", "booking id", "booking uid", "event id", "event uri", "reference"),
+            ("id", "uid", "uri", "booking id", "booking uid", "event id", "event uri", "reference", "ref"),
         ),
         Field("title", "Title", ("subject", "session", "session title", "event name", "meeting name")),
         Field(
@@ -115,6 +115,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
                 "client email",
                 "clients",
                 "student email",
+                "student",
                 "invitee email",
                 "attendee email",
                 "attendees",

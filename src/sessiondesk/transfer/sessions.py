@@ -251,6 +251,12 @@ def _clash(ctx: Context, member: Member, start: dt.datetime, end: dt.datetime, e
     return None
 
 
+def _raw_label(cells: dict[str, str], mapping: dict[str, str]) -> str:
+    """A row as the file wrote it (title, consultant, start), for a row that could not be read."""
+    names = ("title", "session_type", "consultant", "start", "date", "time")
+    return ", ".join(filter(None, (p.cell(cells, mapping, name) for name in names)))
+
+
 def _when(moment: dt.datetime, tz_name: str) -> str:
     local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
     return f"{local:%a} {local.day} {local:%b %Y %H:%M %Z}"
@@ -259,15 +265,15 @@ def _when(moment: dt.datetime, tz_name: str) -> str:
 def make_plan(org: Organization, table: Table, mapping: dict[str, str], *, lock: bool = False) -> p.Plan:
     plan = p.Plan(KIND)
     ctx = _context(org, lock)
-    drafts: list[Draft | tuple[int, str, str]] = []
+    drafts: list[Draft | tuple[int, str, str, str]] = []
     for line, cells in table.rows:
         if p.cell(cells, mapping, "status").lower() in CANCELLED_WORDS:
-            drafts.append((line, p.SKIP, "Cancelled in the file."))
+            drafts.append((line, p.SKIP, "Cancelled in the file.", _raw_label(cells, mapping)))
             continue
         try:
             drafts.append(_draft(ctx, line, cells, mapping))
         except p.Refused as refusal:
-            drafts.append((line, p.REJECT, str(refusal)))
+            drafts.append((line, p.REJECT, str(refusal), _raw_label(cells, mapping)))
     starts = [s for d in drafts if isinstance(d, Draft) for s in d.starts]
     if starts:
         _load_calendar(ctx, min(starts) - dt.timedelta(hours=12), max(starts) + dt.timedelta(hours=12))
@@ -275,7 +281,7 @@ def make_plan(org: Organization, table: Table, mapping: dict[str, str], *, lock:
     matched: list[tuple[p.Row, Draft]] = []
     for draft in drafts:
         if isinstance(draft, tuple):
-            plan.add(draft[0], draft[1], draft[2])
+            plan.add(*draft)
         else:
             _plan_row(ctx, plan, draft, seen_ids, matched)
     _compare(matched)
