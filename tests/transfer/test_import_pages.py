@@ -1,9 +1,14 @@
 """The import page: upload, mapping, preview, start, progress and result, and who may use it."""
 
+import datetime as dt
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from sessiondesk.scheduling.models import Client
 from sessiondesk.transfer.models import ImportRun, RunState
+from sessiondesk.worker.identity import worker_name
+from sessiondesk.worker.models import WorkerHeartbeat
 from tests.conftest import login
 from tests.support.worker import run_worker_pass
 
@@ -86,3 +91,21 @@ def test_another_organisations_run_is_not_found(client, owner, outsider) -> None
     assert client.post(f"/import/{run.pk}/start/").status_code == 404
     run.refresh_from_db()
     assert run.state == RunState.UPLOADED
+
+
+def test_a_run_whose_worker_died_is_taken_again_and_finishes(client, owner, org) -> None:  # type: ignore[no-untyped-def]
+    _upload(login(client, owner))
+    run = ImportRun.objects.get()
+    gone = timezone.now() - dt.timedelta(seconds=1)
+    ImportRun.objects.filter(pk=run.pk).update(state=RunState.RUNNING, lease_until=gone)
+    assert run_worker_pass("imports") == 1
+    run.refresh_from_db()
+    assert (run.state, run.result["counts"]["create"]) == (RunState.DONE, 1)
+    assert WorkerHeartbeat.objects.filter(name=worker_name()).exists()  # beaten during the run
+
+
+def test_a_running_run_with_a_live_lease_is_left_alone(client, owner) -> None:  # type: ignore[no-untyped-def]
+    _upload(login(client, owner))
+    ImportRun.objects.update(state=RunState.RUNNING, lease_until=timezone.now() + dt.timedelta(minutes=1))
+    assert run_worker_pass("imports") == 0
+    assert Client.objects.count() == 0

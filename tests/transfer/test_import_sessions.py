@@ -1,8 +1,10 @@
 """Importing sessions: the booking flows' rules, row by row, and what an import leaves for the sync."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink, WaitReason
@@ -254,3 +256,55 @@ def test_a_rejected_row_leaves_the_rest_to_import_and_a_failed_batch_writes_noth
     assert stopped.value.result.error == "Lines 2–3 were not imported: disk full"
     assert Session.objects.count() == 0
     assert ImportedRecord.objects.count() == 0
+
+
+def test_it_rejects_bad_meeting_settings_and_a_long_title(cast) -> None:  # type: ignore[no-untyped-def]
+    at = local(next_weekday(0, 15, NY))
+    head = "title,type,consultant,start,online,online meeting,meeting link,repeat"
+    result = imports.preview(
+        cast,
+        "sessions",
+        table(
+            head,
+            f"T,Lesson,carla@acme.test,{at},online,Skype,,",
+            f"T,Lesson,carla@acme.test,{at},online,custom,,",
+            f"T,Lesson,carla@acme.test,{at},online,,ftp://rooms.example/1,",
+            f"{'x' * 201},Lesson,carla@acme.test,{at},,,,",
+            f"T,Lesson,carla@acme.test,{at},,,,200",
+            f"T,Lesson,carla@acme.test,{at},,,,weekly",
+        ),
+        None,
+        actor=None,
+    )
+    assert _reasons(result) == [
+        (2, "Unknown online meeting “Skype”; use Zoom, Custom link or No online meeting."),
+        (3, "A custom meeting link needs its URL."),
+        (4, "The meeting link must start with https://."),
+        (5, "The title is longer than 200 characters."),
+        (6, "A series has 1 to 104 sessions."),
+        (7, "The weekly repeat must be a number of sessions (and every how many weeks)."),
+    ]
+    assert Session.objects.count() == 0
+
+
+def test_a_calendly_style_file_imports_as_clients_then_sessions(cast, consultant, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    start = next_weekday(2, 14, NY).astimezone(dt.UTC)
+    path = tmp_path / "calendly.csv"
+    path.write_text(
+        "Invitee Name,Invitee Email,Invitee Time Zone,Event Type Name,Start Time,End Time,uri,Host Email,Status\n"
+        f"Zoe Z,zoe@example.test,Europe/Berlin,Lesson,{start:%Y-%m-%dT%H:%M:%S.000000Z},"
+        f"{start + dt.timedelta(minutes=30):%Y-%m-%dT%H:%M:%S.000000Z},"
+        "https://api.calendly.com/scheduled_events/AAAA,carla@acme.test,active\n",
+        encoding="utf-8",
+    )
+    out = StringIO()
+    call_command("import", "clients", str(path), "--org", cast.slug, stdout=out)
+    call_command("import", "sessions", str(path), "--org", cast.slug, stdout=out)
+    assert out.getvalue() == (
+        "Imported clients: 1 created, 0 updated, 0 unchanged, 0 rejected.\n"
+        "Imported sessions: 1 created, 0 updated, 0 unchanged, 0 rejected.\n"
+    )
+    session = Session.objects.get()
+    assert (session.title, session.start, session.duration) == ("Lesson", start, dt.timedelta(minutes=30))
+    assert [(c.name, c.timezone) for c in session.clients.all()] == [("Zoe Z", "Europe/Berlin")]
+    assert ImportedRecord.objects.get().external_id == "https://api.calendly.com/scheduled_events/AAAA"

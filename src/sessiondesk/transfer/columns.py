@@ -8,14 +8,16 @@ Where the aliases come from:
 - Calendly: the fields of a scheduled event (``uri``, ``name`` of the event type, ``start_time``,
   ``end_time``, ``location``, ``status``) and of an invitee (``name``, ``email``, ``timezone``,
   ``text_reminder_number``) in Calendly's API reference
-  (https://developer.calendly.com/api-docs, Scheduled Events and Invitees), and the invitee columns
+  (https://developer.calendly.com, Scheduled Events and Invitees; the invitee schema is also at
+  https://schemas.apis.io/schemas/calendly/calendly-invitee/), and the invitee columns
   of its reports as exported (``invitee_name``, ``invitee_email``, ``invitee_timezone``:
-  https://docs.coupler.io/sources/category/sales/calendly/data-overview). Calendly does not publish
-  the column list of the CSV that its dashboard exports; docs/import-export.md says so.
+  https://docs.coupler.io/sources/category/sales/calendly/data-overview). No documented column list of
+  the CSV that Calendly's dashboard exports could be found; docs/import-export.md says so.
 - Cal.com: the fields of a booking (``uid``, ``title``, ``description``, ``startTime``, ``endTime``,
   ``location``, ``status``) and of an attendee (``name``, ``email``, ``timeZone``) in Cal.com's
-  booking model (https://cal.com/docs, Bookings; ``schema.prisma`` ``model Booking``). Cal.com does
-  not publish the column list of a bookings CSV either.
+  booking model (``model Booking`` in its ``schema.prisma``, as documented at
+  https://www.mintlify.com/calcom/cal.com/features/bookings). No documented column list of
+  a Cal.com bookings CSV could be found either.
 """
 
 import re

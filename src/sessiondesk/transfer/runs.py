@@ -15,10 +15,13 @@ from sessiondesk.transfer.csvfile import read
 from sessiondesk.transfer.errors import TransferError
 from sessiondesk.transfer.models import ImportRun, RunState
 from sessiondesk.worker import wakeup
+from sessiondesk.worker.identity import worker_name
+from sessiondesk.worker.models import WorkerHeartbeat
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(minutes=30)
+# Renewed after each batch (a batch takes seconds), so a run whose worker died is taken again soon.
+LEASE = dt.timedelta(minutes=5)
 
 
 def start(run: ImportRun) -> bool:
@@ -59,7 +62,10 @@ def execute(run: ImportRun) -> None:
     ImportRun.objects.filter(pk=run.pk).update(total=len(table.rows), done=0)
 
     def progress(done: int, total: int) -> None:
-        ImportRun.objects.filter(pk=run.pk).update(done=done, lease_until=timezone.now() + LEASE)
+        now = timezone.now()
+        ImportRun.objects.filter(pk=run.pk).update(done=done, lease_until=now + LEASE)
+        # The loop writes the heartbeat between passes; a long import keeps it fresh meanwhile.
+        WorkerHeartbeat.objects.update_or_create(name=worker_name(), defaults={"seen_at": now})
 
     try:
         result = imports.run(
