@@ -308,3 +308,10 @@ def test_a_calendly_style_file_imports_as_clients_then_sessions(cast, consultant
     assert (session.title, session.start, session.duration) == ("Lesson", start, dt.timedelta(minutes=30))
     assert [(c.name, c.timezone) for c in session.clients.all()] == [("Zoe Z", "Europe/Berlin")]
     assert ImportedRecord.objects.get().external_id == "https://api.calendly.com/scheduled_events/AAAA"
+
+
+def test_a_session_imported_before_and_now_past_is_unchanged(cast, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
+    start = (timezone.now() - dt.timedelta(days=1)).replace(second=0, microsecond=0)
+    make_session(consultant, lesson, title="Yesterday", start=start, end=start + dt.timedelta(hours=1))
+    result = _preview(cast, f",Yesterday,Lesson,carla@acme.test,,{start.isoformat()},60,,")
+    assert result.counts == {"create": 0, "update": 0, "skip": 1, "reject": 0}

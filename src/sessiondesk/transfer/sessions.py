@@ -195,7 +195,8 @@ def _draft(ctx: Context, line: int, cells: dict[str, str], mapping: dict[str, st
     repeat = _repeat(cell("repeat_count"), cell("every_weeks"))
     try:
         validation.check_host(ctx.org, consultant)
-        validation.check_times(start, end)
+        # A row in the past may be a session imported before (unchanged); new ones are refused below.
+        validation.check_times(start, end, allow_past=True)
         validation.check_meeting(is_online, provider, custom_url)
         starts = occurrences(start, consultant.timezone, repeat) if repeat else [start]
     except BookingError as error:
@@ -310,6 +311,11 @@ def _plan_row(
         row = plan.add(draft.line, p.SKIP, "Already imported; nothing changes.", label)
         row.target = target
         matched.append((row, draft))
+        return
+    try:
+        validation.check_times(first, first + draft.duration)
+    except BookingError as error:
+        plan.add(draft.line, p.REJECT, error.message, label)
         return
     for start in draft.starts:
         end = start + draft.duration
