@@ -315,3 +315,42 @@ def test_a_session_imported_before_and_now_past_is_unchanged(cast, consultant, l
     make_session(consultant, lesson, title="Yesterday", start=start, end=start + dt.timedelta(hours=1))
     result = _preview(cast, f",Yesterday,Lesson,carla@acme.test,,{start.isoformat()},60,,")
     assert result.counts == {"create": 0, "update": 0, "skip": 1, "reject": 0}
+
+
+def test_the_same_row_twice_without_an_id_is_a_clash(cast) -> None:  # type: ignore[no-untyped-def]
+    monday = next_weekday(0, 15, NY)
+    row = f",Algebra,Lesson,carla@acme.test,,{local(monday)},,,"
+    result = _preview(cast, row, row)
+    when = f"{monday:%a} {monday.day} {monday:%b %Y} 15:00 {monday.tzname()}"
+    assert _reasons(result) == [(3, f"Carla Consultant already has a session at {when} (line 2).")]
+
+
+def test_a_session_moved_since_its_import_keeps_its_time(cast) -> None:  # type: ignore[no-untyped-def]
+    monday = next_weekday(0, 15, NY)
+    imports.run(
+        cast,
+        "sessions",
+        table(HEAD, f"A1,Algebra,Lesson,carla@acme.test,,{local(monday)},,,"),
+        None,
+        actor=None,
+    )
+    moved = monday + dt.timedelta(hours=2)
+    result = imports.run(
+        cast,
+        "sessions",
+        table(HEAD, f"A1,Algebra,Lesson,carla@acme.test,,{local(moved)},,,"),
+        None,
+        actor=None,
+    )
+    assert result.counts == {"create": 0, "update": 0, "skip": 1, "reject": 0}
+    assert Session.objects.get().start == monday.astimezone(dt.UTC)
+    plan = imports.make_plan(
+        cast,
+        "sessions",
+        table(HEAD, f"A1,Algebra,Lesson,carla@acme.test,,{local(moved)},,,"),
+        imports.check_mapping("sessions", table(HEAD), None),
+        actor=None,
+    )
+    assert plan.rows[0].reason == (
+        "Already imported. Its time differs from the file's: times change in SessionDesk, where a move is checked."
+    )

@@ -97,7 +97,9 @@ def _context(org: Organization, lock: bool) -> Context:
             Client.objects.filter(org=org).annotate(lower=Lower("email")).values_list("lower", "pk")
         ),
         imported=dict(
-            ImportedRecord.objects.filter(org=org, kind=KIND).values_list("external_id", "object_id")
+            ImportedRecord.objects.filter(
+                org=org, kind=KIND, object_id__in=Session.objects.filter(org=org).values("pk")
+            ).values_list("external_id", "object_id")
         ),
     )
 
@@ -332,7 +334,6 @@ def _plan_row(
             return
     for start in draft.starts:
         ctx.busy[consultant.pk].append((start, start + draft.duration, f"line {draft.line}", 0))
-        ctx.by_start[(consultant.pk, start)] = (0, SessionStatus.SCHEDULED)
     occurrences = f" ({len(draft.starts)} weekly sessions)" if len(draft.starts) > 1 else ""
     row = plan.add(draft.line, p.CREATE, f"New session{occurrences}.", label, **draft.values)
     row.values.update(
@@ -352,7 +353,9 @@ def _compare(matched: list[tuple[p.Row, Draft]]) -> None:
     current: dict[int, dict[str, Any]] = {}
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        for values in Session.objects.filter(pk__in=chunk).values("pk", "title", "agenda", "location"):
+        for values in Session.objects.filter(pk__in=chunk).values(
+            "pk", "title", "agenda", "location", "start", "end"
+        ):
             current[values["pk"]] = {**values, "clients": set()}
         through = Session.clients.through.objects.filter(session_id__in=chunk)
         for session_id, client_id in through.values_list("session_id", "client_id"):
@@ -367,6 +370,10 @@ def _compare(matched: list[tuple[p.Row, Draft]]) -> None:
             changed["clients"] = draft.clients
         if changed:
             row.action, row.reason, row.values = p.UPDATE, f"Changes {', '.join(sorted(changed))}.", changed
+        if (session["start"], session["end"]) != (draft.starts[0], draft.starts[0] + draft.duration):
+            row.reason = (row.reason + " " if changed else "Already imported. ") + (
+                "Its time differs from the file's: times change in SessionDesk, where a move is checked."
+            )
 
 
 def apply(org: Organization, plan: p.Plan, actor: Member | None) -> None:
