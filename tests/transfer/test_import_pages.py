@@ -109,3 +109,14 @@ def test_a_running_run_with_a_live_lease_is_left_alone(client, owner) -> None:  
     ImportRun.objects.update(state=RunState.RUNNING, lease_until=timezone.now() + dt.timedelta(minutes=1))
     assert run_worker_pass("imports") == 0
     assert Client.objects.count() == 0
+
+
+def test_the_settings_page_links_imports_and_downloads_by_role(client, owner, consultant) -> None:  # type: ignore[no-untyped-def]
+    page = login(client, owner).get("/settings/").content.decode()
+    for url in ("/import/", "/sessions/export.csv", "/members/export.csv", "/settings/export.json"):
+        assert f'href="{url}"' in page
+    page = login(client, consultant).get("/settings/").content.decode()
+    assert 'href="/sessions/export.csv"' in page
+    assert 'href="/clients/export.csv"' in page
+    for url in ("/import/", "/members/export.csv", "/audit/export.csv", "/settings/export.json"):
+        assert f'href="{url}"' not in page

@@ -208,7 +208,7 @@ def _override(verb: str) -> Sentence:
     return write
 
 
-AREAS = {"api_token": "API tokens", "organization": "Organisation", "import": "Imports"}
+AREAS = {"api_token": "API tokens", "organization": "Organisation"}
 
 SENTENCES: dict[str, Sentence] = {
     "organization.created": lambda t: f"{t.who} created the organisation {t.thing}.",
@@ -240,8 +240,4 @@ SENTENCES: dict[str, Sentence] = {
     "client.created": lambda t: f"{t.who} added the client {t.thing}.",
     "client.updated": _changed("client", quoted=False),
     "meeting.retry": lambda t: f"{t.who} asked for the meeting of the session “{t.thing}” to be tried again.",
-    "import.applied": lambda t: (
-        f"{t.who} imported {t.get('kind')} from {t.get('file') or 'a file'} (lines {t.get('lines')}): "
-        f"{t.get('create')} created, {t.get('update')} updated."
-    ),
 }
