@@ -27,7 +27,9 @@ def test_it_takes_a_file_from_upload_to_the_result(live_server, new_page, shot, 
 
     page = new_page()
     log_in(page, base, owner.email)
-    page.goto(f"{base}/import/")
+    page.goto(f"{base}/settings/")
+    page.get_by_role("link", name="Import from a CSV file").click()
+    page.wait_for_url(f"{base}/import/")
     page.get_by_label("The file holds").select_option("sessions")
     page.get_by_label("CSV file").set_input_files(str(path))
     shot(page, "import-01-upload")
