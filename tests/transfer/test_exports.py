@@ -148,3 +148,17 @@ def test_the_api_exports_the_organisation_for_admins_only(owner, consultant) -> 
     assert refused.status_code == 403
     assert refused.json() == {"detail": "Only owners and admins can export the organisation.", "field": None}
     assert api.get("/api/v1/export").status_code == 401
+
+
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(client, staff, org) -> None:  # type: ignore[no-untyped-def]
+    Client.objects.create(
+        org=org, name='=HYPERLINK("http://evil.test","x")', email="a@example.test", phone="+1 555 0100"
+    )
+    Client.objects.create(org=org, name="-2+3+cmd|' /C calc'!A0", email="b@example.test", phone="-")
+    Client.objects.create(org=org, name="@SUM(A1)", email="c@example.test")
+    rows = _csv(login(client, staff).get("/clients/export.csv"))
+    assert [r[1:4] for r in rows[1:]] == [
+        ["'-2+3+cmd|' /C calc'!A0", "b@example.test", "-"],
+        ['\'=HYPERLINK("http://evil.test","x")', "a@example.test", "+1 555 0100"],
+        ["'@SUM(A1)", "c@example.test", ""],
+    ]

@@ -4,6 +4,7 @@ times in the viewer's time zone and the zone named in the column headers."""
 import csv
 import datetime as dt
 import json
+import re
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -16,6 +17,10 @@ from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.scheduling.models import Client, Session
 
 CHUNK = 2000
+# A cell a spreadsheet would run as a formula (a client named "=HYPERLINK(…)" on a public booking
+# page): written with a leading apostrophe, which spreadsheets show as text. A phone number or a
+# signed number stays as it is.
+FORMULA = re.compile(r"^[=@\t\r]|^[+-](?![\d\s().+-]*$)")
 
 
 class _Echo:
@@ -32,11 +37,15 @@ def stream_csv(filename: str, header: list[str], rows: Iterable[list[Any]]) -> S
         yield "\ufeff"  # a byte order mark, so spreadsheets read the file as UTF-8
         yield writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _cell(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and FORMULA.match(value) else value
 
 
 def _time(moment: dt.datetime | None, tz: zoneinfo.ZoneInfo) -> str:
