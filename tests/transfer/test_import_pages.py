@@ -70,6 +70,7 @@ def test_it_goes_from_upload_to_result(client, owner, org) -> None:  # type: ign
     assert run_worker_pass("imports") == 1
     run.refresh_from_db()
     assert (run.state, run.done, run.total) == (RunState.DONE, 2, 2)
+    assert run.content == ""  # the file is not kept once imported
     assert run.result["counts"] == {"create": 1, "update": 0, "skip": 0, "reject": 1}
     ann = Client.objects.get(org=org)
     assert (ann.email, ann.timezone) == ("ann@example.test", "America/New_York")  # the time zone was unmapped

@@ -152,6 +152,9 @@ def test_invite_emails_each_new_member_a_link_to_choose_a_password(org, owner) -
     assert [e.to for e in emails] == ["sid@acme.test", "tina@acme.test"]
     assert emails[1].subject == "Olivia Owner added you to Acme Tutoring on SessionDesk"
     assert "/password-reset/" in emails[1].body_text
+    assert emails[1].body_text.startswith(
+        "Hello Tina Tutor,\n\nOlivia Owner added you to Acme Tutoring on SessionDesk."
+    )
 
 
 def test_a_person_of_another_org_joins_with_their_own_account(org, outsider) -> None:  # type: ignore[no-untyped-def]

@@ -105,10 +105,10 @@ def _invite(org: Organization, user: User, actor: Member | None) -> None:
     url = settings.SITE_URL + reverse(
         "password_reset_confirm", args=[uid, default_token_generator.make_token(user)]
     )
-    inviter = actor.name if actor is not None else org.name
+    inviter = actor.name if actor is not None else ""
     queue_email(
         to=user.email,
-        subject=f"{inviter} added you to {org.name} on SessionDesk",
+        subject=f"{inviter or 'Your organisation'} added you to {org.name} on SessionDesk",
         body_text=render_to_string(
             "transfer/email/welcome.txt", {"org": org, "user": user, "inviter": inviter, "url": url}
         ),

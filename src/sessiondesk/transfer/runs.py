@@ -89,6 +89,7 @@ def execute(run: ImportRun) -> None:
 
 
 def _finish(run: ImportRun, state: str, result: dict | None, error: str) -> None:
+    """Keep the result; drop the file (its people's details are in SessionDesk now, or were refused)."""
     ImportRun.objects.filter(pk=run.pk).update(
-        state=state, result=result, error=error, finished_at=timezone.now(), lease_until=None
+        state=state, result=result, error=error, finished_at=timezone.now(), lease_until=None, content=""
     )
