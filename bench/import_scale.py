@@ -1,6 +1,9 @@
 """Import at the size we design for: 500 members, 20,000 clients and 20,000 sessions from CSV files
 into an empty organisation, then the same files again, on SQLite and on PostgreSQL.
 
+Then it streams the sessions CSV export and the whole-organisation JSON export of what it imported
+and reports their seconds (on the first line of figures, not in the last line).
+
 The files are written as a spreadsheet would (one row per member, client and session); the sessions
 are online on Zoom over the coming weeks, one client each. The import runs through the same code as
 `sessiondesk import` (read, plan, apply); no worker runs meanwhile, and every Zoom call is recorded,
@@ -59,6 +62,16 @@ def run_all():
 calls = CallAttempt.objects.count()
 first, seconds = run_all()
 again, seconds_again = run_all()
+
+from sessiondesk.scheduling.models import Session
+from sessiondesk.transfer import backup, exports
+started = time.perf_counter()
+header, rows = exports.session_rows(Session.objects.filter(org=org), "Europe/London")
+exported_rows = sum(1 for _ in rows)
+csv_seconds = time.perf_counter() - started
+started = time.perf_counter()
+json_bytes = sum(len(chunk.encode()) for chunk in backup.chunks(org))
+json_seconds = time.perf_counter() - started
 print(json.dumps({{
     "rows": M + C + S,
     "seconds": round(seconds, 2),
@@ -69,6 +82,8 @@ print(json.dumps({{
     "_second_run_seconds": round(seconds_again, 2),
     "_created": {{r.kind: r.counts["create"] for r in first}},
     "_meeting_links": MeetingLink.objects.count(),
+    "_export_csv": [exported_rows, round(csv_seconds, 2)],
+    "_export_json": [json_bytes, round(json_seconds, 2)],
 }}))
 """
 
@@ -91,7 +106,9 @@ def main() -> None:
         extra = {k.lstrip("_"): v for k, v in figures.items() if k.startswith("_")}
         print(
             f"{backend}: second run {extra['second_run_seconds']} s; created {extra['created']}; "
-            f"meeting links waiting for the sync: {extra['meeting_links']}"
+            f"meeting links for the sync: {extra['meeting_links']}; sessions CSV export: "
+            f"{extra['export_csv'][0]} rows in {extra['export_csv'][1]} s; organisation JSON export: "
+            f"{extra['export_json'][0]:,} bytes in {extra['export_json'][1]} s"
         )
         print(json.dumps({k: v for k, v in figures.items() if not k.startswith("_")}))
 
