@@ -121,3 +121,14 @@ def test_the_settings_page_links_imports_and_downloads_by_role(client, owner, co
     assert 'href="/clients/export.csv"' in page
     for url in ("/import/", "/members/export.csv", "/audit/export.csv", "/settings/export.json"):
         assert f'href="{url}"' not in page
+
+
+def test_a_run_without_its_file_fails_with_a_reason_instead_of_looping(client, owner) -> None:  # type: ignore[no-untyped-def]
+    _upload(login(client, owner))
+    ImportRun.objects.update(state=RunState.QUEUED, content="")
+    assert run_worker_pass("imports") == 1
+    run = ImportRun.objects.get()
+    assert (run.state, run.error) == (RunState.FAILED, "The file is empty.")
+    assert run_worker_pass("imports") == 0
+    assert Client.objects.count() == 0
+    assert "The file is empty." in client.get(f"/import/{run.pk}/result/").content.decode()

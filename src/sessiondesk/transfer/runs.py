@@ -57,7 +57,11 @@ def run_due(limit: int) -> int:
 
 
 def execute(run: ImportRun) -> None:
-    table = read(run.content.encode())
+    try:
+        table = read(run.content.encode())
+    except TransferError as error:
+        _finish(run, RunState.FAILED, None, error.message)
+        return
     actor = run.created_by if run.created_by is not None and run.created_by.is_active else None
     ImportRun.objects.filter(pk=run.pk).update(total=len(table.rows), done=0)
 
