@@ -354,3 +354,17 @@ def test_a_session_moved_since_its_import_keeps_its_time(cast) -> None:  # type:
     assert plan.rows[0].reason == (
         "Already imported. Its time differs from the file's: times change in SessionDesk, where a move is checked."
     )
+
+
+def test_a_date_and_a_time_column_in_the_rows_own_zone(cast, consultant) -> None:  # type: ignore[no-untyped-def]
+    day = next_weekday(3, 9, "Asia/Tokyo")
+    tbl = table(
+        "Title;Session type;Tutor;Date;Time;Time zone;Clients",
+        f"Kanji;Lesson;carla@acme.test;{day:%Y-%m-%d};09:30;Asia/Tokyo;stu@example.test, ann@example.test",
+        sep=";",
+    )
+    result = imports.run(cast, "sessions", tbl, None, actor=None)
+    assert result.counts["create"] == 1
+    session = Session.objects.get()
+    assert session.start == day.replace(minute=30).astimezone(dt.UTC)
+    assert session.clients.count() == 2
