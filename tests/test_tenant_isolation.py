@@ -17,6 +17,7 @@ from sessiondesk.integrations.zoom.models import ZoomConnection
 from sessiondesk.notifications.models import MailboxMessage
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Calendar, DateOverride, Session, SessionStatus, SessionType
+from sessiondesk.transfer.models import ImportRun
 from sessiondesk.worker.models import WorkerHeartbeat
 from tests.conftest import login
 from tests.scheduling.conftest import future
@@ -42,6 +43,7 @@ OBJECT_BY_PREFIX = [
     ("api/v1/sessions/", "session"),
     ("api/v1/calendars/", "calendar"),
     ("api/v1/clients/", "client"),
+    ("import/", "import_run"),
 ]
 
 
@@ -105,6 +107,9 @@ def acme(org, owner, consultant, student, lesson, settings):
     )
     invitation = invite(owner, email="new@acme.test", name="New Person", role="consultant")
     run_worker_until_idle("emails")
+    import_run = ImportRun.objects.create(
+        org=org, created_by=owner, kind="clients", filename="clients.csv", content="name,email\n"
+    )
     return {
         "session": session,
         "client": student,
@@ -117,6 +122,7 @@ def acme(org, owner, consultant, student, lesson, settings):
         "zoom_link": zoom_link,
         "directory_user": directory_user,
         "mail": MailboxMessage.objects.filter(org=org).first(),
+        "import_run": import_run,
     }
 
 
@@ -167,6 +173,7 @@ def snapshot(objects: dict) -> tuple:
         list(
             DirectoryUser.objects.filter(pk=objects["directory_user"].pk).values_list("member_id", "role_id")
         ),
+        ImportRun.objects.get(pk=objects["import_run"].pk).state,
     )
 
 

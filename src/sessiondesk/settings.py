@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sessiondesk.notifications",
     "sessiondesk.api",
     "sessiondesk.ops",
+    "sessiondesk.transfer",
     "sessiondesk.integrations.zoom",
     "sessiondesk.integrations.zoom.directory",
     "sessiondesk.security",

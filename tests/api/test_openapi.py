@@ -19,6 +19,7 @@ ENDPOINTS = {
     ("get", "/api/v1/me"),
     ("get", "/api/v1/members"),
     ("get", "/api/v1/session-types"),
+    ("get", "/api/v1/export"),
 }
 # Zoom account administration (integrations/zoom/directory)
 ENDPOINTS |= {

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from sessiondesk.api import calendars, clients, errors, members, sessions, slots
+from sessiondesk.api import calendars, clients, errors, export, members, sessions, slots
 from sessiondesk.api.auth import auth
 from sessiondesk.api.docs import LocalSwagger
 
@@ -25,3 +25,4 @@ api.add_router("/calendars", calendars.router)
 api.add_router("/calendars", slots.router)
 api.add_router("/clients", clients.router)
 api.add_router("/", members.router)
+api.add_router("/", export.router)

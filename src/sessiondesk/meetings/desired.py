@@ -13,7 +13,8 @@ from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from sessiondesk.lib.related import remember
-from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings import horizon, providers
+from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 from sessiondesk.worker import wakeup
 
@@ -50,6 +51,33 @@ def session_created(session: Session) -> None:
         links.append(MeetingLink.objects.create(session=session, provider=provider, desired_version=1))
         _wake_workers()
     remember(session, "meeting_links", links)
+
+
+def sessions_imported(sessions: list[Session]) -> int:
+    """``session_created`` for many sessions an import has just inserted, in one insert.
+
+    An imported timetable may hold a term of sessions: a meeting with an outside provider is created
+    only when the session comes within the rolling horizon (``meetings.horizon``), so an import never
+    floods a host's daily limit; until then its link waits, due on its creation date. Returns how many
+    links were written."""
+    now = timezone.now()
+    days = dt.timedelta(days=settings.MEETING_HORIZON_DAYS)
+    links = []
+    for session in sessions:
+        provider = wanted_provider(session)
+        if provider is None:
+            continue
+        link = MeetingLink(session=session, provider=provider, desired_version=1, next_attempt_at=now)
+        implementation = providers.get(provider)
+        opens = session.start - days
+        if implementation is not None and implementation.external and opens > now:
+            link.state, link.waiting_for = LinkState.WAITING, WaitReason.HORIZON
+            link.next_attempt_at, link.remedy = opens, horizon.REMEDY
+        links.append(link)
+    MeetingLink.objects.bulk_create(links, batch_size=1000)
+    if links:
+        _wake_workers()
+    return len(links)
 
 
 def _want(session: Session, provider: str) -> None:

@@ -36,6 +36,7 @@ class Job:
 TABLE = (
     Job("meetings", "sessiondesk.meetings.reconciler.run_due", limit=1, parallel=True),
     Job("emails", "sessiondesk.notifications.sender.send_due", limit=20),
+    Job("imports", "sessiondesk.transfer.runs.run_due", limit=1),
     Job("zoom-token-refresh", "sessiondesk.integrations.zoom.connection.tokens.refresh_ahead", limit=10),
     Job(
         "zoom-reconnect-reminders",
