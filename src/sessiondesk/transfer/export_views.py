@@ -14,7 +14,7 @@ from sessiondesk.accounts import decorators
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.accounts.views.helpers import current_member
 from sessiondesk.scheduling.forms.sessions import SessionFilterForm
-from sessiondesk.scheduling.views.clients import search
+from sessiondesk.scheduling.pickers import search_clients as search
 from sessiondesk.scheduling.views.sessions import _filtered as filtered_sessions
 from sessiondesk.scheduling.views.sessions import visible_sessions
 from sessiondesk.scheduling.visibility import clients_for
