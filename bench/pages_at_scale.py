@@ -1,0 +1,173 @@
+"""The pages used every day, at the size SessionDesk is built for: 500 consultants, 20,000 clients,
+240,000 sessions over a year (ten months past, two ahead: weekly series and single sessions, 5 %
+cancelled, online ones on Zoom with meeting links in every state), 60,000 audit entries and 10,000
+synced Zoom users (``sessiondesk.ops.scale_data``).
+
+Each database gets a fresh instance (SQLite file; a throw-away PostgreSQL database); a child process
+seeds it with bulk inserts (the time is printed), then renders every page of ``PAGES`` in-process
+with Django's test client, signed in as the owner or as a consultant with 480 sessions: warm-up
+requests first, then ``--rounds`` timed ones. Per page: median and p95 ms, bytes of the answer,
+and queries (counted on one extra request). A page that answers 404 (not built on this branch) is
+skipped with a note. The last line is one JSON object ``{"sqlite": {page: {...}}, "postgresql": ...}``.
+
+    .venv/bin/python bench/pages_at_scale.py [--scale 1.0] [--db sqlite,postgresql] [--rounds 15]
+
+``--scale 0.1`` seeds a tenth of the people (each consultant keeps 480 sessions).
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from _common import PYTHON, database, migrate, percentile
+
+Url = Callable[[Any], str]  # from the seeded organisation (``ops.scale_data.Seeded``) to a path
+
+# (page, who is signed in, address). Add a page here when it is built; 404s are skipped.
+PAGES: list[tuple[str, str, Url]] = [
+    ("booked sessions", "owner", lambda s: "/"),
+    ("booked sessions", "consultant", lambda s: "/"),
+    ("week", "owner", lambda s: "/sessions/week/"),
+    ("week", "consultant", lambda s: "/sessions/week/"),
+    ("day", "owner", lambda s: f"/sessions/day/?date={_tomorrow()}"),
+    ("day", "consultant", lambda s: f"/sessions/day/?date={_tomorrow()}"),
+    ("resource day", "owner", lambda s: f"/sessions/resources/?date={_tomorrow()}"),
+    ("calendar events", "owner", lambda s: f"/sessions/events/?start={_tomorrow()}&end={_tomorrow(8)}"),
+    ("schedule a session", "owner", lambda s: "/sessions/new/"),
+    ("client search", "owner", lambda s: "/clients/search/?q=ada"),
+    ("clients list", "owner", lambda s: "/clients/"),
+    ("client detail", "owner", lambda s: f"/clients/{s.client.pk}/"),
+    ("session detail", "owner", lambda s: f"/sessions/{s.session.pk}/"),
+    ("session detail", "consultant", lambda s: f"/sessions/{s.session.pk}/"),
+    ("integration health", "owner", lambda s: "/integrations/zoom/health/"),
+    ("zoom users", "owner", lambda s: "/integrations/zoom/users/"),
+    ("audit log", "owner", lambda s: "/audit/"),
+    ("api sessions", "owner", lambda s: "/api/v1/sessions/"),
+    ("api sessions", "consultant", lambda s: "/api/v1/sessions/"),
+    ("api sessions, next page", "owner", lambda s: _next_page("/api/v1/sessions/")),
+    ("api clients", "owner", lambda s: "/api/v1/clients/"),
+    ("api clients search", "owner", lambda s: "/api/v1/clients/?q=ada"),
+    ("api zoom users", "owner", lambda s: "/api/v1/zoom/users/"),
+    ("api calendar slots, round robin", "owner", lambda s: _slots(s.round_robin)),
+    ("booking page, round robin", "anonymous", lambda s: f"/book/{s.org.slug}/{s.round_robin.slug}/"),
+    ("booking page, collective", "anonymous", lambda s: f"/book/{s.org.slug}/{s.collective.slug}/"),
+]
+
+_client_for_cursor: Any = None
+
+
+def _tomorrow(days: int = 1) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+def _slots(calendar: Any) -> str:
+    return f"/api/v1/calendars/{calendar.pk}/slots?from={_tomorrow()}&to={_tomorrow(8)}"
+
+
+def _next_page(path: str) -> str:
+    """The address of the second page, as the first page's answer gives it."""
+    answer = _client_for_cursor.get(path).json()
+    cursor = answer.get("next_cursor")
+    if cursor:
+        return f"{path}?cursor={cursor}"
+    return f"{path}?offset={answer.get('limit', 50)}"
+
+
+def measure(client: Any, path: str, rounds: int) -> dict[str, Any] | None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(path)
+    if first.status_code == 404:
+        return None
+    if first.status_code != 200:
+        raise SystemExit(f"{path} answered {first.status_code}: {first.content[:500]!r}")
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    query_count = len(queries)  # read now: the log is emptied when the next request starts
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        answer = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "kb": round(len(answer.content) / 1024, 1),
+        "queries": query_count,
+    }
+
+
+def child(scale: float, rounds: int) -> None:
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from sessiondesk.ops import scale_data
+
+    global _client_for_cursor
+    started = time.perf_counter()
+    size = scale_data.Size().scaled(scale)
+    seeded = scale_data.seed(size)
+    print(f"  seeded in {time.perf_counter() - started:.0f} s: {seeded.counts}", flush=True)
+    clients = {"owner": Client(), "consultant": Client(), "anonymous": Client()}
+    clients["owner"].force_login(seeded.owner.user)
+    clients["consultant"].force_login(seeded.consultant.user)
+    _client_for_cursor = clients["owner"]
+    results: dict[str, Any] = {}
+    for name, who, url in PAGES:
+        path = url(seeded)
+        figures = measure(clients[who], path, rounds)
+        label = f"{name} ({who})" if who != "anonymous" else name
+        if figures is None:
+            print(f"  {label}: skipped, {path} is not on this branch (404)", flush=True)
+            continue
+        results[label] = figures
+        print(
+            f"  {label:42} {figures['median_ms']:8.1f} ms  p95 {figures['p95_ms']:8.1f} ms"
+            f"  {figures['kb']:7.1f} KB  {figures['queries']:3} queries",
+            flush=True,
+        )
+    print(json.dumps({"seed_seconds": round(time.perf_counter() - started), "pages": results}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="share of the full size (default 1)")
+    parser.add_argument("--db", default="sqlite,postgresql", help="databases, comma-separated")
+    parser.add_argument("--rounds", type=int, default=15, help="timed requests per page")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.scale, args.rounds)
+        return
+    results: dict[str, Any] = {}
+    for kind in args.db.split(","):
+        print(f"{kind}:", flush=True)
+        with database(kind) as env:
+            env["RATE_LIMIT_BOOKING"] = "1000000/3600"
+            migrate(env)
+            command = [PYTHON, __file__, "--child", "--scale", str(args.scale), "--rounds", str(args.rounds)]
+            done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)
+            lines = done.stdout.strip().splitlines()
+            print("\n".join(lines[:-1]), flush=True)
+            if done.returncode != 0:
+                raise SystemExit(f"{kind}: the measuring process failed")
+            results[kind] = json.loads(lines[-1])["pages"]
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    main()
