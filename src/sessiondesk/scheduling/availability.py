@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
@@ -33,6 +33,27 @@ class Slot:
     members: list[Member] = field(default_factory=list)
 
 
+def bookable_members(calendar: Calendar, start: dt.datetime, end: dt.datetime) -> list[Member]:
+    """The calendar's active members with their weekly rules and the date overrides around
+    ``start``..``end``: three queries however many members there are."""
+    # A day either side covers every time zone's local dates of the instants.
+    first, last = start.date() - dt.timedelta(days=2), end.date() + dt.timedelta(days=2)
+    nearby = DateOverride.objects.filter(date__gte=first, date__lte=last)
+    return list(
+        calendar.members.filter(is_active=True)
+        .select_related("user")
+        .prefetch_related("availability", Prefetch("date_overrides", nearby, to_attr="nearby_overrides"))
+        .order_by("pk")
+    )
+
+
+def _overrides(member: Member, first: dt.date, last: dt.date) -> list[DateOverride]:
+    nearby: list[DateOverride] | None = getattr(member, "nearby_overrides", None)
+    if nearby is None:
+        return list(member.date_overrides.filter(date__gte=first, date__lte=last))
+    return [o for o in nearby if first <= o.date <= last]
+
+
 def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Interval]:
     """The member's available intervals (UTC) on local dates first..last."""
     tz = zoneinfo.ZoneInfo(member.timezone)
@@ -40,7 +61,7 @@ def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Inter
     for rule in member.availability.all():
         rules[rule.weekday].append(rule)
     overrides: dict[dt.date, list[DateOverride]] = defaultdict(list)
-    for override in member.date_overrides.filter(date__gte=first, date__lte=last):
+    for override in _overrides(member, first, last):
         overrides[override.date].append(override)
     windows: list[Interval] = []
     day = first
@@ -66,20 +87,35 @@ def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Inter
 def busy_intervals(
     members: Iterable[Member], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[Interval]]:
-    ids = {m.pk for m in members}
+    """Each member's scheduled sessions (hosted or co-hosted) overlapping ``start``..``end``.
+
+    One query of two parts, each on an index that starts at the member and then the session's end, so the
+    cost follows the sessions after ``start``, never the years of sessions before it.
+    """
+    ids = sorted({m.pk for m in members})
     busy: dict[int, list[Interval]] = defaultdict(list)
-    # One row per session and co-host (or one row with no co-host): plain values, no model objects.
-    rows = (
-        Session.objects.filter(status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start)
-        .filter(Q(consultant_id__in=ids) | Q(co_hosts__in=ids))
-        .values_list("pk", "consultant_id", "co_hosts", "start", "end")
+    hosted = (
+        Session.objects.filter(
+            consultant_id__in=ids, status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start
+        )
+        .values_list("pk", "consultant_id", "start", "end")
+        .order_by()
+    )
+    co_hosted = (
+        Session.co_hosts.through.objects.filter(
+            member_id__in=ids,
+            session__status=SessionStatus.SCHEDULED,
+            session__start__lt=end,
+            session__end__gt=start,
+        )
+        .values_list("session_id", "member_id", "session__start", "session__end")
+        .order_by()
     )
     seen: set[tuple[int, int]] = set()
-    for session_id, consultant_id, co_host_id, session_start, session_end in rows:
-        for member_id in (consultant_id, co_host_id):
-            if member_id in ids and (member_id, session_id) not in seen:
-                seen.add((member_id, session_id))
-                busy[member_id].append((session_start, session_end))
+    for session_id, member_id, session_start, session_end in hosted.union(co_hosted, all=True):
+        if (member_id, session_id) not in seen:
+            seen.add((member_id, session_id))
+            busy[member_id].append((session_start, session_end))
     return busy
 
 
@@ -170,7 +206,7 @@ def calendar_slots(
     when any member is free (round robin lists them all); collective: only when every member is free.
     """
     now = now or timezone.now()
-    members = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    members = bookable_members(calendar, start, end)
     if not members:
         return []
     rules = _Rules.of(calendar, start, end, now)
@@ -193,10 +229,10 @@ def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | N
     one of their windows, ending inside it) and that member is free then.
     """
     now = now or timezone.now()
-    members = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
+    members = bookable_members(calendar, start, end)
     if not members:
         return []
-    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
     rules = _Rules.of(calendar, start, end, now)
     busy = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
     windows = {member.pk: _member_windows(member, start, end) for member in members}
