@@ -67,7 +67,10 @@ class MeetingLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "provider"], name="one_link_per_session_provider")
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["updated_at"]),  # the meetings changed today (Zoom's daily limit)
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} meeting for session {self.session_id} ({self.state})"
