@@ -4,7 +4,7 @@ cancelled, online ones on Zoom with meeting links in every state), 60,000 audit 
 synced Zoom users (``sessiondesk.ops.scale_data``).
 
 Each database gets a fresh instance (SQLite file; a throw-away PostgreSQL database); a child process
-seeds it with bulk inserts (the time is printed), then renders every page of ``PAGES`` in-process
+seeds it with bulk inserts (the time is printed), then renders every page of ``scale_data.DAILY_PAGES`` in-process
 with Django's test client, signed in as the owner or as a consultant with 480 sessions: warm-up
 requests first, then ``--rounds`` timed ones. Per page: median and p95 ms, bytes of the answer,
 and queries (counted on one extra request). A page that answers 404 (not built on this branch) is
@@ -16,68 +16,15 @@ skipped with a note. The last line is one JSON object ``{"sqlite": {page: {...}}
 """
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 from _common import PYTHON, database, migrate, percentile
-
-Url = Callable[[Any], str]  # from the seeded organisation (``ops.scale_data.Seeded``) to a path
-
-# (page, who is signed in, address). Add a page here when it is built; 404s are skipped.
-PAGES: list[tuple[str, str, Url]] = [
-    ("booked sessions", "owner", lambda s: "/"),
-    ("booked sessions", "consultant", lambda s: "/"),
-    ("week", "owner", lambda s: "/sessions/week/"),
-    ("week", "consultant", lambda s: "/sessions/week/"),
-    ("day", "owner", lambda s: f"/sessions/day/?date={_tomorrow()}"),
-    ("day", "consultant", lambda s: f"/sessions/day/?date={_tomorrow()}"),
-    ("resource day", "owner", lambda s: f"/sessions/resources/?date={_tomorrow()}"),
-    ("calendar events", "owner", lambda s: f"/sessions/events/?start={_tomorrow()}&end={_tomorrow(8)}"),
-    ("schedule a session", "owner", lambda s: "/sessions/new/"),
-    ("client search", "owner", lambda s: "/clients/search/?q=ada"),
-    ("clients list", "owner", lambda s: "/clients/"),
-    ("client detail", "owner", lambda s: f"/clients/{s.client.pk}/"),
-    ("session detail", "owner", lambda s: f"/sessions/{s.session.pk}/"),
-    ("session detail", "consultant", lambda s: f"/sessions/{s.session.pk}/"),
-    ("integration health", "owner", lambda s: "/integrations/zoom/health/"),
-    ("zoom users", "owner", lambda s: "/integrations/zoom/users/"),
-    ("audit log", "owner", lambda s: "/audit/"),
-    ("api sessions", "owner", lambda s: "/api/v1/sessions/"),
-    ("api sessions", "consultant", lambda s: "/api/v1/sessions/"),
-    ("api sessions, next page", "owner", lambda s: _next_page("/api/v1/sessions/")),
-    ("api clients", "owner", lambda s: "/api/v1/clients/"),
-    ("api clients search", "owner", lambda s: "/api/v1/clients/?q=ada"),
-    ("api zoom users", "owner", lambda s: "/api/v1/zoom/users/"),
-    ("api calendar slots, round robin", "owner", lambda s: _slots(s.round_robin)),
-    ("booking page, round robin", "anonymous", lambda s: f"/book/{s.org.slug}/{s.round_robin.slug}/"),
-    ("booking page, collective", "anonymous", lambda s: f"/book/{s.org.slug}/{s.collective.slug}/"),
-]
-
-_client_for_cursor: Any = None
-
-
-def _tomorrow(days: int = 1) -> str:
-    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
-
-
-def _slots(calendar: Any) -> str:
-    return f"/api/v1/calendars/{calendar.pk}/slots?from={_tomorrow()}&to={_tomorrow(8)}"
-
-
-def _next_page(path: str) -> str:
-    """The address of the second page, as the first page's answer gives it."""
-    answer = _client_for_cursor.get(path).json()
-    cursor = answer.get("next_cursor")
-    if cursor:
-        return f"{path}?cursor={cursor}"
-    return f"{path}?offset={answer.get('limit', 50)}"
 
 
 def measure(client: Any, path: str, rounds: int) -> dict[str, Any] | None:
@@ -114,20 +61,18 @@ def child(scale: float, rounds: int) -> None:
 
     from sessiondesk.ops import scale_data
 
-    global _client_for_cursor
     started = time.perf_counter()
     size = scale_data.Size().scaled(scale)
     seeded = scale_data.seed(size)
     print(f"  seeded in {time.perf_counter() - started:.0f} s: {seeded.counts}", flush=True)
-    clients = {"owner": Client(), "consultant": Client(), "anonymous": Client()}
+    clients = {"owner": Client(), "consultant": Client(), "visitor": Client()}
     clients["owner"].force_login(seeded.owner.user)
     clients["consultant"].force_login(seeded.consultant.user)
-    _client_for_cursor = clients["owner"]
     results: dict[str, Any] = {}
-    for name, who, url in PAGES:
+    for name, who, url in scale_data.DAILY_PAGES:
         path = url(seeded)
         figures = measure(clients[who], path, rounds)
-        label = f"{name} ({who})" if who != "anonymous" else name
+        label = f"{name} ({who})" if who != "visitor" else name
         if figures is None:
             print(f"  {label}: skipped, {path} is not on this branch (404)", flush=True)
             continue
@@ -157,6 +102,7 @@ def main() -> None:
         print(f"{kind}:", flush=True)
         with database(kind) as env:
             env["RATE_LIMIT_BOOKING"] = "1000000/3600"
+            env.setdefault("LOG_LEVEL", "ERROR")  # not a line per request
             migrate(env)
             command = [PYTHON, __file__, "--child", "--scale", str(args.scale), "--rounds", str(args.rounds)]
             done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=False)

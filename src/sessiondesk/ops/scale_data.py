@@ -8,14 +8,18 @@ rows are written with ``bulk_create`` and no booking rules run: the data is made
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from sessiondesk.accounts.actions import create_organization
 from sessiondesk.accounts.models import AuditEntry, Member, Organization, Role, User
+from sessiondesk.api.paging import BY_START
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
 from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling.models import (
@@ -89,7 +93,7 @@ def seed(size: Size, *, slug: str = "scale", password: str = "scale-bench-passwo
         types = list(SessionType.objects.filter(org=org, is_online=True).order_by("pk"))
         round_robin, collective = _calendars(org, consultants, size, types[0])
         sessions = _sessions(org, consultants, clients, types, rng, size, round_robin)
-        _links(sessions, rng)
+        _links(org, sessions, rng)
         _audit(org, owner, sessions, size)
         _directory(org, consultants, size)
     first = consultants[0]
@@ -111,6 +115,51 @@ def seed(size: Size, *, slug: str = "scale", password: str = "scale-bench-passwo
         "zoom_users": DirectoryUser.objects.filter(org=org).count(),
     }
     return Seeded(org, owner, first, upcoming, client, round_robin, collective, counts)
+
+
+def _day(days: int) -> str:
+    return (timezone.localdate() + dt.timedelta(days=days)).isoformat()
+
+
+def _second_api_page(seeded: Seeded) -> str:
+    fiftieth = Session.objects.filter(org=seeded.org).order_by("start", "pk")[49]
+    return f"/api/v1/sessions/?cursor={BY_START.encode(fiftieth)}"
+
+
+# The pages a day uses: (page, who is signed in, address). ``bench/pages_at_scale.py`` measures
+# them; tests/ops/test_query_counts.py checks their query counts do not grow with the data.
+DAILY_PAGES: list[tuple[str, str, Callable[[Seeded], str]]] = [
+    ("booked sessions", "owner", lambda s: "/"),
+    ("booked sessions", "consultant", lambda s: "/"),
+    ("week", "owner", lambda s: "/sessions/week/"),
+    ("week", "consultant", lambda s: "/sessions/week/"),
+    ("day", "owner", lambda s: f"/sessions/day/?date={_day(1)}"),
+    ("day", "consultant", lambda s: f"/sessions/day/?date={_day(1)}"),
+    ("resource day", "owner", lambda s: f"/sessions/resources/?date={_day(1)}"),
+    ("calendar events", "owner", lambda s: f"/sessions/events/?start={_day(1)}&end={_day(8)}"),
+    ("schedule a session", "owner", lambda s: "/sessions/new/"),
+    ("client search", "owner", lambda s: "/clients/search/?q=ada"),
+    ("clients list", "owner", lambda s: "/clients/"),
+    ("client detail", "owner", lambda s: f"/clients/{s.client.pk}/"),
+    ("session detail", "owner", lambda s: f"/sessions/{s.session.pk}/"),
+    ("session detail", "consultant", lambda s: f"/sessions/{s.session.pk}/"),
+    ("integration health", "owner", lambda s: "/integrations/zoom/health/"),
+    ("zoom users", "owner", lambda s: "/integrations/zoom/users/"),
+    ("audit log", "owner", lambda s: "/audit/"),
+    ("api sessions", "owner", lambda s: "/api/v1/sessions/"),
+    ("api sessions", "consultant", lambda s: "/api/v1/sessions/"),
+    ("api sessions, second page", "owner", _second_api_page),
+    ("api clients", "owner", lambda s: "/api/v1/clients/"),
+    ("api clients search", "owner", lambda s: "/api/v1/clients/?q=ada"),
+    ("api zoom users", "owner", lambda s: "/api/v1/zoom/users/"),
+    (
+        "api slots, round robin",
+        "owner",
+        lambda s: f"/api/v1/calendars/{s.round_robin.pk}/slots?from={_day(1)}&to={_day(8)}",
+    ),
+    ("booking page, round robin", "visitor", lambda s: f"/book/{s.org.slug}/{s.round_robin.slug}/"),
+    ("booking page, collective", "visitor", lambda s: f"/book/{s.org.slug}/{s.collective.slug}/"),
+]
 
 
 def _consultants(org: Organization, size: Size, password_hash: str) -> list[Member]:
@@ -253,7 +302,7 @@ def _sessions(
     return sessions
 
 
-def _links(sessions: list[Session], rng: random.Random) -> None:
+def _links(org: Organization, sessions: list[Session], rng: random.Random) -> None:
     """Past Zoom sessions have their meeting; upcoming ones are mostly made, some waiting or failed."""
     now = timezone.now()
     links = []
@@ -303,6 +352,9 @@ def _links(sessions: list[Session], rng: random.Random) -> None:
             )
         )
     MeetingLink.objects.bulk_create(links, batch_size=BATCH)
+    # Written just now in bulk, but in life each link last changed around when its meeting was made.
+    made = Least(F("next_attempt_at"), Value(now - dt.timedelta(days=1)))
+    MeetingLink.objects.filter(session__org=org).update(created_at=made, updated_at=made)
 
 
 def _audit(org: Organization, owner: Member, sessions: list[Session], size: Size) -> None:
