@@ -574,3 +574,21 @@ def test_an_override_at_the_edge_of_the_window_is_read(org, lesson, consultant2)
     calendar = make_calendar(org, lesson, [consultant2])
     start = utc("2027-03-09 00:00")
     assert starts(calendar, start, start + dt.timedelta(hours=3), tz=LONDON) == ["03-09 00:00 GMT"]
+
+
+def test_any_member_offers_the_same_times_with_one_free_member_each(org, lesson, consultant, consultant2):
+    hours(consultant, 0, "09:00", "12:00")
+    hours(consultant2, 0, "14:00", "18:30")  # London: 09:00-13:30 in New York, on the half hour
+    calendar = make_calendar(org, lesson, [consultant, consultant2], kind=CalendarKind.ROUND_ROBIN)
+    busy(consultant, org, lesson, at(NEW_YORK, "2027-03-08 10:00"))
+    window, now = day_utc("2027-03-08"), utc("2027-01-01 00:00")
+    every = calendar_slots(calendar, *window, now=now)
+    some = calendar_slots(calendar, *window, now=now, any_member=True)
+    assert [s.start for s in some] == [s.start for s in every]
+    assert all(len(s.members) == 1 and s.members[0] in e.members for s, e in zip(some, every, strict=True))
+    assert [(f"{s.start.astimezone(NEW_YORK):%H:%M}", [m.name for m in s.members]) for s in some] == [
+        ("09:00", ["Carla Consultant"]),
+        ("10:00", ["Dev Consultant"]),
+        ("11:00", ["Carla Consultant"]),
+        ("12:00", ["Dev Consultant"]),
+    ]

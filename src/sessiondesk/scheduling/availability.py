@@ -3,7 +3,9 @@
 Rules are wall-clock times, turned into instants day by day, so slots stay right across DST changes.
 """
 
+import bisect
 import datetime as dt
+import itertools
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
@@ -119,19 +121,37 @@ def busy_intervals(
     return busy
 
 
-def _overlaps(start: dt.datetime, end: dt.datetime, intervals: list[Interval]) -> bool:
-    return any(start < other_end and end > other_start for other_start, other_end in intervals)
+class _Busy:
+    """A member's busy intervals, searchable in logarithmic time: sorted by start, with the latest
+    end reached so far, so "does anything overlap start..end" is one bisection, not a scan."""
+
+    def __init__(self, intervals: Iterable[Interval]) -> None:
+        ordered = sorted(intervals)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        before_end = bisect.bisect_left(self.starts, end)  # the intervals starting before ``end``
+        return before_end > 0 and self.reach[before_end - 1] > start
 
 
-def _merged(windows: list[Interval]) -> list[Interval]:
-    """Touching or overlapping windows as one (09:00-12:00 and 12:00-17:00 allow an 11:30 start)."""
-    merged: list[Interval] = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+class _Windows:
+    """Working windows merged (touching or overlapping ones as one: 09:00-12:00 and 12:00-17:00
+    allow an 11:30 start) and sorted, so the window holding a time is one bisection away."""
+
+    def __init__(self, windows: Iterable[Interval]) -> None:
+        merged: list[Interval] = []
+        for start, end in sorted(windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.spans = merged
+        self.starts = [start for start, _ in merged]
+
+    def holds(self, start: dt.datetime, end: dt.datetime) -> bool:
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.spans[index][1]
 
 
 @dataclass
@@ -156,26 +176,26 @@ class _Rules:
             latest=min(end, now + dt.timedelta(days=calendar.max_days_ahead)),
         )
 
-    def free(self, start: dt.datetime, windows: list[Interval], busy: list[Interval]) -> bool:
+    def free(self, start: dt.datetime, windows: _Windows, busy: _Busy) -> bool:
         end = start + self.duration
         return (
             self.earliest <= start < self.latest
-            and any(w_start <= start and end <= w_end for w_start, w_end in windows)
-            and not _overlaps(start - self.before, end + self.after, busy)
+            and windows.holds(start, end)
+            and not busy.overlaps(start - self.before, end + self.after)
         )
 
 
-def _member_windows(member: Member, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+def _member_windows(member: Member, start: dt.datetime, end: dt.datetime) -> _Windows:
     tz = zoneinfo.ZoneInfo(member.timezone)
     first = (start.astimezone(tz) - dt.timedelta(days=1)).date()
     last = (end.astimezone(tz) + dt.timedelta(days=1)).date()
-    return _merged(working_windows(member, first, last))
+    return _Windows(working_windows(member, first, last))
 
 
-def _grid(rules: _Rules, windows: list[Interval], busy: list[Interval]) -> list[Interval]:
+def _grid(rules: _Rules, windows: _Windows, busy: _Busy) -> list[Interval]:
     """Free start times stepping by the slot interval from the start of each window."""
     slots: list[Interval] = []
-    for window_start, window_end in windows:
+    for window_start, window_end in windows.spans:
         slot_start = window_start
         while slot_start + rules.duration <= window_end:
             if rules.free(slot_start, windows, busy):
@@ -193,31 +213,49 @@ def member_slots(
     now: dt.datetime,
 ) -> list[Interval]:
     rules = _Rules.of(calendar, start, end, now)
-    return _grid(rules, _member_windows(member, start, end), busy)
+    return _grid(rules, _member_windows(member, start, end), _Busy(busy))
 
 
 def calendar_slots(
-    calendar: Calendar, start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None
+    calendar: Calendar,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    now: dt.datetime | None = None,
+    any_member: bool = False,
 ) -> list[Slot]:
     """Free slots of a calendar between two instants, each with the members who could take it.
 
     A start time offered by any member's grid is checked against every member, so members whose
     windows start at different times still share slots. Personal and round robin: a slot is free
     when any member is free (round robin lists them all); collective: only when every member is free.
+    ``any_member``: a page that only needs to know a slot is offered gets one free member per slot
+    of a personal or round-robin calendar, without checking the others.
     """
     now = now or timezone.now()
     members = bookable_members(calendar, start, end)
     if not members:
         return []
     rules = _Rules.of(calendar, start, end, now)
-    busy = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    booked = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    busy = {member.pk: _Busy(booked[member.pk]) for member in members}
     windows = {member.pk: _member_windows(member, start, end) for member in members}
-    candidates = {slot for member in members for slot in _grid(rules, windows[member.pk], busy[member.pk])}
+    grids = {member.pk: _grid(rules, windows[member.pk], busy[member.pk]) for member in members}
+    collective = calendar.kind == CalendarKind.COLLECTIVE
+    if any_member and not collective:
+        first: dict[Interval, Member] = {}
+        for member in members:  # a member's grid holds only the times that member is free
+            for slot in grids[member.pk]:
+                first.setdefault(slot, member)
+        return [Slot(slot_start, slot_end, [m]) for (slot_start, slot_end), m in sorted(first.items())]
     slots = []
-    for slot_start, slot_end in sorted(candidates):
+    for slot_start, slot_end in sorted({slot for grid in grids.values() for slot in grid}):
+        if collective:
+            if all(rules.free(slot_start, windows[m.pk], busy[m.pk]) for m in members):
+                slots.append(Slot(slot_start, slot_end, list(members)))
+            continue
         free = [m for m in members if rules.free(slot_start, windows[m.pk], busy[m.pk])]
-        if calendar.kind != CalendarKind.COLLECTIVE or len(free) == len(members):
-            slots.append(Slot(slot_start, slot_end, free))
+        slots.append(Slot(slot_start, slot_end, free))
     return slots
 
 
@@ -234,7 +272,8 @@ def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | N
     if not members:
         return []
     rules = _Rules.of(calendar, start, end, now)
-    busy = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    booked = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    busy = {member.pk: _Busy(booked[member.pk]) for member in members}
     windows = {member.pk: _member_windows(member, start, end) for member in members}
     free = [m for m in members if rules.free(start, windows[m.pk], busy[m.pk])]
     if not any(_on_grid(rules, windows[m.pk], start) for m in free):
@@ -244,11 +283,11 @@ def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | N
     return free
 
 
-def _on_grid(rules: _Rules, windows: list[Interval], start: dt.datetime) -> bool:
+def _on_grid(rules: _Rules, windows: _Windows, start: dt.datetime) -> bool:
     """Whether ``_grid`` over these windows steps onto ``start``."""
     return any(
         window_start <= start
         and start + rules.duration <= window_end
         and (start - window_start) % rules.step == dt.timedelta(0)
-        for window_start, window_end in windows
+        for window_start, window_end in windows.spans
     )

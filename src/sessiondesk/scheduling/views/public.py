@@ -135,7 +135,8 @@ def slot_days(
     ``required``: only slots every one of these members can take (moving an existing booking).
     """
     tz = zoneinfo.ZoneInfo(tz_name)
-    slots = calendar_slots(calendar, _midnight(first, tz), _midnight(last + dt.timedelta(days=1), tz))
+    start, end = _midnight(first, tz), _midnight(last + dt.timedelta(days=1), tz)
+    slots = calendar_slots(calendar, start, end, any_member=not required)
     days: dict[dt.date, Day] = {}
     for slot in slots:
         if required and not {m.pk for m in required} <= {m.pk for m in slot.members}:
