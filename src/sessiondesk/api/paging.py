@@ -75,11 +75,18 @@ def _text(value: Any) -> str:
 
 
 BY_START = Keyset("start", lambda v: v.isoformat(), _instant)
-BY_NAME = Keyset("name", lambda v: v, _text)
+
+
+def by_text(field: str) -> Keyset:
+    return Keyset(field, lambda v: v, _text)
+
+
+BY_NAME = by_text("name")
 
 
 def page(rows: QuerySet[Any], keyset: Keyset, params: PageParams) -> dict[str, Any]:
-    """The page's rows and its ``next_cursor`` (None on the last page), ``count`` when asked."""
+    """The page's rows and its ``next_cursor`` (None on the last page), ``count`` when asked.
+    ``params``: a ``PageParams``, or any query schema with the same four fields."""
     if params.cursor and params.offset:
         raise ApiError(400, "Use either cursor or offset, not both.", "offset")
     ordered = rows.order_by(*keyset.order())
