@@ -21,6 +21,10 @@ class WaitReason(models.TextChoices):
     HORIZON = "horizon", "Its creation date"
 
 
+# States the Integration health page counts: the links that still need work or a person.
+UNSETTLED = [LinkState.PENDING, LinkState.WAITING, LinkState.BLOCKED]
+
+
 class MeetingLink(models.Model):
     """The desired and applied state of one session's online meeting with one provider.
 

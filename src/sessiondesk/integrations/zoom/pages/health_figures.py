@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate
 from sessiondesk.accounts.models import Organization
 from sessiondesk.integrations.zoom.meetings import ledger
 from sessiondesk.integrations.zoom.models import ConnectionStatus, HostDailyLedger, ZoomConnection
-from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink, WaitReason
+from sessiondesk.meetings.models import UNSETTLED, CallAttempt, LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling.models import Session, SessionStatus
 
 WEEKS_BEFORE, WEEKS_AFTER = 5, 2  # the sessions chart: five weeks back, this week, two ahead
@@ -55,9 +55,7 @@ FOR_CREATION_DATE = Q(state=LinkState.WAITING, waiting_for=WaitReason.HORIZON)
 
 def backlog(org: Organization, now: dt.datetime) -> Backlog:
     # Only these states count; the index on state keeps the active and deleted majority unread.
-    links = MeetingLink.objects.filter(
-        session__org=org, state__in=[LinkState.PENDING, LinkState.WAITING, LinkState.BLOCKED]
-    )
+    links = MeetingLink.objects.filter(session__org=org, state__in=UNSETTLED)
     pending = Q(state=LinkState.PENDING)
     figures = links.aggregate(
         due=Count("id", filter=pending & Q(next_attempt_at__lte=now)),
@@ -74,7 +72,7 @@ def recent_failures(org: Organization) -> list[dict[str, Any]]:
     rows = (
         MeetingLink.objects.filter(session__org=org)
         .exclude(last_error="")
-        .filter(state__in=[LinkState.PENDING, LinkState.WAITING, LinkState.BLOCKED])
+        .filter(state__in=UNSETTLED)
         .exclude(FOR_CREATION_DATE)
         .select_related("session")
         .order_by("-updated_at", "-id")[:FAILURES_SHOWN]
