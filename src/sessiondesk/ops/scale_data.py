@@ -21,6 +21,7 @@ from sessiondesk.accounts.actions import create_organization
 from sessiondesk.accounts.models import AuditEntry, Member, Organization, Role, User
 from sessiondesk.api.paging import BY_START
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser, UserStatus
+from sessiondesk.integrations.zoom.models import ConnectionKind, ZoomConnection
 from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
@@ -95,7 +96,7 @@ def seed(size: Size, *, slug: str = "scale", password: str = "scale-bench-passwo
         sessions = _sessions(org, consultants, clients, types, rng, size, round_robin)
         _links(org, sessions, rng)
         _audit(org, owner, sessions, size)
-        _directory(org, consultants, size)
+        _directory(org, owner, consultants, size)
     first = consultants[0]
     upcoming = (
         Session.objects.filter(
@@ -378,7 +379,17 @@ def _audit(org: Organization, owner: Member, sessions: list[Session], size: Size
     )
 
 
-def _directory(org: Organization, consultants: list[Member], size: Size) -> None:
+def _directory(org: Organization, owner: Member, consultants: list[Member], size: Size) -> None:
+    # The organisation's Zoom account, as connected by the owner (no tokens: nothing calls Zoom here).
+    ZoomConnection.objects.create(
+        org=org,
+        member=owner,
+        kind=ConnectionKind.ORGANIZATION,
+        zoom_user_id="zu-owner",
+        zoom_account_id="scale-account",
+        zoom_email=f"owner@{org.slug}.test",
+        zoom_role="Owner",
+    )
     DirectoryUser.objects.bulk_create(
         [
             DirectoryUser(
