@@ -113,8 +113,10 @@ def busy_intervals(
         .values_list("session_id", "member_id", "session__start", "session__end")
         .order_by()
     )
+    # Unordered: the model's default order (by start) would make SQLite walk the index on start.
+    rows = hosted.union(co_hosted, all=True).order_by()
     seen: set[tuple[int, int]] = set()
-    for session_id, member_id, session_start, session_end in hosted.union(co_hosted, all=True):
+    for session_id, member_id, session_start, session_end in rows:
         if (member_id, session_id) not in seen:
             seen.add((member_id, session_id))
             busy[member_id].append((session_start, session_end))
