@@ -6,9 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_audit_entry_object_index'),
         ('meetings', '0006_waiting_for'),
-        ('scheduling', '0004_indexes_at_scale'),
     ]
 
     operations = [

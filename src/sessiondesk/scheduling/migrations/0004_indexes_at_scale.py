@@ -6,7 +6,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_invitation_revoked_at'),
         ('scheduling', '0003_client_created_by'),
     ]
 
