@@ -38,7 +38,7 @@ class Slot:
 def bookable_members(calendar: Calendar, start: dt.datetime, end: dt.datetime) -> list[Member]:
     """The calendar's active members with their weekly rules and the date overrides around
     ``start``..``end``: three queries however many members there are."""
-    # A day either side covers every time zone's local dates of the instants.
+    # The local dates ``_member_windows`` reads: a day either side of each instant's, in any zone.
     first, last = start.date() - dt.timedelta(days=2), end.date() + dt.timedelta(days=2)
     nearby = DateOverride.objects.filter(date__gte=first, date__lte=last)
     return list(
@@ -91,8 +91,8 @@ def busy_intervals(
 ) -> dict[int, list[Interval]]:
     """Each member's scheduled sessions (hosted or co-hosted) overlapping ``start``..``end``.
 
-    One query of two parts, each on an index that starts at the member and then the session's end, so the
-    cost follows the sessions after ``start``, never the years of sessions before it.
+    One query of two parts, each on an index that starts at the member and then the session's end,
+    so the cost follows the sessions after ``start``, never the years of sessions before it.
     """
     ids = sorted({m.pk for m in members})
     busy: dict[int, list[Interval]] = defaultdict(list)
