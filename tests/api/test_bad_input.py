@@ -249,15 +249,15 @@ def test_it_refuses_bad_query_parameters(api):
     response = api.get("/sessions/", {"limit": "lots", "status": "maybe"})
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"field": "status", "message": "Input should be 'scheduled' or 'cancelled'."},
         {
             "field": "limit",
             "message": "Input should be a valid integer, unable to parse string as an integer.",
         },
+        {"field": "status", "message": "Input should be 'scheduled' or 'cancelled'."},
     ]
 
 
 def test_it_refuses_nul_in_a_search(api, student):
-    response = api.get("/clients/", {"q": "stu\x00"})
+    response = api.get("/clients/", {"q": "stu\x00", "count": "true"})
     assert response.status_code == 200
     assert response.json()["count"] == 1

@@ -89,3 +89,22 @@ def test_it_tightens_files_an_earlier_version_left_readable_by_everyone(  # type
         finally:
             db.close()
             earlier.close()
+
+
+def test_closing_a_connection_gives_the_planner_statistics_of_the_tables_it_read(  # type: ignore[no-untyped-def]
+    tmp_path: Path, django_db_blocker
+) -> None:
+    db = connect(tmp_path / "db.sqlite3")
+    with django_db_blocker.unblock():
+        with db.cursor() as cursor:
+            cursor.execute("CREATE TABLE session (id INTEGER PRIMARY KEY, org INTEGER, start TEXT)")
+            cursor.execute("CREATE INDEX session_org ON session (org, start)")
+            rows = [(n % 3, str(n)) for n in range(300)]
+            cursor.executemany("INSERT INTO session (org, start) VALUES (?, ?)", rows)
+        with db.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM session WHERE org = 1")
+        db.close()
+    with sqlite3.connect(tmp_path / "db.sqlite3") as plain:
+        assert plain.execute("SELECT tbl, idx, stat FROM sqlite_stat1").fetchall() == [
+            ("session", "session_org", "300 100 1")
+        ]

@@ -10,7 +10,8 @@ import zoneinfo
 
 import pytest
 
-from sessiondesk.accounts.models import Member
+from sessiondesk.accounts.actions import add_member
+from sessiondesk.accounts.models import Member, Role
 from sessiondesk.scheduling.availability import calendar_slots, slot_members
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
@@ -528,3 +529,66 @@ def test_overrides_are_read_in_the_members_own_time_zone(org, lesson, consultant
     DateOverride.objects.create(member=consultant2, date=dt.date(2027, 3, 8))
     calendar = make_calendar(org, lesson, [consultant2])
     assert starts(calendar, utc("2027-03-07 12:00"), utc("2027-03-09 12:00")) == []
+
+
+# --- cost -------------------------------------------------------------------------------------------------
+
+
+def test_slots_take_as_many_queries_for_many_members_and_a_long_past_as_for_one(
+    org, lesson, consultant, django_assert_num_queries
+):
+    hours(consultant, 0, "09:00", "12:00")
+    calendar = make_calendar(org, lesson, [consultant], kind=CalendarKind.ROUND_ROBIN)
+    busy(consultant, org, lesson, at(NEW_YORK, "2027-03-08 10:00"))
+    calendar = Calendar.objects.select_related("session_type").get(pk=calendar.pk)
+    # The members with their weekly hours and nearby overrides (3), busy times (1).
+    with django_assert_num_queries(4):
+        assert starts(calendar, *day_utc("2027-03-08"), tz=NEW_YORK) == ["03-08 09:00 EST", "03-08 11:00 EST"]
+
+    team = [consultant] + [
+        add_member(org, email=f"t{n}@acme.test", name=f"Tutor {n}", role=Role.CONSULTANT, password=None)
+        for n in range(4)
+    ]
+    calendar.members.set(team)
+    for member in team[1:]:
+        hours(member, 0, "09:00", "10:00")
+    for week in range(1, 40):  # a long past, and days off long ago
+        for member in team:
+            busy(member, org, lesson, at(NEW_YORK, "2027-03-08 09:00") - dt.timedelta(weeks=week))
+            DateOverride.objects.create(member=member, date=dt.date(2027, 3, 8) - dt.timedelta(weeks=week))
+    with django_assert_num_queries(4):
+        slots = calendar_slots(calendar, *day_utc("2027-03-08"), now=utc("2027-01-01 00:00"))
+    assert [(f"{s.start.astimezone(NEW_YORK):%H:%M}", len(s.members)) for s in slots] == [
+        ("09:00", 5),
+        ("11:00", 1),
+    ]
+
+
+def test_an_override_at_the_edge_of_the_window_is_read(org, lesson, consultant2):
+    """Overrides are fetched for the window's dates with a margin; the local date that matters is
+    the member's, a day off from UTC's at either end."""
+    hours(consultant2, ALL_DAYS, "00:00", "23:59")
+    DateOverride.objects.create(
+        member=consultant2, date=dt.date(2027, 3, 9), start_time=dt.time(0), end_time=dt.time(1)
+    )
+    calendar = make_calendar(org, lesson, [consultant2])
+    start = utc("2027-03-09 00:00")
+    assert starts(calendar, start, start + dt.timedelta(hours=3), tz=LONDON) == ["03-09 00:00 GMT"]
+
+
+def test_any_member_offers_the_same_times_with_one_free_member_each(org, lesson, consultant, consultant2):
+    hours(consultant, 0, "09:00", "12:00")
+    hours(consultant2, 0, "14:00", "18:30")  # London: 09:00-13:30 in New York, on the half hour
+    calendar = make_calendar(org, lesson, [consultant, consultant2], kind=CalendarKind.ROUND_ROBIN)
+    busy(consultant, org, lesson, at(NEW_YORK, "2027-03-08 10:00"))
+    window, now = day_utc("2027-03-08"), utc("2027-01-01 00:00")
+    every = calendar_slots(calendar, *window, now=now)
+    some = calendar_slots(calendar, *window, now=now, any_member=True)
+    assert [s.start for s in some] == [s.start for s in every]
+    assert all(len(s.members) == 1 and s.members[0] in e.members for s, e in zip(some, every, strict=True))
+    assert [(f"{s.start.astimezone(NEW_YORK):%H:%M}", [m.name for m in s.members]) for s in some] == [
+        ("09:00", ["Carla Consultant"]),
+        ("10:00", ["Dev Consultant"]),
+        ("11:00", ["Carla Consultant"]),
+        ("12:00", ["Dev Consultant"]),
+    ]

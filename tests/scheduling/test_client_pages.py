@@ -12,6 +12,7 @@ from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Client
 from tests.conftest import login
 from tests.scheduling.conftest import future
+from tests.support.sessions import make_session
 
 VALID = {
     "name": "Tia Taylor",
@@ -313,3 +314,36 @@ def test_the_list_makes_as_many_queries_for_many_clients_as_for_few(client, requ
     with CaptureQueriesContext(connection) as later:
         assert len(client.get(reverse("client_list") + _link(response, "next")).context["clients"]) == 50
     assert len(later.captured_queries) == len(few.captured_queries)
+
+def test_the_detail_page_shows_the_next_and_the_latest_sessions_of_a_long_history(
+    client, staff, consultant, student, lesson
+):
+    now = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    weeks = range(-30, 28)  # 30 past weeks, 28 ahead
+    made = {
+        w: make_session(
+            consultant,
+            lesson,
+            title=f"Week {w}",
+            start=now + dt.timedelta(weeks=w, hours=1),
+            end=now + dt.timedelta(weeks=w, hours=2),
+        )
+        for w in weeks
+    }
+    for session in made.values():
+        session.clients.set([student])
+    login(client, staff)
+    response = client.get(reverse("client_detail", args=[student.pk]))
+    page = response.content.decode()
+    assert [s.title for s in response.context["upcoming"]] == [f"Week {w}" for w in range(0, 25)]
+    assert [s.title for s in response.context["past"]] == [f"Week {w}" for w in range(-1, -26, -1)]
+    assert "Week 25" not in page and "Week -26" not in page
+    assert "The next 25 are shown." in page
+    assert "The latest 25 are shown." in page
+    assert f'href="/?client={student.pk}"' in page
+
+
+def test_the_detail_page_of_a_short_history_has_no_more_links(client, staff, student, booked):
+    login(client, staff)
+    page = client.get(reverse("client_detail", args=[student.pk])).content.decode()
+    assert "are shown." not in page

@@ -149,6 +149,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # One object's entries, newest first (a session's notes), among a year of everyone's.
+        indexes = [models.Index(fields=["org", "object_type", "object_id", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_repr}"

@@ -4,15 +4,15 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import HttpError
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.api import access
+from sessiondesk.api import access, paging
 from sessiondesk.api.auth import member_of
 from sessiondesk.api.errors import form_invalid
 from sessiondesk.api.present import client_out
-from sessiondesk.api.schemas import MAX_ID, ClientIn, ClientOut, ClientPage, ClientPatch, Error
+from sessiondesk.api.schemas import ClientIn, ClientOut, ClientPage, ClientPatch, Error
 from sessiondesk.scheduling import validation, visibility
 from sessiondesk.scheduling.forms.clients import ClientForm
 from sessiondesk.scheduling.models import Client
@@ -22,10 +22,8 @@ ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 FIELDS = ("name", "email", "phone", "timezone", "notes")
 
 
-class ClientFilters(Schema):
+class ClientFilters(paging.PageParams):
     q: str = Field("", max_length=200, description="Words to find in the name, email or phone.")
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 def _save(member: Member, client: Client, values: dict[str, Any]) -> Client:
@@ -43,21 +41,15 @@ def _save(member: Member, client: Client, values: dict[str, Any]) -> Client:
     return saved
 
 
-@router.get("/", response={200: ClientPage, **ERRORS}, summary="List or search clients")
+@router.get("/", response={200: ClientPage, **ERRORS}, summary="List or search clients, by name")
 def list_clients(request: HttpRequest, filters: Query[ClientFilters]) -> dict:
     clients = visibility.clients_for(member_of(request))
     for word in filters.q.replace("\x00", "").split():
         clients = clients.filter(
             Q(name__icontains=word) | Q(email__icontains=word) | Q(phone__icontains=word)
         )
-    clients = clients.order_by("name", "id")
-    page = clients[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": clients.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [client_out(c) for c in page],
-    }
+    found = paging.page(clients, paging.BY_NAME, filters)
+    return found | {"items": [client_out(c) for c in found["items"]]}
 
 
 @router.get("/{client_id}", response={200: ClientOut, **ERRORS}, summary="Get a client")

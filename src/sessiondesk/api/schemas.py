@@ -165,10 +165,11 @@ class CancelIn(Input):
 
 
 class SessionPage(Schema):
-    count: int
+    items: list[SessionOut]
     limit: int
     offset: int
-    items: list[SessionOut]
+    next_cursor: str | None = Field(description="Pass as ``cursor`` for the next page; null on the last.")
+    count: int | None = Field(description="Every matching row, when asked with ``count=true``; else null.")
 
 
 # Calendars.
@@ -269,10 +270,11 @@ class ClientPatch(Input):
 
 
 class ClientPage(Schema):
-    count: int
+    items: list[ClientOut]
     limit: int
     offset: int
-    items: list[ClientOut]
+    next_cursor: str | None = Field(description="Pass as ``cursor`` for the next page; null on the last.")
+    count: int | None = Field(description="Every matching row, when asked with ``count=true``; else null.")
 
 
 # The organisation.

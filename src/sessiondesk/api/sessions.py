@@ -1,13 +1,12 @@
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import HttpError
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.api import access
+from sessiondesk.api import access, paging
 from sessiondesk.api.auth import member_of
 from sessiondesk.api.present import session_out, with_session_details
 from sessiondesk.api.schemas import (
-    MAX_ID,
     CancelIn,
     Error,
     Id,
@@ -27,15 +26,13 @@ router = Router(tags=["sessions"])
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error}
 
 
-class SessionFilters(Schema):
+class SessionFilters(paging.PageParams):
     start_from: Moment | None = Field(None, alias="from", description="Sessions ending after this instant.")
     to: Moment | None = Field(None, description="Sessions starting before this instant.")
     consultant: Id | None = None
     client: Id | None = None
     calendar: Id | None = None
     status: SessionStatus | None = None
-    limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0, le=MAX_ID)
 
 
 def _detailed(member: Member, session_id: int) -> Session:
@@ -55,7 +52,7 @@ def _check_self_hosted(member: Member, consultant_id: int | None) -> None:
         raise HttpError(403, "Consultants can only schedule sessions they host themselves.")
 
 
-@router.get("/", response={200: SessionPage, **ERRORS}, summary="List sessions")
+@router.get("/", response={200: SessionPage, **ERRORS}, summary="List sessions, by start time")
 def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> dict:
     sessions = visibility.sessions_for(member_of(request))
     if filters.start_from is not None:
@@ -70,14 +67,8 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> dict:
         sessions = sessions.filter(calendar_id=filters.calendar)
     if filters.status is not None:
         sessions = sessions.filter(status=filters.status)
-    sessions = sessions.distinct().order_by("start", "id")
-    page = with_session_details(sessions)[filters.offset : filters.offset + filters.limit]
-    return {
-        "count": sessions.count(),
-        "limit": filters.limit,
-        "offset": filters.offset,
-        "items": [session_out(s) for s in page],
-    }
+    found = paging.page(with_session_details(sessions), paging.BY_START, filters)
+    return found | {"items": [session_out(s) for s in found["items"]]}
 
 
 @router.get("/{session_id}", response={200: SessionOut, **ERRORS}, summary="Get a session")

@@ -21,6 +21,10 @@ class WaitReason(models.TextChoices):
     HORIZON = "horizon", "Its creation date"
 
 
+# States the Integration health page counts: the links that still need work or a person.
+UNSETTLED = [LinkState.PENDING, LinkState.WAITING, LinkState.BLOCKED]
+
+
 class MeetingLink(models.Model):
     """The desired and applied state of one session's online meeting with one provider.
 
@@ -67,7 +71,10 @@ class MeetingLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "provider"], name="one_link_per_session_provider")
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["updated_at"]),  # the meetings changed today (Zoom's daily limit)
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider} meeting for session {self.session_id} ({self.state})"

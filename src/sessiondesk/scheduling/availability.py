@@ -3,13 +3,15 @@
 Rules are wall-clock times, turned into instants day by day, so slots stay right across DST changes.
 """
 
+import bisect
 import datetime as dt
+import itertools
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
@@ -33,6 +35,27 @@ class Slot:
     members: list[Member] = field(default_factory=list)
 
 
+def bookable_members(calendar: Calendar, start: dt.datetime, end: dt.datetime) -> list[Member]:
+    """The calendar's active members with their weekly rules and the date overrides around
+    ``start``..``end``: three queries however many members there are."""
+    # The local dates ``_member_windows`` reads: a day either side of each instant's, in any zone.
+    first, last = start.date() - dt.timedelta(days=2), end.date() + dt.timedelta(days=2)
+    nearby = DateOverride.objects.filter(date__gte=first, date__lte=last)
+    return list(
+        calendar.members.filter(is_active=True)
+        .select_related("user")
+        .prefetch_related("availability", Prefetch("date_overrides", nearby, to_attr="nearby_overrides"))
+        .order_by("pk")
+    )
+
+
+def _overrides(member: Member, first: dt.date, last: dt.date) -> list[DateOverride]:
+    nearby: list[DateOverride] | None = getattr(member, "nearby_overrides", None)
+    if nearby is None:
+        return list(member.date_overrides.filter(date__gte=first, date__lte=last))
+    return [o for o in nearby if first <= o.date <= last]
+
+
 def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Interval]:
     """The member's available intervals (UTC) on local dates first..last."""
     tz = zoneinfo.ZoneInfo(member.timezone)
@@ -40,7 +63,7 @@ def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Inter
     for rule in member.availability.all():
         rules[rule.weekday].append(rule)
     overrides: dict[dt.date, list[DateOverride]] = defaultdict(list)
-    for override in member.date_overrides.filter(date__gte=first, date__lte=last):
+    for override in _overrides(member, first, last):
         overrides[override.date].append(override)
     windows: list[Interval] = []
     day = first
@@ -66,36 +89,71 @@ def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Inter
 def busy_intervals(
     members: Iterable[Member], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[Interval]]:
-    ids = {m.pk for m in members}
+    """Each member's scheduled sessions (hosted or co-hosted) overlapping ``start``..``end``.
+
+    One query of two parts, each on an index that starts at the member and then the session's end,
+    so the cost follows the sessions after ``start``, never the years of sessions before it.
+    """
+    ids = sorted({m.pk for m in members})
     busy: dict[int, list[Interval]] = defaultdict(list)
-    # One row per session and co-host (or one row with no co-host): plain values, no model objects.
-    rows = (
-        Session.objects.filter(status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start)
-        .filter(Q(consultant_id__in=ids) | Q(co_hosts__in=ids))
-        .values_list("pk", "consultant_id", "co_hosts", "start", "end")
+    hosted = (
+        Session.objects.filter(
+            consultant_id__in=ids, status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start
+        )
+        .values_list("pk", "consultant_id", "start", "end")
+        .order_by()
     )
+    co_hosted = (
+        Session.co_hosts.through.objects.filter(
+            member_id__in=ids,
+            session__status=SessionStatus.SCHEDULED,
+            session__start__lt=end,
+            session__end__gt=start,
+        )
+        .values_list("session_id", "member_id", "session__start", "session__end")
+        .order_by()
+    )
+    # Unordered: the model's default order (by start) would make SQLite walk the index on start.
+    rows = hosted.union(co_hosted, all=True).order_by()
     seen: set[tuple[int, int]] = set()
-    for session_id, consultant_id, co_host_id, session_start, session_end in rows:
-        for member_id in (consultant_id, co_host_id):
-            if member_id in ids and (member_id, session_id) not in seen:
-                seen.add((member_id, session_id))
-                busy[member_id].append((session_start, session_end))
+    for session_id, member_id, session_start, session_end in rows:
+        if (member_id, session_id) not in seen:
+            seen.add((member_id, session_id))
+            busy[member_id].append((session_start, session_end))
     return busy
 
 
-def _overlaps(start: dt.datetime, end: dt.datetime, intervals: list[Interval]) -> bool:
-    return any(start < other_end and end > other_start for other_start, other_end in intervals)
+class _Busy:
+    """A member's busy intervals, searchable in logarithmic time: sorted by start, with the latest
+    end reached so far, so "does anything overlap start..end" is one bisection, not a scan."""
+
+    def __init__(self, intervals: Iterable[Interval]) -> None:
+        ordered = sorted(intervals)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
+        before_end = bisect.bisect_left(self.starts, end)  # the intervals starting before ``end``
+        return before_end > 0 and self.reach[before_end - 1] > start
 
 
-def _merged(windows: list[Interval]) -> list[Interval]:
-    """Touching or overlapping windows as one (09:00-12:00 and 12:00-17:00 allow an 11:30 start)."""
-    merged: list[Interval] = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+class _Windows:
+    """Working windows merged (touching or overlapping ones as one: 09:00-12:00 and 12:00-17:00
+    allow an 11:30 start) and sorted, so the window holding a time is one bisection away."""
+
+    def __init__(self, windows: Iterable[Interval]) -> None:
+        merged: list[Interval] = []
+        for start, end in sorted(windows):
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        self.spans = merged
+        self.starts = [start for start, _ in merged]
+
+    def holds(self, start: dt.datetime, end: dt.datetime) -> bool:
+        index = bisect.bisect_right(self.starts, start) - 1
+        return index >= 0 and end <= self.spans[index][1]
 
 
 @dataclass
@@ -120,26 +178,26 @@ class _Rules:
             latest=min(end, now + dt.timedelta(days=calendar.max_days_ahead)),
         )
 
-    def free(self, start: dt.datetime, windows: list[Interval], busy: list[Interval]) -> bool:
+    def free(self, start: dt.datetime, windows: _Windows, busy: _Busy) -> bool:
         end = start + self.duration
         return (
             self.earliest <= start < self.latest
-            and any(w_start <= start and end <= w_end for w_start, w_end in windows)
-            and not _overlaps(start - self.before, end + self.after, busy)
+            and windows.holds(start, end)
+            and not busy.overlaps(start - self.before, end + self.after)
         )
 
 
-def _member_windows(member: Member, start: dt.datetime, end: dt.datetime) -> list[Interval]:
+def _member_windows(member: Member, start: dt.datetime, end: dt.datetime) -> _Windows:
     tz = zoneinfo.ZoneInfo(member.timezone)
     first = (start.astimezone(tz) - dt.timedelta(days=1)).date()
     last = (end.astimezone(tz) + dt.timedelta(days=1)).date()
-    return _merged(working_windows(member, first, last))
+    return _Windows(working_windows(member, first, last))
 
 
-def _grid(rules: _Rules, windows: list[Interval], busy: list[Interval]) -> list[Interval]:
+def _grid(rules: _Rules, windows: _Windows, busy: _Busy) -> list[Interval]:
     """Free start times stepping by the slot interval from the start of each window."""
     slots: list[Interval] = []
-    for window_start, window_end in windows:
+    for window_start, window_end in windows.spans:
         slot_start = window_start
         while slot_start + rules.duration <= window_end:
             if rules.free(slot_start, windows, busy):
@@ -157,31 +215,49 @@ def member_slots(
     now: dt.datetime,
 ) -> list[Interval]:
     rules = _Rules.of(calendar, start, end, now)
-    return _grid(rules, _member_windows(member, start, end), busy)
+    return _grid(rules, _member_windows(member, start, end), _Busy(busy))
 
 
 def calendar_slots(
-    calendar: Calendar, start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None
+    calendar: Calendar,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    now: dt.datetime | None = None,
+    any_member: bool = False,
 ) -> list[Slot]:
     """Free slots of a calendar between two instants, each with the members who could take it.
 
     A start time offered by any member's grid is checked against every member, so members whose
     windows start at different times still share slots. Personal and round robin: a slot is free
     when any member is free (round robin lists them all); collective: only when every member is free.
+    ``any_member``: a page that only needs to know a slot is offered gets one free member per slot
+    of a personal or round-robin calendar, without checking the others.
     """
     now = now or timezone.now()
-    members = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    members = bookable_members(calendar, start, end)
     if not members:
         return []
     rules = _Rules.of(calendar, start, end, now)
-    busy = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    booked = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    busy = {member.pk: _Busy(booked[member.pk]) for member in members}
     windows = {member.pk: _member_windows(member, start, end) for member in members}
-    candidates = {slot for member in members for slot in _grid(rules, windows[member.pk], busy[member.pk])}
+    grids = {member.pk: _grid(rules, windows[member.pk], busy[member.pk]) for member in members}
+    collective = calendar.kind == CalendarKind.COLLECTIVE
+    if any_member and not collective:
+        first: dict[Interval, Member] = {}
+        for member in members:  # a member's grid holds only the times that member is free
+            for slot in grids[member.pk]:
+                first.setdefault(slot, member)
+        return [Slot(slot_start, slot_end, [m]) for (slot_start, slot_end), m in sorted(first.items())]
     slots = []
-    for slot_start, slot_end in sorted(candidates):
+    for slot_start, slot_end in sorted({slot for grid in grids.values() for slot in grid}):
+        if collective:
+            if all(rules.free(slot_start, windows[m.pk], busy[m.pk]) for m in members):
+                slots.append(Slot(slot_start, slot_end, list(members)))
+            continue
         free = [m for m in members if rules.free(slot_start, windows[m.pk], busy[m.pk])]
-        if calendar.kind != CalendarKind.COLLECTIVE or len(free) == len(members):
-            slots.append(Slot(slot_start, slot_end, free))
+        slots.append(Slot(slot_start, slot_end, free))
     return slots
 
 
@@ -193,12 +269,13 @@ def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | N
     one of their windows, ending inside it) and that member is free then.
     """
     now = now or timezone.now()
-    members = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
+    members = bookable_members(calendar, start, end)
     if not members:
         return []
-    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
     rules = _Rules.of(calendar, start, end, now)
-    busy = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    booked = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+    busy = {member.pk: _Busy(booked[member.pk]) for member in members}
     windows = {member.pk: _member_windows(member, start, end) for member in members}
     free = [m for m in members if rules.free(start, windows[m.pk], busy[m.pk])]
     if not any(_on_grid(rules, windows[m.pk], start) for m in free):
@@ -208,11 +285,11 @@ def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | N
     return free
 
 
-def _on_grid(rules: _Rules, windows: list[Interval], start: dt.datetime) -> bool:
+def _on_grid(rules: _Rules, windows: _Windows, start: dt.datetime) -> bool:
     """Whether ``_grid`` over these windows steps onto ``start``."""
     return any(
         window_start <= start
         and start + rules.duration <= window_end
         and (start - window_start) % rules.step == dt.timedelta(0)
-        for window_start, window_end in windows
+        for window_start, window_end in windows.spans
     )

@@ -30,6 +30,7 @@ class Client(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "email"], name="client_email_unique_per_org")]
+        indexes = [models.Index(fields=["org", "name", "id"])]  # lists and API pages by name
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -190,7 +191,12 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["consultant", "start"]), models.Index(fields=["org", "start"])]
+        indexes = [
+            models.Index(fields=["consultant", "start"]),
+            models.Index(fields=["org", "start"]),
+            # Busy times: a member's sessions that end after a moment (free slots, clash checks).
+            models.Index(fields=["consultant", "end"]),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="session_end_after_start")
         ]

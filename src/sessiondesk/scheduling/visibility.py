@@ -11,9 +11,9 @@ from sessiondesk.scheduling.models import Calendar, Client, Session
 def sessions_for(member: Member) -> QuerySet[Session]:
     sessions = Session.objects.filter(org_id=member.org_id)
     if not member.manages_org:
-        # Two indexed lookups, not an OR across a join (which reads every session of the organisation).
-        co_hosted = Session.co_hosts.through.objects.filter(member=member).values("session_id")
-        sessions = sessions.filter(Q(consultant=member) | Q(pk__in=co_hosted))
+        # Two indexed lookups (hosted, co-hosted) instead of one OR over a join of every session.
+        co_hosted = Session.co_hosts.through.objects.filter(member_id=member.pk).values("session_id")
+        sessions = sessions.filter(Q(consultant_id=member.pk) | Q(pk__in=co_hosted))
     return sessions
 
 

@@ -19,6 +19,7 @@ from sessiondesk.scheduling.visibility import clients_for
 
 PAGE_SIZE = 50
 CLIENT_ORDER = ("name", "pk")
+SESSIONS_SHOWN = 25
 
 
 visible_clients = clients_for
@@ -86,14 +87,17 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     sessions = client.sessions.select_related("consultant__user", "session_type").order_by("start")
     if not member.manages_org:
         sessions = sessions.filter(Q(consultant=member) | Q(co_hosts=member)).distinct()
-    now = timezone.now()
-    everything = list(sessions)
-    upcoming = [s for s in everything if s.end >= now and s.status == SessionStatus.SCHEDULED]
-    past = [s for s in reversed(everything) if s not in upcoming]
+    ahead = Q(end__gte=timezone.now(), status=SessionStatus.SCHEDULED)
+    # A client of many years keeps a short page: the next and the latest few, the rest on the list.
+    upcoming = list(sessions.filter(ahead).order_by("start", "pk")[: SESSIONS_SHOWN + 1])
+    past = list(sessions.exclude(ahead).order_by("-start", "-pk")[: SESSIONS_SHOWN + 1])
     context = {
         "client": client,
-        "upcoming": upcoming,
-        "past": past,
+        "upcoming": upcoming[:SESSIONS_SHOWN],
+        "past": past[:SESSIONS_SHOWN],
+        "more_upcoming": len(upcoming) > SESSIONS_SHOWN,
+        "more_past": len(past) > SESSIONS_SHOWN,
+        "shown": SESSIONS_SHOWN,
         "portal_url": links.portal_url(client),
         "can_edit": can_edit(member, client),
         "viewer_tz": member.timezone,

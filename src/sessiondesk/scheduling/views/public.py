@@ -20,7 +20,13 @@ from sessiondesk.meetings import display
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.actions import book_public
-from sessiondesk.scheduling.availability import Slot, calendar_slots, member_slots, slot_members
+from sessiondesk.scheduling.availability import (
+    Slot,
+    bookable_members,
+    calendar_slots,
+    member_slots,
+    slot_members,
+)
 from sessiondesk.scheduling.errors import InvalidBooking, SlotTaken
 from sessiondesk.scheduling.forms.public import BookingForm, known_timezone, parse_slot, timezone_choices
 from sessiondesk.scheduling.models import Calendar, CalendarKind, Session
@@ -129,7 +135,8 @@ def slot_days(
     ``required``: only slots every one of these members can take (moving an existing booking).
     """
     tz = zoneinfo.ZoneInfo(tz_name)
-    slots = calendar_slots(calendar, _midnight(first, tz), _midnight(last + dt.timedelta(days=1), tz))
+    start, end = _midnight(first, tz), _midnight(last + dt.timedelta(days=1), tz)
+    slots = calendar_slots(calendar, start, end, any_member=not required)
     days: dict[dt.date, Day] = {}
     for slot in slots:
         if required and not {m.pk for m in required} <= {m.pk for m in slot.members}:
@@ -148,7 +155,7 @@ def offered_when_free(calendar: Calendar, start: dt.datetime, required: list[Mem
     """Would the calendar offer ``start`` if nobody had booked anything? Tells "taken" from "never offered"."""
     now = timezone.now()
     end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
-    members = list(calendar.members.filter(is_active=True))
+    members = bookable_members(calendar, start, end)
     free = [m for m in members if any(s == start for s, _ in member_slots(calendar, m, start, end, [], now))]
     if required:
         return {m.pk for m in required} <= {m.pk for m in free}

@@ -28,10 +28,11 @@ def api_as(member: Member) -> Api:
 
 
 def test_it_lists_and_filters_zoom_users(emu: httpx.Client, synced: ZoomConnection, admin: Member) -> None:
-    body = api_as(admin).get("/zoom/users/", {"status": "pending"}).json()
+    body = api_as(admin).get("/zoom/users/", {"status": "pending", "count": "true"}).json()
     carla = row("pat@acme.test")
     assert body == {
         "count": 1,
+        "next_cursor": None,
         "results": [
             {
                 "id": carla.pk,
@@ -48,6 +49,20 @@ def test_it_lists_and_filters_zoom_users(emu: httpx.Client, synced: ZoomConnecti
             }
         ],
     }
+
+
+def test_it_pages_zoom_users_by_email_with_a_cursor(
+    emu: httpx.Client, synced: ZoomConnection, admin: Member
+) -> None:
+    api = api_as(admin)
+    everyone = [u["email"] for u in api.get("/zoom/users/", {"limit": 500}).json()["results"]]
+    assert len(everyone) >= 3 and everyone == sorted(everyone)
+    first = api.get("/zoom/users/", {"limit": 2}).json()
+    assert ([u["email"] for u in first["results"]], first["count"]) == (everyone[:2], None)
+    second = api.get("/zoom/users/", {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [u["email"] for u in second["results"]] == everyone[2:4]
+    bad = api.get("/zoom/users/", {"cursor": "nonsense"})
+    assert (bad.status_code, bad.json()["field"]) == (400, "cursor")
 
 
 def test_it_requires_an_admin(emu: httpx.Client, synced: ZoomConnection, consultant: Member) -> None:
