@@ -315,6 +315,7 @@ def test_the_list_makes_as_many_queries_for_many_clients_as_for_few(client, requ
         assert len(client.get(reverse("client_list") + _link(response, "next")).context["clients"]) == 50
     assert len(later.captured_queries) == len(few.captured_queries)
 
+
 def test_the_detail_page_shows_the_next_and_the_latest_sessions_of_a_long_history(
     client, staff, consultant, student, lesson
 ):
