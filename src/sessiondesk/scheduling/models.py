@@ -194,6 +194,8 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["consultant", "start"]),
             models.Index(fields=["org", "start"]),
+            # Scheduled sessions per week (Integration health) are counted from the index alone.
+            models.Index(fields=["org", "status", "start"], name="session_org_status_start"),
             # Busy times: a member's sessions that end after a moment (free slots, clash checks).
             models.Index(fields=["consultant", "end"]),
         ]
