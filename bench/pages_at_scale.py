@@ -8,7 +8,7 @@ the load as autovacuum would); a child process seeds it with bulk inserts (the t
 then renders every page of ``scale_data.DAILY_PAGES`` in-process with Django's test client, signed
 in as the owner or as a consultant with 480 sessions: two warm-up requests (the connection closed
 between them, as after a request), then ``--rounds`` timed ones. Per page: median and p95 ms, bytes of the answer,
-and queries (counted on one extra request). A page that answers 404 (not built on this branch) is
+and queries (counted on one extra request). A page that answers 404 (not built in this version) is
 skipped with a note. The last line is one JSON object ``{"sqlite": {page: {...}}, "postgresql": ...}``.
 
     .venv/bin/python bench/pages_at_scale.py [--scale 1.0] [--db sqlite,postgresql] [--rounds 15]
@@ -81,7 +81,7 @@ def child(scale: float, rounds: int) -> None:
         figures = measure(clients[who], path, rounds)
         label = f"{name} ({who})" if who != "visitor" else name
         if figures is None:
-            print(f"  {label}: skipped, {path} is not on this branch (404)", flush=True)
+            print(f"  {label}: skipped, {path} answers 404 (not built in this version)", flush=True)
             continue
         results[label] = figures
         print(
