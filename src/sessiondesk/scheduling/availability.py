@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
@@ -40,12 +40,17 @@ def bookable_members(calendar: Calendar, start: dt.datetime, end: dt.datetime) -
     ``start``..``end``: three queries however many members there are."""
     # The local dates ``_member_windows`` reads: a day either side of each instant's, in any zone.
     first, last = start.date() - dt.timedelta(days=2), end.date() + dt.timedelta(days=2)
+    members = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    with_hours(members, first, last)
+    return members
+
+
+def with_hours(members: list[Member], first: dt.date, last: dt.date) -> None:
+    """Read the weekly rules and the date overrides of ``first``..``last`` of every member at once (two
+    queries), for ``working_windows``."""
     nearby = DateOverride.objects.filter(date__gte=first, date__lte=last)
-    return list(
-        calendar.members.filter(is_active=True)
-        .select_related("user")
-        .prefetch_related("availability", Prefetch("date_overrides", nearby, to_attr="nearby_overrides"))
-        .order_by("pk")
+    prefetch_related_objects(
+        members, "availability", Prefetch("date_overrides", nearby, to_attr="nearby_overrides")
     )
 
 

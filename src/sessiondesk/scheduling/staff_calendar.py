@@ -11,7 +11,6 @@ number of queries whatever the number of sessions, clients or members.
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,9 +19,10 @@ from django.urls import reverse
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.meetings.display import block_for
+from sessiondesk.scheduling import availability
 from sessiondesk.scheduling.errors import InvalidBooking
 from sessiondesk.scheduling.forms.sessions import host_choices
-from sessiondesk.scheduling.models import AvailabilityRule, DateOverride, Session, SessionStatus
+from sessiondesk.scheduling.models import Session, SessionStatus
 from sessiondesk.scheduling.recurrence import localize
 from sessiondesk.scheduling.validation import MAX_SESSION
 from sessiondesk.scheduling.visibility import sessions_for
@@ -180,38 +180,15 @@ def working_hours(
     consultants: list[Member], start: dt.datetime, end: dt.datetime, tz: zoneinfo.ZoneInfo
 ) -> dict[str, list[list[str]]]:
     """Each consultant's available windows (weekly rules, or a date's overrides instead) that touch
-    the range, as wall-clock pairs in the viewer's zone; read in two queries for everyone.
-
-    The same reading of rules and overrides as ``availability.working_windows``, done for many
-    members at once."""
-    ids = [m.pk for m in consultants]
-    rules: dict[int, dict[int, list[AvailabilityRule]]] = defaultdict(lambda: defaultdict(list))
-    for rule in AvailabilityRule.objects.filter(member_id__in=ids):
-        rules[rule.member_id][rule.weekday].append(rule)
+    the range, as wall-clock pairs in the viewer's zone; read in two queries for everyone."""
     first = (start - dt.timedelta(days=1)).date()
     last = (end + dt.timedelta(days=1)).date()
-    overrides: dict[int, dict[dt.date, list[DateOverride]]] = defaultdict(lambda: defaultdict(list))
-    for override in DateOverride.objects.filter(member_id__in=ids, date__gte=first, date__lte=last):
-        overrides[override.member_id][override.date].append(override)
-    hours: dict[str, list[list[str]]] = {}
-    for member in consultants:
-        own = zoneinfo.ZoneInfo(member.timezone)
-        windows = []
-        day = first
-        while day <= last:
-            spans = overrides[member.pk].get(day)
-            pairs = (
-                [(o.start_time, o.end_time) for o in spans]
-                if spans is not None
-                else [(r.start_time, r.end_time) for r in rules[member.pk][day.weekday()]]
-            )
-            for window_start, window_end in pairs:
-                if window_start is None or window_end is None:
-                    continue
-                opens = localize(dt.datetime.combine(day, window_start), own)
-                closes = localize(dt.datetime.combine(day, window_end), own)
-                if opens < end and closes > start:
-                    windows.append([wall_clock(opens, tz), wall_clock(closes, tz)])
-            day += dt.timedelta(days=1)
-        hours[str(member.pk)] = windows
-    return hours
+    availability.with_hours(consultants, first, last)
+    return {
+        str(member.pk): [
+            [wall_clock(opens, tz), wall_clock(closes, tz)]
+            for opens, closes in availability.working_windows(member, first, last)
+            if opens < end and closes > start
+        ]
+        for member in consultants
+    }
