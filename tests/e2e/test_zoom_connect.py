@@ -11,6 +11,7 @@ import pytest
 from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from tests.e2e.test_first_booking import log_in
+from tests.e2e.zoom_apps import point_at, sessiondesk_apps
 from zoom_emulator import seed
 from zoom_emulator.app import create_app
 from zoom_emulator.server import make_server
@@ -27,40 +28,9 @@ def zoom_server(live_server, settings) -> Iterator[Any]:  # type: ignore[no-unty
         {"email": "olivia@zoom.acme.test", "first_name": "Olivia", "last_name": "Owner", "role": "owner"},
         {"email": "carla@zoom.acme.test", "first_name": "Carla", "last_name": "Consultant", "role": "member"},
     ]
-    apps = [
-        {
-            "client_id": "e2e-personal",
-            "client_secret": "s1",
-            "type": "user",
-            "redirect_uris": [callback],
-            "scopes": scopes.registration_list("personal"),
-            "name": "SessionDesk",
-        },
-        {
-            "client_id": "e2e-org",
-            "client_secret": "s2",
-            "type": "admin",
-            "redirect_uris": [callback],
-            "scopes": scopes.registration_list("organization"),
-            "name": "SessionDesk (organisation)",
-        },
-        {
-            "client_id": "e2e-org-readonly",
-            "client_secret": "s3",
-            "type": "admin",
-            "redirect_uris": [callback],
-            "scopes": scopes.registration_list("organization_read_only"),
-            "name": "SessionDesk (organisation, read-only)",
-        },
-    ]
+    apps = sessiondesk_apps(callback)
     seed.load(app.state, {"accounts": [{"id": "acct-e2e", "users": users}], "apps": apps})
-    settings.ZOOM_ENABLED = True
-    settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET = "e2e-personal", "s1"
-    settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET = "e2e-org", "s2"
-    settings.ZOOM_ORG_READONLY_CLIENT_ID, settings.ZOOM_ORG_READONLY_CLIENT_SECRET = "e2e-org-readonly", "s3"
-    settings.ZOOM_OAUTH_URL = server.url
-    settings.ZOOM_API_URL = server.url + "/v2"
-    settings.ZOOM_REDIRECT_URL = callback
+    point_at(settings, server.url, callback)
     yield server
     server.close()
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.directory import sync
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from tests.e2e.test_first_booking import log_in
+from tests.e2e.zoom_apps import point_at, sessiondesk_apps
 from zoom_emulator import seed
 from zoom_emulator.app import create_app
 from zoom_emulator.server import make_server
@@ -36,31 +36,9 @@ def zoom_server(live_server, settings) -> Iterator[Any]:  # type: ignore[no-unty
         {"email": "carla@acme.test", "first_name": "Carla", "last_name": "Consultant", "type": 2},
         {"email": "dev@acme.test", "first_name": "Dev", "last_name": "Consultant", "type": 2},
     ]
-    apps = [
-        {
-            "client_id": "e2e-personal",
-            "client_secret": "s1",
-            "type": "user",
-            "redirect_uris": [callback],
-            "scopes": scopes.registration_list("personal"),
-            "name": "SessionDesk",
-        },
-        {
-            "client_id": "e2e-org",
-            "client_secret": "s2",
-            "type": "admin",
-            "redirect_uris": [callback],
-            "scopes": scopes.registration_list("organization"),
-            "name": "SessionDesk (organisation)",
-        },
-    ]
+    apps = sessiondesk_apps(callback)
     seed.load(app.state, {"accounts": [{"id": "acct-e2e", "plan": "pro", "users": users}], "apps": apps})
-    settings.ZOOM_ENABLED = True
-    settings.ZOOM_CLIENT_ID, settings.ZOOM_CLIENT_SECRET = "e2e-personal", "s1"
-    settings.ZOOM_ORG_CLIENT_ID, settings.ZOOM_ORG_CLIENT_SECRET = "e2e-org", "s2"
-    settings.ZOOM_OAUTH_URL = server.url
-    settings.ZOOM_API_URL = server.url + "/v2"
-    settings.ZOOM_REDIRECT_URL = callback
+    point_at(settings, server.url, callback)
     settings.ZOOM_ACCOUNT_CALLS_PER_SECOND = 0
     yield server
     server.close()
