@@ -98,7 +98,8 @@ def emulator_meeting(server: Any, meeting_id: str) -> dict:
 
 
 def open_week(page, base: str, day: dt.date) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/calendar/?view=week&date={day.isoformat()}")
+    with page.expect_response(re.compile(r"/calendar/events/\?")):
+        page.goto(f"{base}/calendar/?view=week&date={day.isoformat()}")
     page.locator(".fc-timegrid-slot-lane").first.wait_for()
 
 

@@ -22,7 +22,7 @@ from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import availability
 from sessiondesk.scheduling.errors import InvalidBooking
 from sessiondesk.scheduling.forms.sessions import host_choices
-from sessiondesk.scheduling.models import Session, SessionStatus
+from sessiondesk.scheduling.models import AvailabilityRule, Session, SessionStatus
 from sessiondesk.scheduling.recurrence import localize
 from sessiondesk.scheduling.validation import MAX_SESSION
 from sessiondesk.scheduling.visibility import sessions_for
@@ -192,3 +192,15 @@ def working_hours(
         ]
         for member in consultants
     }
+
+
+def without_hours(consultants: list[Member], shaded: bool) -> list[Member]:
+    """The consultants whose grid is all grey because they set no weekly hours, named above the
+    calendar when it shades hours (one consultant's grid, or the consultants view). Said with the
+    page, not after the events arrive, so the grid does not move under a pointer."""
+    if not shaded:
+        return []
+    with_rules = set(
+        AvailabilityRule.objects.filter(member__in=consultants).values_list("member_id", flat=True)
+    )
+    return [m for m in consultants if m.pk not in with_rules]

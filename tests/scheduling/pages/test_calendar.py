@@ -243,6 +243,24 @@ def test_the_page_names_the_viewers_time_zone_and_allows_its_styles_by_nonce(cli
     assert "nonce" not in client.get(reverse("home"))["Content-Security-Policy"]
 
 
+def test_the_page_names_whose_working_hours_are_missing_with_the_page(client, staff, consultant, consultant2):
+    AvailabilityRule.objects.create(member=consultant, weekday=0, start_time=dt.time(9), end_time=dt.time(17))
+    login(client, staff)
+    both = {"consultants": [consultant.pk, consultant2.pk]}
+    html = client.get(reverse("calendar"), {**both, "view": "consultants"}).content.decode()
+    note = re.search(r'<p id="cal-hours-note"[^>]*>(.*?)</p>', html).group(1)  # type: ignore[union-attr]
+    assert re.sub(r"<[^>]+>", "", note) == "No working hours set (Availability): Dev Consultant."
+    assert f'href="/members/{consultant2.pk}/availability/"' in note
+    # The week of several consultants shades nobody's hours, so it names nobody.
+    assert "cal-hours-note" not in client.get(reverse("calendar"), {**both, "view": "week"}).content.decode()
+    assert (
+        "cal-hours-note"
+        not in client.get(
+            reverse("calendar"), {"consultants": [consultant.pk], "view": "week"}
+        ).content.decode()
+    )
+
+
 def test_it_shows_an_owner_their_own_sessions_first_and_staff_nobody_until_they_choose(client, owner, staff):
     login(client, owner)
     assert client.get(reverse("calendar")).context["consultant_list"] == [

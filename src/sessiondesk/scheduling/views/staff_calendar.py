@@ -84,6 +84,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "viewer_tz": member.timezone,
         "consultants": consultants,
         "consultant_list": [{"id": m.pk, "name": m.name} for m in consultants],
+        "without_hours": staff_calendar.without_hours(
+            consultants, shaded=view == "consultants" or len(consultants) == 1
+        ),
         "matches": _matches(member, query, consultants),
         "query": query,
         "max_consultants": MAX_CONSULTANTS,

@@ -16,7 +16,6 @@
   const statusBox = document.getElementById("cal-status");
   const title = document.getElementById("cal-title");
   const scopeDialog = document.getElementById("cal-scope");
-  const hoursNote = document.getElementById("cal-hours-note");
   const baseTitle = document.title;
   const calendars = [];
   const feeds = new Map();
@@ -89,14 +88,6 @@
     }));
   }
 
-  // Say whose hours are missing, so an all-grey grid is not a puzzle.
-  function noteHours(data) {
-    const shaded = root.dataset.view === "consultants" || data.consultants.length === 1;
-    const none = shaded ? data.consultants.filter((c) => !(data.hours[String(c.id)] || []).length) : [];
-    hoursNote.textContent = none.length ? `No working hours set (Availability): ${none.map((c) => c.name).join(", ")}.` : "";
-    hoursNote.hidden = !none.length;
-  }
-
   function eventsFor(column) {
     return (info, success, failure) => {
       feed(info.startStr, info.endStr).then((data) => {
@@ -109,7 +100,6 @@
           }
         }
         success(events.concat(hoursOf(data, column)));
-        noteHours(data);
         pollWhileWorking(data);
       }).catch((error) => { say(error.message, "error"); failure(error); });
     };
