@@ -82,13 +82,13 @@ class MeetingLink(models.Model):
             models.Index(fields=["org", "state"]),  # an organisation's unsettled links
         ]
 
+    def __str__(self) -> str:
+        return f"{self.provider} meeting for session {self.session_id} ({self.state})"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.org_id is None:
             self.org_id = self.session.org_id
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return f"{self.provider} meeting for session {self.session_id} ({self.state})"
 
     @property
     def is_dirty(self) -> bool:
