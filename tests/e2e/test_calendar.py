@@ -126,11 +126,7 @@ def test_dragging_a_zoom_session_to_another_day_moves_its_zoom_meeting(  # type:
     assert "Zoom link ready" in ready.inner_text()
     assert page.locator(".cal-zone").inner_text() == "America/New_York"
     assert page.locator(".fc-timegrid-now-indicator-line").count() == 0  # next week: no "now" line
-    shot(page, "calendar-01-week")
-    # A full-page screenshot resizes the window, and the grid forgets its scroll: back to the morning.
-    page.locator('td.fc-timegrid-slot-lane[data-time="08:00:00"]').evaluate(
-        "row => row.scrollIntoView({block: 'start'})"
-    )
+    shot(page, "calendar-01-week")  # a full-page screenshot resizes the window: the grid keeps its scroll
 
     thursday = day + dt.timedelta(days=1)
     drag(page, grab_top(page, lesson), slot(page, thursday, "14:00:00"))
@@ -204,6 +200,38 @@ def test_a_drop_onto_a_clash_snaps_back_with_the_reason(live_server, new_page, s
     assert block(page, lesson).locator(".sd-ev-time").inner_text() == "10:00 - 11:00"
     assert Session.objects.get(pk=lesson.pk).start == at(day, 10)
     shot(page, "calendar-03-refused")
+
+
+def test_a_drop_outside_working_hours_asks_before_it_moves(live_server, new_page, shot, consultant):  # type: ignore[no-untyped-def]
+    works_every_day(consultant)  # 09:00-17:00
+    day = a_wednesday()
+    lesson = book(consultant, day, 10, "Algebra")
+    page = new_page()
+    log_in(page, live_server.url, consultant.email)
+    open_week(page, live_server.url, day)
+    question = page.locator("#cal-hours")
+    drag(page, grab_top(page, lesson), slot(page, day, "17:00:00"))
+    expect(question).to_be_visible()
+    expect(question.locator("#cal-hours-words")).to_have_text(
+        "Wednesday 17:00–18:00 is outside Carla Consultant’s working hours (Availability). "
+        "Move it there anyway?"
+    )
+    shot(page, "calendar-07-outside-hours")
+    question.get_by_role("button", name="Keep it where it was").click()
+    assert status(page) == (
+        "Not moved: Wednesday 17:00–18:00 is outside Carla Consultant’s working hours (Availability). "
+        "It stays where it was."
+    )
+    expect(block(page, lesson).locator(".sd-ev-time")).to_have_text("10:00 - 11:00")
+    assert Session.objects.get(pk=lesson.pk).start == at(day, 10)
+
+    drag(page, grab_top(page, lesson), slot(page, day, "17:00:00"))
+    question.get_by_role("button", name="Move it anyway").click()
+    expect(page.locator("#cal-status")).to_have_text(
+        f"“Algebra” moved to Wednesday {day.day} {day:%B} at 17:00 {at(day, 17):%Z}. "
+        "Everyone on it will get an email."
+    )
+    assert Session.objects.get(pk=lesson.pk).start == at(day, 17)
 
 
 def test_the_now_line_is_in_the_viewers_zone_not_the_browsers(live_server, new_page, consultant):  # type: ignore[no-untyped-def]
