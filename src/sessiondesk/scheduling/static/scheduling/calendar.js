@@ -153,6 +153,7 @@
   // A time outside the host's working hours is asked about: true to move it there anyway.
   function askOutsideHours(words) {
     return new Promise((resolve) => {
+      statusBox.hidden = true;  // the question replaces "Moving…" until it is answered
       document.getElementById("cal-hours-words").textContent = `${words} Move it there anyway?`;
       hoursDialog.addEventListener("close", () => resolve(hoursDialog.returnValue === "keep"), { once: true });
       hoursDialog.returnValue = "";
@@ -311,15 +312,19 @@
   function gridView(view) {
     const el = document.createElement("div");
     root.appendChild(el);
-    // A resized window redraws the grid at the top of the day: put it back where the person was.
+    // A resized window redraws the grid (a moment later) at the top of the day: put it back where
+    // the person was. What the redraw scrolls is not kept: from the resize until the redraw is done.
     let kept = null;
-    el.addEventListener("scroll", (e) => { kept = e.target.scrollTop; }, true);
+    let resizing = false;
+    window.addEventListener("resize", () => { resizing = true; });
+    el.addEventListener("scroll", (e) => { if (!resizing) kept = e.target.scrollTop; }, true);
     const calendar = new FullCalendar.Calendar(el, Object.assign(options(null, view), {
       height: 760,
       datesSet: (info) => remember(info.view),
       windowResize: () => {
         const scroller = hoursScroller(el);
         if (scroller && kept !== null) scroller.scrollTop = kept;
+        resizing = false;
       },
     }));
     calendar.render();
