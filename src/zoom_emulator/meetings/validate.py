@@ -1,18 +1,20 @@
 """Checking and normalising a create/update meeting body the way Zoom reads it."""
 
 import re
-from datetime import datetime
+from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..http import validation_failed
+from ..openapi.check import parse_date_time
 from .models import MEETING_TYPES
 
 PASSWORD = re.compile(r"^[a-zA-Z0-9@\-_*!]{1,10}$")
 
 
 def fields(body: dict[str, Any], default_timezone: str, now: float) -> dict[str, Any]:
-    """Return the known fields of `body`, checked and converted; unknown fields are ignored, as Zoom does."""
+    """The fields of a body already cleaned against Zoom's schema (openapi.check), converted, with the
+    rules the schema cannot say (time zones, passcodes)."""
     out: dict[str, Any] = {}
     if "topic" in body:
         out["topic"] = text(body, "topic", 200)
@@ -77,12 +79,8 @@ def zone_name(value: Any) -> str:
 
 def start_time(value: Any, timezone: str) -> float:
     """`yyyy-MM-ddTHH:mm:ssZ` is UTC; without the Z it is local time in `timezone`."""
-    if not isinstance(value, str):
+    parsed = parse_date_time(value) if isinstance(value, str) else None
+    if parsed is None:
         raise validation_failed("start_time")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise validation_failed("start_time") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(timezone))
-    return parsed.timestamp()
+    wall, utc = parsed
+    return wall.replace(tzinfo=UTC if utc else ZoneInfo(timezone)).timestamp()
