@@ -6,8 +6,9 @@ from ..context import Ctx
 from ..http import ZoomError, json_response, no_content
 from ..ids import opaque
 from ..openapi import check
+from ..webhooks import events
 from .models import Group
-from .responses import find, paid_only
+from .responses import find, operator, paid_only
 
 # Zoom: "a maximum of 5000 groups in one account".
 MAX_GROUPS = 5000
@@ -42,6 +43,7 @@ def create_group(ctx: Ctx) -> Response:
         )
     group = Group(opaque(16), ctx.account_id, name)
     ctx.state.groups[group.id] = group
+    events.group_event(ctx.state, "group.created", group.id, ctx.account_id, group.name, operator(ctx))
     return json_response(row(ctx, group), 201)
 
 
@@ -53,4 +55,5 @@ def delete_group(ctx: Ctx, group_id: str) -> Response:
         if user is not None and group.id in user.group_ids:
             user.group_ids.remove(group.id)
     del ctx.state.groups[group.id]
+    events.group_event(ctx.state, "group.deleted", group.id, ctx.account_id, group.name, operator(ctx))
     return no_content()

@@ -72,6 +72,13 @@ def event_schema(document: str, event: str) -> dict[str, Any]:
     return flatten(document, raw["requestBody"]["content"]["application/json"]["schema"])
 
 
+@cache
+def documented_fields(document: str, event: str) -> frozenset[str]:
+    """The fields an event's `payload.object` may carry."""
+    payload = event_schema(document, event)["properties"]["payload"]
+    return frozenset(payload["properties"]["object"].get("properties", {}))
+
+
 def flatten(document: str, schema: Any, depth: int = 0) -> Any:
     """`schema` with references inlined and `allOf` parts merged (Zoom's documents have no cycles)."""
     if depth > 40:
