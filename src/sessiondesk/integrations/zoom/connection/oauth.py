@@ -225,6 +225,7 @@ def _store(
     connection.zoom_account_id = user.account_id
     connection.zoom_email = user.email
     connection.zoom_role = user.role_label
+    connection.zoom_user_type = user.type if isinstance(user.type, int) else None
     connection.granted_scopes = tokens.scope
     connection.client_id = zoom_app.app_for(key).client_id
     connection.connected_at = now
