@@ -6,6 +6,9 @@ emails, invites and the API read them through this module and never see another 
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
+from sessiondesk.meetings import desired
 from sessiondesk.meetings.models import Registration, RegistrationState
 from sessiondesk.scheduling.models import Client, Session
 
@@ -80,3 +83,15 @@ def attendee_links(session: Session) -> list[AttendeeLink]:
             continue
         lines.append(AttendeeLink(who.name, row.state, RegistrationState(row.state).label, row.reason))
     return lines
+
+
+def retry_shared(sessions: QuerySet[Session]) -> int:
+    """Look again at the sessions among ``sessions`` whose clients share one link (a reconnect may
+    have granted what personal links need); call in the transaction that made the change."""
+    shared = Registration.objects.filter(session__in=sessions, state=RegistrationState.SHARED)
+    again = Session.objects.filter(pk__in=shared.values("session_id"))
+    count = 0
+    for session in again:
+        desired.session_changed(session)
+        count += 1
+    return count

@@ -2,9 +2,11 @@
 through the emulator's real HTTP interface."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom.meetings import registrations as zoom_registrations
@@ -13,6 +15,8 @@ from sessiondesk.meetings.models import LinkState, MeetingLink, Registration, Re
 from sessiondesk.meetings.registrations import registration_for
 from sessiondesk.notifications import actions as notify
 from sessiondesk.scheduling.models import Client, Session
+from tests.conftest import login
+from tests.integrations.zoom.conftest import connect_through_pages
 from tests.integrations.zoom.meeting_fixtures import (
     calls,
     clear_log,
@@ -237,3 +241,76 @@ def test_each_client_is_emailed_only_their_own_link(zoom, consultant, lesson, st
         assert link.join_url not in text
     host = by_person[consultant.email]
     assert link.join_url in host.body
+
+
+def block(web, session: Session) -> str:  # type: ignore[no-untyped-def]
+    return web.get(reverse("meeting_block", args=[session.pk])).content.decode()
+
+
+def test_the_staff_card_shows_each_attendees_link_state(
+    client, zoom, consultant, lesson, student, ana
+) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom.http, consultant, CARLA)
+    session = booked(consultant, lesson, student, ana)
+    run_worker_until_idle()
+    body = block(login(client, consultant), session)
+    assert '<li data-link-state="registered">Stu Student: Own link</li>' in body
+    assert '<li data-link-state="registered">Ana Lopez: Own link</li>' in body
+    assert "data-shared-reason" not in body
+    assert rows(session)["stu@example.test"].join_url not in body  # staff see states, not clients' links
+
+
+def test_the_staff_card_says_why_a_basic_host_shares_one_link(
+    client, zoom, consultant, lesson, student
+) -> None:  # type: ignore[no-untyped-def]
+    zoom.app.state.users[zoom.users[CARLA]].type = 1
+    connect(zoom.http, consultant, CARLA)
+    session = booked(consultant, lesson, student)
+    run_worker_until_idle()
+    body = block(login(client, consultant), session)
+    assert '<li data-link-state="shared">Stu Student: Shared link</li>' in body
+    assert f'<p class="small muted" data-shared-reason>{zoom_registrations.BASIC_HOST}</p>' in body.replace(
+        "&#x27;", "'"
+    )
+
+
+def test_integration_health_names_the_missing_registration_scopes(client, zoom, owner, consultant) -> None:  # type: ignore[no-untyped-def]
+    connection = connect(zoom.http, consultant, CARLA)
+    kept = [s for s in connection.granted_scopes.split() if "registrant" not in s]
+    ZoomConnection.objects.filter(pk=connection.pk).update(granted_scopes=" ".join(kept))
+    body = html.unescape(login(client, owner).get("/integrations/zoom/health/").content.decode())
+    assert "Personal links need:" in body
+    for scope in (
+        "meeting:write:registrant",
+        "meeting:write:batch_registrants",
+        "meeting:read:list_registrants",
+        "meeting:update:registrant_status",
+    ):
+        assert f"<code>{scope}</code>" in body
+    assert "Until Carla Consultant reconnects Zoom, these sessions keep the shared link." in body
+
+
+def test_integration_health_is_quiet_when_the_scopes_are_there(client, zoom, owner, consultant) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom.http, consultant, CARLA)
+    body = login(client, owner).get("/integrations/zoom/health/").content.decode()
+    assert "data-lacking-registration" not in body
+
+
+def test_a_reconnect_with_the_scopes_gives_personal_links(client, zoom, consultant, lesson, student) -> None:  # type: ignore[no-untyped-def]
+    connection = connect(zoom.http, consultant, CARLA)
+    kept = [s for s in connection.granted_scopes.split() if "registrant" not in s]
+    ZoomConnection.objects.filter(pk=connection.pk).update(granted_scopes=" ".join(kept))
+    session = booked(consultant, lesson, student)
+    run_worker_until_idle()
+    assert rows(session)["stu@example.test"].state == RegistrationState.SHARED
+    connect_through_pages(login(client, consultant), zoom, CARLA)
+    MeetingLink.objects.filter(session=session).update(next_attempt_at=timezone.now())
+    clear_log(zoom)
+    run_worker_until_idle()
+    [meeting] = live_meetings(zoom)
+    assert calls(zoom) == [
+        ("PATCH", f"/v2/meetings/{meeting.id}", 204),
+        ("POST", f"/v2/meetings/{meeting.id}/registrants", 201),
+    ]
+    assert meeting.settings["approval_type"] == 0
+    assert rows(session)["stu@example.test"].state == RegistrationState.REGISTERED

@@ -32,7 +32,7 @@ from sessiondesk.integrations.zoom.models import (
     ZoomConnection,
     ZoomTokenSet,
 )
-from sessiondesk.meetings import desired
+from sessiondesk.meetings import desired, registrations
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
 STATE_TTL = dt.timedelta(minutes=10)
@@ -235,11 +235,15 @@ def _store(
     connection.reminders_sent = 0
     connection.save()
     _put_tokens(connection, tokens, now)
+    upcoming = Session.objects.filter(org=member.org, status=SessionStatus.SCHEDULED, end__gt=now)
     if attempt.kind == ConnectionKind.PERSONAL:
+        upcoming = upcoming.filter(consultant=member)
         # The organisation's account resumes them after its first directory sync instead, once the
         # consultants are linked to their own Zoom users (directory.sync.run).
-        waiting = Session.objects.filter(consultant=member, status=SessionStatus.SCHEDULED, end__gt=now)
-        desired.resume_awaiting_connection(Provider.ZOOM, waiting)
+        desired.resume_awaiting_connection(Provider.ZOOM, upcoming)
+    if existing is not None:
+        # A reconnect may grant the registration scopes: sessions that kept the shared link get personal links.
+        registrations.retry_shared(upcoming)
     audit.record(
         member.org,
         member,
