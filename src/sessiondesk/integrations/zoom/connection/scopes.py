@@ -123,6 +123,6 @@ def registration_list(app: str) -> list[str]:
     """The granular scopes to add to a Zoom app (docs and the emulator's development apps). ``app``:
     ``personal``, ``organization``, or ``organization_read_only`` (the read scopes only)."""
     if app == "organization_read_only":
-        return [need.name for need in ORGANIZATION]
+        return [need.name for need in ORGANIZATION + ORGANIZATION_REGISTRATION]
     wanted = needed(app, AdminMode.READ_WRITE) + registration_needed(app)
     return [need.name for need in wanted]
