@@ -314,3 +314,23 @@ def test_a_reconnect_with_the_scopes_gives_personal_links(client, zoom, consulta
     ]
     assert meeting.settings["approval_type"] == 0
     assert rows(session)["stu@example.test"].state == RegistrationState.REGISTERED
+
+
+def test_a_client_added_after_the_session_ended_is_not_registered(
+    zoom, consultant, lesson, student, ana
+) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom.http, consultant, CARLA)
+    session = booked(consultant, lesson, student)
+    run_worker_until_idle()
+    [meeting] = live_meetings(zoom)
+    clear_log(zoom)
+    Session.objects.filter(pk=session.pk).update(
+        start=timezone.now() - dt.timedelta(hours=2), end=timezone.now() - dt.timedelta(hours=1)
+    )
+    session.refresh_from_db()
+    session.clients.add(ana)
+    change(session)
+    MeetingLink.objects.filter(session=session).update(next_attempt_at=timezone.now())
+    run_worker_until_idle()
+    assert calls(zoom) == [("PATCH", f"/v2/meetings/{meeting.id}", 204)]  # no registration: Zoom says 3038
+    assert set(rows(session)) == {"stu@example.test"}

@@ -21,6 +21,7 @@ registered. A cancel is idempotent and needs no intent.
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from sessiondesk.integrations.zoom import client
 from sessiondesk.integrations.zoom.connection import scopes
@@ -79,6 +80,7 @@ def learned_basic(connection: ZoomConnection, host_user_id: str) -> None:
 def attendees(session: Session) -> list[Client]:
     if session.status != SessionStatus.SCHEDULED:
         return []
+
     return list(session.clients.order_by("pk"))
 
 
@@ -98,6 +100,8 @@ class Sync:
         self.send = send
 
     def run(self) -> None:
+        if self.session.end <= timezone.now():
+            return  # Zoom refuses registration once a meeting is over (code 3038): nothing to change
         clients = attendees(self.session)
         rows = {row.client_id: row for row in Registration.objects.filter(session=self.session)}
         if self.reason:
