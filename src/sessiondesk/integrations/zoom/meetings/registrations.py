@@ -20,7 +20,6 @@ registered. A cancel is idempotent and needs no intent.
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom import client
@@ -105,7 +104,7 @@ class Sync:
         clients = attendees(self.session)
         rows = {row.client_id: row for row in Registration.objects.filter(session=self.session)}
         if self.reason:
-            self._share(clients, rows)
+            self._share(clients)
             return
         for who in clients:
             if who.pk not in rows:
@@ -122,7 +121,7 @@ class Sync:
         ]
         self._cancel(gone)
 
-    def _share(self, clients: list[Client], rows: dict[int, Registration]) -> None:
+    def _share(self, clients: list[Client]) -> None:
         # Registrants of a meeting that no longer asks for registration are moot: the shared link works.
         for who in clients:
             Registration.objects.update_or_create(
@@ -178,14 +177,14 @@ class Sync:
                     self._registered(row, found)
 
     def _commit_intent(self, rows: list[Registration]) -> None:
-        """Written ahead of the call, only while this worker still holds the link's lease."""
-        with transaction.atomic():
-            held = MeetingLink.objects.filter(pk=self.link.pk, lease_owner=self.link.lease_owner).exists()
-            if not held:
-                raise ProviderError(
-                    "The worker lost its lease before registering participants.", permanent=False
-                )
-            Registration.objects.filter(pk__in=[row.pk for row in rows]).update(intent=self.meeting_id)
+        """Written ahead of the call, in one UPDATE that holds only while this worker holds the link's lease."""
+        held = Registration.objects.filter(
+            pk__in=[row.pk for row in rows],
+            session__meeting_links__pk=self.link.pk,
+            session__meeting_links__lease_owner=self.link.lease_owner,
+        )
+        if held.update(intent=self.meeting_id) != len(rows):
+            raise ProviderError("The worker lost its lease before registering participants.", permanent=False)
         for row in rows:
             row.intent = self.meeting_id
 
