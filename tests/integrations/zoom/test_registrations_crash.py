@@ -125,3 +125,25 @@ def test_a_worker_killed_before_the_call_registers_once_on_the_next_pass(
     ]
     assert len(zoom_registrants(zoom)) == 1
     assert Registration.objects.get(session=session).state == RegistrationState.REGISTERED
+
+
+def test_a_worker_that_lost_its_lease_registers_nobody(
+    zoom, consultant, lesson, student, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    connect(zoom.http, consultant, CARLA)
+    session = booked(consultant, lesson, student)
+    real = registrations.Sync._commit_intent
+
+    def taken_over_first(self, rows):  # type: ignore[no-untyped-def]
+        MeetingLink.objects.filter(session=session).update(lease_owner="worker-2")
+        real(self, rows)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(registrations.Sync, "_commit_intent", taken_over_first)
+        run_worker_until_idle()
+    [meeting] = live_meetings(zoom)
+    assert calls(zoom) == [("POST", "/v2/users/me/meetings", 201)]
+    assert zoom_registrants(zoom) == []
+    row = Registration.objects.get(session=session)
+    assert (row.state, row.intent) == (RegistrationState.PENDING, "")
+    assert str(meeting.id) == MeetingLink.objects.get(session=session).external_id
