@@ -73,10 +73,11 @@ class AttendeeLink:
 def attendee_links(session: Session) -> list[AttendeeLink]:
     """The link state of each client of the session (none when no registration was ever tried)."""
     rows = {row.client_id: row for row in Registration.objects.filter(session=session)}
+    clients = list(session.clients.all())  # read either way: a page makes as many queries for any session
     if not rows:
         return []
     lines = []
-    for who in session.clients.all():
+    for who in clients:
         row = rows.get(who.pk)
         if row is None:
             lines.append(AttendeeLink(who.name, RegistrationState.PENDING, RegistrationState.PENDING.label))

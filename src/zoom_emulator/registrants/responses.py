@@ -72,7 +72,7 @@ def list_registrants(ctx: Ctx, meeting_id: str) -> Response:
     if status not in LISTED:
         raise ZoomError(400, 300, "Invalid parameter: status.")
     rows = [r for r in actions.of_meeting(ctx.state, meeting) if r.status == status]
-    rows.sort(key=lambda r: (r.created_at, r.id))
+    rows.sort(key=lambda r: r.created_at)  # stable: registered in the same instant, listed as registered
     chunk, paging = paginate(ctx, f"registrants:{meeting.id}:{status}", rows, page_size(ctx))
     return json_response({**paging, "registrants": [listed(r, ctx.base_url) for r in chunk]})
 

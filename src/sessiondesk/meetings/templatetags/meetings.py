@@ -15,7 +15,10 @@ def meeting_block(context: template.Context, session: Session) -> dict[str, Any]
     request = context.get("request")
     viewer = getattr(request, "member", None)
     block = block_for(session, viewer)
-    links = attendee_links(session) if block.kind in ("ready", "updating", "waiting", "failed") else []
+    # Read for every block (a page makes as many queries whatever the meeting's state), shown with a meeting.
+    links = attendee_links(session)
+    if block.kind not in ("ready", "updating", "waiting", "failed"):
+        links = []
     return {
         "session": session,
         "block": block,
