@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0007_link_updated_at_index'),
+        ('meetings', '0008_link_org'),
         ('scheduling', '0005_session_status_index'),
     ]
 
