@@ -24,10 +24,11 @@ def all_routes() -> list[Route]:
     from .meetings.urls import routes as meetings
     from .oauth.urls import routes as oauth
     from .pages.urls import routes as pages
+    from .registrants.urls import routes as registrants
     from .roles.urls import routes as roles
     from .users.urls import routes as users
 
-    return oauth + users + meetings + roles + groups + control + pages
+    return oauth + users + meetings + registrants + roles + groups + control + pages
 
 
 _router: Router | None = None

@@ -13,6 +13,7 @@ from .clock import Clock
 from .groups.models import Group
 from .meetings.models import Meeting
 from .oauth.models import AccessToken, AuthCode, RefreshToken
+from .registrants.models import Registrant
 from .roles.models import Role
 from .users.models import User
 
@@ -42,6 +43,7 @@ TABLES: dict[str, type] = {
     "roles": Role,
     "groups": Group,
     "meetings": Meeting,
+    "registrants": Registrant,
     "apps": App,
     "installations": Installation,
     "codes": AuthCode,
@@ -78,6 +80,9 @@ class State:
         self.groups: dict[str, Group] = {}
         self.group_members: dict[str, list[str]] = {}
         self.meetings: dict[int, Meeting] = {}
+        self.registrants: dict[str, Registrant] = {}
+        # (meeting id, email, UTC day) -> registration requests (Zoom allows 3 a day).
+        self.registration_requests: dict[tuple[int, str, str], int] = {}
         self.apps: dict[str, App] = {}
         self.installations: dict[str, Installation] = {}
         self.codes: dict[str, AuthCode] = {}

@@ -97,6 +97,25 @@ def test_it_answers_meeting_calls_as_specified(client: httpx.Client, admin: dict
     conforms(listed, response_schema(V2_2021, "/users/{userId}/meetings", "get", "200"))
 
 
+def test_it_answers_registrant_calls_as_specified(client: httpx.Client, admin: dict[str, str]) -> None:
+    body = {
+        "topic": "T",
+        "start_time": "2030-04-01T10:00:00Z",
+        "duration": 30,
+        "settings": {"approval_type": 0},
+    }
+    meeting = client.post("/v2/users/tutor@acme.test/meetings", headers=admin, json=body).json()["id"]
+    path = f"/v2/meetings/{meeting}"
+    sam = {"email": "sam@client.test", "first_name": "Sam", "last_name": "Student"}
+    added = client.post(f"{path}/registrants", headers=admin, json=sam).json()
+    conforms(added, response_schema(V2_2021, "/meetings/{meetingId}/registrants", "post", "201"))
+    ana = {"email": "ana@client.test", "first_name": "Ana"}
+    batch = client.post(f"{path}/batch_registrants", headers=admin, json={"registrants": [ana]}).json()
+    conforms(batch, response_schema(V2_2021, "/meetings/{meetingId}/batch_registrants", "post", "200"))
+    listed = client.get(f"{path}/registrants", headers=admin).json()
+    conforms(listed, response_schema(V2_2021, "/meetings/{meetingId}/registrants", "get", "200"))
+
+
 def test_it_answers_role_calls_as_specified(client: httpx.Client, admin: dict[str, str]) -> None:
     conforms(client.get("/v2/roles", headers=admin).json(), response_schema(ACCOUNTS, "/roles", "get", "200"))
     members = client.get("/v2/roles/1/members", headers=admin).json()

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member, Organization
-from sessiondesk.scheduling.models import Session
+from sessiondesk.scheduling.models import Client, Session
 
 
 class LinkState(models.TextChoices):
@@ -113,3 +113,43 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.operation} → {self.status}"
+
+
+class RegistrationState(models.TextChoices):
+    PENDING = "pending", "Registering"  # the worker registers (or re-registers) the client
+    REGISTERED = "registered", "Own link"  # registrant_id and join_url belong to meeting_id
+    CANCELLED = "cancelled", "Cancelled"  # the client left the session; the registration was cancelled
+    SHARED = "shared", "Shared link"  # the client uses the session's shared link (see reason)
+
+
+class Registration(models.Model):
+    """One client's registration for one session's meeting: their own join link.
+
+    The worker keeps these in line with the session's clients after each meeting pass
+    (``MeetingProvider.sync_registrations``). ``intent`` is the meeting id a registration call is
+    about to be sent for, committed before the call: a later pass that finds it set without a
+    registrant looks the registrant up at the provider instead of registering again.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="registrations")
+    state = models.CharField(
+        max_length=20, choices=RegistrationState.choices, default=RegistrationState.PENDING
+    )
+    registrant_id = models.CharField(max_length=100, blank=True)
+    join_url = models.URLField(max_length=1000, blank=True)
+    # The provider's meeting the registrant belongs to: a new meeting (another host) needs a new one.
+    meeting_id = models.CharField(max_length=100, blank=True)
+    intent = models.CharField(max_length=100, blank=True)
+    # Why the client has the shared link (state shared), or the last failure.
+    reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "client"], name="one_registration_per_session_client")
+        ]
+        indexes = [models.Index(fields=["session", "registrant_id"])]
+
+    def __str__(self) -> str:
+        return f"registration of client {self.client_id} for session {self.session_id} ({self.state})"

@@ -20,7 +20,13 @@ HERE = Path(__file__).resolve().parent
 WANTED = {
     "zoom-users-endpoints.json": ["/users/{userId}", "/users", "/groups", "/groups/{groupId}/members"],
     "zoom-accounts-endpoints.json": ["/roles", "/roles/{roleId}/members"],
-    "zoom.json": ["/users/{userId}", "/users/{userId}/meetings", "/meetings/{meetingId}"],
+    "zoom.json": [
+        "/users/{userId}",
+        "/users/{userId}/meetings",
+        "/meetings/{meetingId}",
+        "/meetings/{meetingId}/registrants",
+        "/meetings/{meetingId}/batch_registrants",
+    ],
     "zoom-users-events-webhooks.json": None,  # every event
     "zoom-marketplace-events-webhooks.json": ["app_deauthorized"],
 }
