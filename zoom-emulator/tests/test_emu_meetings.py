@@ -155,8 +155,11 @@ def test_it_refuses_malformed_json_and_bad_fields(client: httpx.Client, login: A
     assert bad.json() == {
         "code": 300,
         "message": "Validation Failed.",
-        "errors": [{"field": "password", "message": "Invalid password."}],
+        "errors": [{"field": "password", "message": "Invalid field."}],
     }
+    # Within Zoom's ten characters, but not of its alphabet.
+    spaced = client.post("/v2/users/me/meetings", headers=headers, json={"password": "a b"})
+    assert spaced.json()["errors"] == [{"field": "password", "message": "Invalid password."}]
 
 
 def test_it_refuses_missing_and_unknown_tokens(client: httpx.Client, seeded: dict[str, Any]) -> None:

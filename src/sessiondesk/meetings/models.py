@@ -1,7 +1,9 @@
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
-from sessiondesk.accounts.models import Member
+from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.scheduling.models import Session
 
 
@@ -33,6 +35,9 @@ class MeetingLink(models.Model):
     """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="meeting_links")
+    # The session's organisation, kept on the link so an organisation's figures (Integration health)
+    # read its links without joining a year of sessions; filled from the session when saved.
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", editable=False)
     provider = models.CharField(max_length=20)
     desired_version = models.PositiveIntegerField(default=1)
     applied_version = models.PositiveIntegerField(default=0)
@@ -74,10 +79,16 @@ class MeetingLink(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["updated_at"]),  # the meetings changed today (Zoom's daily limit)
+            models.Index(fields=["org", "state"]),  # an organisation's unsettled links
         ]
 
     def __str__(self) -> str:
         return f"{self.provider} meeting for session {self.session_id} ({self.state})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.org_id is None:
+            self.org_id = self.session.org_id
+        super().save(*args, **kwargs)
 
     @property
     def is_dirty(self) -> bool:

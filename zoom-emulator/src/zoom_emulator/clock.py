@@ -52,7 +52,9 @@ def iso(ts: float) -> str:
 
 @lru_cache(maxsize=4096)
 def _iso_seconds(seconds: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
+    t = time.gmtime(seconds)
+    # Four-digit years always (strftime's %Y writes year 85 as "85").
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"
 
 
 def iso_ms(ts: float) -> str:

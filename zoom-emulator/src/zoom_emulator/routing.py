@@ -6,6 +6,8 @@ from typing import Any
 
 from werkzeug.routing import Map, Rule
 
+from .openapi import Operation
+
 
 @dataclass(frozen=True)
 class Scopes:
@@ -36,6 +38,9 @@ class Route:
     scopes: Scopes = field(default_factory=Scopes)
     # Counts toward the per-host 100 meeting create/update calls per UTC day.
     daily_meeting: bool = False
+    # The operation in Zoom's published documents: request bodies are checked against its request
+    # schema (openapi.check), and the conformance tests hold answers to its response schemas.
+    operation: Operation | None = None
 
 
 class Router:

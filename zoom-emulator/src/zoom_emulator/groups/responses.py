@@ -5,8 +5,9 @@ from werkzeug.wrappers import Response
 from .. import auth
 from ..clock import iso
 from ..context import Ctx
-from ..http import ZoomError, json_body, json_response, no_content
+from ..http import ZoomError, json_response, no_content
 from ..members import member_row, members_of_body
+from ..openapi import check
 from ..paging import page_size, paginate
 from ..users.models import User
 from ..webhooks import events
@@ -49,7 +50,7 @@ def list_members(ctx: Ctx, group_id: str) -> Response:
 def add_members(ctx: Ctx, group_id: str) -> Response:
     paid_only(ctx)
     group = find(ctx, group_id)
-    users = members_of_body(ctx.state, ctx.account_id, json_body(ctx.request))
+    users = members_of_body(ctx.state, ctx.account_id, check.body(ctx))
     # A pending user is not yet a member of the account: Zoom answers 201 but leaves them out of
     # `ids` and of the group (identity tools report such group changes as silently lost).
     users = [u for u in users if u.status != "pending"]

@@ -69,10 +69,23 @@ class Meeting:
     recurrence: dict[str, Any] | None = None
     tracking_fields: list[dict[str, Any]] = field(default_factory=list)
     deleted_at: float | None = None
+    # Zoom: "open_api" for meetings made through the API, "web_portal" for those made on zoom.us.
+    creation_source: str = "open_api"
 
 
 def join_url(meeting: Meeting, base_url: str) -> str:
     return f"{base_url}/j/{meeting.id}?pwd={encrypted_password(meeting)}"
+
+
+def registration_url(meeting: Meeting, base_url: str) -> str | None:
+    """Zoom gives a registration link when registration is on (approval_type 0 or 1)."""
+    if meeting.settings.get("approval_type", 2) not in (0, 1):
+        return None
+    import base64
+    import hashlib
+
+    token = base64.urlsafe_b64encode(hashlib.sha256(f"register:{meeting.uuid}".encode()).digest()[:24])
+    return f"{base_url}/meeting/register/{token.decode()}"
 
 
 def encrypted_password(meeting: Meeting) -> str:
@@ -116,8 +129,12 @@ def render(meeting: Meeting, host_email: str, base_url: str, zak: str) -> dict[s
             "encrypted_password": encrypted_password(meeting),
             "settings": dict(meeting.settings),
             "pre_schedule": meeting.pre_schedule,
+            "creation_source": meeting.creation_source,
         }
     )
+    registration = registration_url(meeting, base_url)
+    if registration:
+        body["registration_url"] = registration
     if meeting.recurrence is not None:
         body["recurrence"] = meeting.recurrence
     if meeting.tracking_fields:
@@ -157,6 +174,7 @@ def webhook_object(meeting: Meeting, base_url: str) -> dict[str, Any]:
         "timezone": meeting.timezone,
         "join_url": join_url(meeting, base_url),
         "password": meeting.password,
+        "creation_source": meeting.creation_source,
         "settings": {
             "use_pmi": bool(meeting.settings.get("use_pmi", False)),
             "alternative_hosts": meeting.settings.get("alternative_hosts", ""),

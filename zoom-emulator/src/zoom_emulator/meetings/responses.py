@@ -4,8 +4,9 @@ from werkzeug.wrappers import Response
 
 from .. import auth
 from ..context import Ctx
-from ..http import ZoomError, json_body, json_response, no_content, validation_failed
+from ..http import ZoomError, json_response, no_content, validation_failed
 from ..ids import opaque
+from ..openapi import check
 from ..paging import page_size, paginate
 from ..users.models import User
 from ..users.responses import operator
@@ -16,7 +17,7 @@ from .models import Meeting, listed, render
 
 def create_meeting(ctx: Ctx, user_id: str) -> Response:
     caller = auth.resolve_user(ctx, user_id)
-    body = json_body(ctx.request)
+    body = check.body(ctx)
     host, assistant = caller, None
     schedule_for = body.get("schedule_for")
     if schedule_for:
@@ -67,7 +68,7 @@ def get_meeting(ctx: Ctx, meeting_id: str) -> Response:
 def update_meeting(ctx: Ctx, meeting_id: str) -> Response:
     meeting = actions.find(ctx.state, meeting_id)
     check_access(ctx, meeting)
-    body = json_body(ctx.request)
+    body = check.body(ctx)
     host = ctx.state.users[meeting.host_id]
     fields = validate.fields(body, meeting.timezone, ctx.now)
     ctx.state.ratelimits.charge_meeting(host.id, ctx.route.category, ctx.now)
@@ -83,7 +84,7 @@ def delete_meeting(ctx: Ctx, meeting_id: str) -> Response:
 
 
 def meeting_status(ctx: Ctx, meeting_id: str) -> Response:
-    action = json_body(ctx.request).get("action")
+    action = check.body(ctx).get("action")
     if action not in ("end", "recover"):
         raise validation_failed("action")
     meeting = ctx.state.meetings.get(int(meeting_id)) if meeting_id.isdigit() else None

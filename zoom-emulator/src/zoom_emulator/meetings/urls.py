@@ -1,3 +1,4 @@
+from ..openapi import V2_2021, Operation
 from ..routing import Route, Scopes
 from . import responses
 
@@ -33,12 +34,43 @@ routes = [
         category="Medium",
         scopes=WRITE,
         daily_meeting=True,
+        operation=Operation(V2_2021, "/users/{userId}/meetings", "post"),
     ),
-    Route("/v2/users/<user_id>/meetings", ("GET",), responses.list_meetings, category="Medium", scopes=LIST),
-    Route("/v2/meetings/<meeting_id>", ("GET",), responses.get_meeting, scopes=READ),
     Route(
-        "/v2/meetings/<meeting_id>", ("PATCH",), responses.update_meeting, scopes=UPDATE, daily_meeting=True
+        "/v2/users/<user_id>/meetings",
+        ("GET",),
+        responses.list_meetings,
+        category="Medium",
+        scopes=LIST,
+        operation=Operation(V2_2021, "/users/{userId}/meetings", "get"),
     ),
-    Route("/v2/meetings/<meeting_id>", ("DELETE",), responses.delete_meeting, scopes=DELETE),
-    Route("/v2/meetings/<meeting_id>/status", ("PUT",), responses.meeting_status, scopes=STATUS),
+    Route(
+        "/v2/meetings/<meeting_id>",
+        ("GET",),
+        responses.get_meeting,
+        scopes=READ,
+        operation=Operation(V2_2021, "/meetings/{meetingId}", "get"),
+    ),
+    Route(
+        "/v2/meetings/<meeting_id>",
+        ("PATCH",),
+        responses.update_meeting,
+        scopes=UPDATE,
+        daily_meeting=True,
+        operation=Operation(V2_2021, "/meetings/{meetingId}", "patch"),
+    ),
+    Route(
+        "/v2/meetings/<meeting_id>",
+        ("DELETE",),
+        responses.delete_meeting,
+        scopes=DELETE,
+        operation=Operation(V2_2021, "/meetings/{meetingId}", "delete"),
+    ),
+    Route(
+        "/v2/meetings/<meeting_id>/status",
+        ("PUT",),
+        responses.meeting_status,
+        scopes=STATUS,
+        operation=Operation(V2_2021, "/meetings/{meetingId}/status", "put"),
+    ),
 ]

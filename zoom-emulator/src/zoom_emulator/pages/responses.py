@@ -3,6 +3,7 @@
 and the join/start links that meetings carry."""
 
 from html import escape
+from typing import Any
 
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
@@ -12,6 +13,8 @@ from ..context import Ctx
 from ..http import ZoomError
 from ..meetings import actions, validate
 from ..oauth import grants
+from ..openapi import V2_2021, Operation
+from ..openapi.check import checked
 from ..users.actions import accept
 from .html import error_page, page
 
@@ -75,12 +78,18 @@ def edit_form(ctx: Ctx, meeting_id: str) -> Response:
     return page(f"Edit meeting {meeting.id}", body)
 
 
+MEETING_UPDATE = Operation(V2_2021, "/meetings/{meetingId}", "patch")
+
+
 def edit_submit(ctx: Ctx, meeting_id: str) -> Response:
     try:
         meeting = actions.find(ctx.state, meeting_id)
         form = ctx.request.form
-        raw = {k: form[k] for k in ("topic", "start_time", "duration") if form.get(k)}
-        fields = validate.fields(raw, meeting.timezone, ctx.now)
+        raw: dict[str, Any] = {k: form[k] for k in ("topic", "start_time", "duration") if form.get(k)}
+        if raw.get("duration", "").isdigit():
+            raw["duration"] = int(raw["duration"])
+        # A form edit is read as the API's PATCH would read it.
+        fields = validate.fields(checked(MEETING_UPDATE, raw), meeting.timezone, ctx.now)
         host = ctx.state.users[meeting.host_id]
         actions.update(ctx.state, meeting, fields, host)
     except ZoomError as exc:

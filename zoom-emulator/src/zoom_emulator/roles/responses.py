@@ -5,8 +5,9 @@ from werkzeug.wrappers import Response
 from .. import auth
 from ..clock import iso
 from ..context import Ctx
-from ..http import ZoomError, json_body, json_response, no_content
+from ..http import ZoomError, json_response, no_content
 from ..members import member_row, members_of_body
+from ..openapi import check
 from ..paging import page_size, paginate
 from ..users.models import MEMBER_ROLE, OWNER_ROLE
 from .models import Role
@@ -52,7 +53,7 @@ def assign(ctx: Ctx, role_id: str) -> Response:
     role = find(ctx, role_id)
     if role.id in (OWNER_ROLE, MEMBER_ROLE):
         raise ZoomError(400, 300, "Can't delete or add members for Normal/Owner roles.")
-    users = members_of_body(ctx.state, ctx.account_id, json_body(ctx.request))
+    users = members_of_body(ctx.state, ctx.account_id, check.body(ctx))
     for user in users:
         user.role_id = role.id
     # Roles answer `add_at`, groups `added_at`: Zoom's spelling differs.

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 from .. import auth
 from ..context import Ctx
 from ..http import ZoomError, json_body, json_response, no_content, validation_failed
+from ..openapi import check
 from ..paging import page_size, paginate
 from ..webhooks import events
 from . import actions
@@ -39,7 +40,11 @@ def list_users(ctx: Ctx) -> Response:
 
 def create_user(ctx: Ctx) -> Response:
     auth.require(ctx, ctx.route.scopes, on_self=False)
-    body = json_body(ctx.request)
+    info = json_body(ctx.request).get("user_info")
+    if isinstance(info, dict) and info.get("type") == actions.ON_PREM:
+        # The 2026 spec documents its own answer for type 3, a value its enum leaves out.
+        actions.check_type(ctx.state, ctx.state.accounts[ctx.account_id], actions.ON_PREM)
+    body = check.body(ctx)
     user = actions.create(ctx.state, ctx.account_id, body, operator(ctx))
     created = {
         "id": user.id,
@@ -53,7 +58,7 @@ def create_user(ctx: Ctx) -> Response:
 
 def update_user(ctx: Ctx, user_id: str) -> Response:
     user = auth.resolve_user(ctx, user_id)
-    body = json_body(ctx.request)
+    body = check.body(ctx)
     changed: dict[str, Any] = {}
     for key, value in body.items():
         kind = UPDATABLE.get(key)
@@ -82,6 +87,10 @@ def delete_user(ctx: Ctx, user_id: str) -> Response:
     action = args.get("action", "disassociate")
     if action not in ("disassociate", "delete"):
         raise ZoomError(400, 300, "Invalid parameter: action.")
+    if action == "delete" and user.status == "pending":
+        # Zoom's reference for this call: "To delete pending user in the account, use
+        # `disassociate`". The exact error it answers is not documented.
+        raise ZoomError(400, 300, "To delete a pending user in the account, use disassociate.")
     actions.remove(
         ctx.state,
         user,
@@ -95,7 +104,7 @@ def delete_user(ctx: Ctx, user_id: str) -> Response:
 
 def set_status(ctx: Ctx, user_id: str) -> Response:
     user = auth.resolve_user(ctx, user_id)
-    action = json_body(ctx.request).get("action")
+    action = check.body(ctx).get("action")
     if action not in ("activate", "deactivate"):
         raise validation_failed("action")
     actions.set_status(ctx.state, user, action, operator(ctx))

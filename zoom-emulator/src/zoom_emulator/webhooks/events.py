@@ -6,6 +6,7 @@ from ..apps import App
 from ..clock import iso_ms
 from ..ids import opaque
 from ..meetings.models import Meeting, webhook_object
+from ..openapi import USER_EVENTS, documented_fields
 from ..users.models import User, summary
 
 if TYPE_CHECKING:
@@ -87,9 +88,14 @@ def user_event(
 def user_updated(
     state: "State", user: User, changed: dict[str, Any], old: dict[str, Any], operator: User | None
 ) -> None:
+    # Zoom's event document lists the fields user.updated carries (no job title or location).
+    sent = documented_fields(USER_EVENTS, "user.updated")
+    changed = {k: v for k, v in changed.items() if k in sent}
+    if not changed:
+        return
     payload: dict[str, Any] = {"account_id": user.account_id, **operator_fields(operator)}
     payload["object"] = {"id": user.id, **changed}
-    payload["old_object"] = {"id": user.id, **old}
+    payload["old_object"] = {"id": user.id, **{k: v for k, v in old.items() if k in sent}}
     payload["time_stamp"] = int(state.now() * 1000)
     emit(state, "user.updated", user.account_id, user.id, payload)
 
@@ -104,6 +110,16 @@ def group_members(
     payload["object"] = {"id": group_id, "members": [{"id": u.id, "email": u.email} for u in users]}
     payload["time_stamp"] = int(state.now() * 1000)
     emit(state, event, account_id, users[0].id, payload)
+
+
+def group_event(
+    state: "State", event: str, group_id: str, account_id: str, name: str, operator: User | None
+) -> None:
+    """group.created / group.deleted: {"object": {"id", "name"}}."""
+    payload: dict[str, Any] = {"account_id": account_id, **operator_fields(operator)}
+    payload["object"] = {"id": group_id, "name": name}
+    payload["time_stamp"] = int(state.now() * 1000)
+    emit(state, event, account_id, operator.id if operator else "", payload)
 
 
 def app_deauthorized(state: "State", app: App, account_id: str, user_id: str) -> None:
