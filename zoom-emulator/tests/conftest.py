@@ -11,8 +11,8 @@ import pytest
 
 from zoom_emulator.app import EmulatorApp, create_app
 
-# Test modules here are not a package (a package named zoom_emulator would shadow the real one),
-# so make the shared helpers importable whatever pytest's import mode.
+# Test modules here are not a package (a package named tests would clash with SessionDesk's when both
+# run in one pytest), so make the shared helpers importable whatever pytest's import mode.
 sys.path.insert(0, str(Path(__file__).parent))
 
 from emulator_helpers import SEED, Receiver, code_from, consent, exchange

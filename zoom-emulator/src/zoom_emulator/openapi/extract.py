@@ -1,7 +1,7 @@
 """Make ``zoom-api.json``: the parts of Zoom's published API documents the emulator checks requests
 and responses against (SOURCE.md says where each document comes from).
 
-    python src/zoom_emulator/openapi/extract.py DIR_WITH_THE_DOCUMENTS
+    python src/zoom_emulator/openapi/extract.py DIR_WITH_THE_DOCUMENTS   (from the zoom-emulator folder)
 
 For each document it keeps the paths listed in ``WANTED`` (every method of each) and every
 definition or component they reference, directly or through other references, unchanged; so

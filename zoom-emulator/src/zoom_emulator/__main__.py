@@ -1,4 +1,6 @@
-"""python -m zoom_emulator --port 9000 [--host 127.0.0.1] [--state-file PATH] [--seed FILE.json]"""
+"""zoom-emulator --port 9000 [--host 127.0.0.1] [--state-file PATH] [--seed FILE.json]
+
+The same as ``python -m zoom_emulator``."""
 
 import argparse
 import json
@@ -12,10 +14,8 @@ from .seed import load
 from .server import make_server
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m zoom_emulator", description="A local Zoom for development and tests."
-    )
+def main(argv: list[str] | None = None, prog: str = "python -m zoom_emulator") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="A local Zoom for development and tests.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9000)
     parser.add_argument("--state-file", help="keep the emulated Zoom data in this JSON file across restarts")
@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     app.close()
     print("Zoom emulator stopped.", flush=True)
     return 0
+
+
+def command() -> int:
+    """The ``zoom-emulator`` console script."""
+    return main(prog="zoom-emulator")
 
 
 if __name__ == "__main__":

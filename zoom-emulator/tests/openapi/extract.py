@@ -1,7 +1,7 @@
 """Make ``schemas.json``: the parts of Zoom's published OpenAPI documents that the conformance tests
 use (see SOURCE.md for where each document comes from).
 
-    python tests/zoom_emulator/openapi/extract.py DIR_WITH_THE_DOCUMENTS
+    python tests/openapi/extract.py DIR_WITH_THE_DOCUMENTS   (from the zoom-emulator folder)
 
 For each document it keeps the operations and events listed in ``WANTED`` and every definition or
 component they reference, directly or through other references, unchanged; so the tests resolve

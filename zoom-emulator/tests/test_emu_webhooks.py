@@ -9,14 +9,8 @@ from emulator_helpers import SECRET, bearer
 
 from zoom_emulator.webhooks.signing import encrypted_token, signature, verify
 
-# Genuine signed Zoom requests (source in THIRD-PARTY-NOTICES.md), shared with SessionDesk's own tests.
-VECTORS = (
-    Path(__file__).resolve().parents[1]
-    / "integrations"
-    / "zoom"
-    / "fixtures"
-    / "webhook_signature_vectors.json"
-)
+# Genuine signed Zoom requests (source in THIRD-PARTY-NOTICES.md).
+VECTORS = Path(__file__).resolve().parent / "fixtures" / "webhook_signature_vectors.json"
 
 
 def vectors() -> list[dict[str, Any]]:
