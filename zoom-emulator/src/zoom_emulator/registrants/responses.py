@@ -5,9 +5,10 @@ from werkzeug.wrappers import Response
 
 from ..clock import iso
 from ..context import Ctx
-from ..http import ZoomError, json_body, json_response, no_content, validation_failed
+from ..http import ZoomError, json_response, no_content, validation_failed
 from ..meetings.actions import find
 from ..meetings.responses import check_access
+from ..openapi import check
 from ..paging import page_size, paginate
 from . import actions
 from .models import LISTED, join_url, listed
@@ -16,10 +17,10 @@ BATCH_LIMIT = 30  # Zoom: "Register up to 30 registrants at once"; status update
 
 
 def add_registrant(ctx: Ctx, meeting_id: str) -> Response:
+    body = check.body(ctx)  # read as Zoom reads it, before anything else
     meeting = find(ctx.state, meeting_id)
     check_access(ctx, meeting)
     actions.ensure_registration(ctx.state, meeting)
-    body = json_body(ctx.request)
     email, first, last = actions.person(body)
     approve = meeting.settings.get("approval_type") == 0 or body.get("auto_approve") is True
     registrant = actions.register(ctx.state, meeting, email, first, last, approve)
@@ -37,6 +38,7 @@ def add_registrant(ctx: Ctx, meeting_id: str) -> Response:
 
 
 def batch_registrants(ctx: Ctx, meeting_id: str) -> Response:
+    body = check.body(ctx)  # read as Zoom reads it, before anything else
     meeting = find(ctx.state, meeting_id)
     check_access(ctx, meeting)
     actions.ensure_registration(ctx.state, meeting)
@@ -47,7 +49,6 @@ def batch_registrants(ctx: Ctx, meeting_id: str) -> Response:
             "This API can only be used for scheduled meeting(meeting type: 2). "
             "Batch registration is not supported for other meeting types.",
         )
-    body = json_body(ctx.request)
     items = body.get("registrants")
     if not isinstance(items, list) or not items or len(items) > BATCH_LIMIT:
         raise validation_failed("registrants", f"Between 1 and {BATCH_LIMIT} registrants.")
@@ -78,9 +79,9 @@ def list_registrants(ctx: Ctx, meeting_id: str) -> Response:
 
 
 def update_status(ctx: Ctx, meeting_id: str) -> Response:
+    body = check.body(ctx)  # read as Zoom reads it, before anything else
     meeting = find(ctx.state, meeting_id)
     check_access(ctx, meeting)
-    body = json_body(ctx.request)
     action = body.get("action")
     if action not in ("approve", "cancel", "deny"):
         raise validation_failed("action")

@@ -1,3 +1,4 @@
+from ..openapi import V2_2021, Operation
 from ..routing import Route, Scopes
 from . import pages, responses
 
@@ -26,13 +27,20 @@ DELETE = Scopes(
 )
 
 routes = [
-    Route("/v2/meetings/<meeting_id>/registrants", ("POST",), responses.add_registrant, scopes=REGISTER),
+    Route(
+        "/v2/meetings/<meeting_id>/registrants",
+        ("POST",),
+        responses.add_registrant,
+        scopes=REGISTER,
+        operation=Operation(V2_2021, "/meetings/{meetingId}/registrants", "post"),
+    ),
     Route(
         "/v2/meetings/<meeting_id>/batch_registrants",
         ("POST",),
         responses.batch_registrants,
         category="Heavy",
         scopes=BATCH,
+        operation=Operation(V2_2021, "/meetings/{meetingId}/batch_registrants", "post"),
     ),
     Route(
         "/v2/meetings/<meeting_id>/registrants",
@@ -40,6 +48,7 @@ routes = [
         responses.list_registrants,
         category="Medium",
         scopes=LIST,
+        operation=Operation(V2_2021, "/meetings/{meetingId}/registrants", "get"),
     ),
     Route(
         "/v2/meetings/<meeting_id>/registrants/status",
@@ -47,12 +56,14 @@ routes = [
         responses.update_status,
         category="Medium",
         scopes=STATUS,
+        operation=Operation(V2_2021, "/meetings/{meetingId}/registrants/status", "put"),
     ),
     Route(
         "/v2/meetings/<meeting_id>/registrants/<registrant_id>",
         ("DELETE",),
         responses.delete_registrant,
         scopes=DELETE,
+        operation=Operation(V2_2021, "/meetings/{meetingId}/registrants/{registrantId}", "delete"),
     ),
     Route("/w/<meeting_id>", ("GET",), pages.join_personal, kind="page"),
 ]
