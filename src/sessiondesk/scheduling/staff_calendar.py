@@ -18,6 +18,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.lib.digits import is_digits
 from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import availability
 from sessiondesk.scheduling.errors import InvalidBooking
@@ -92,7 +93,7 @@ def parse_ids(raw: Iterable[str]) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not part.isdigit():
+            if not is_digits(part):
                 raise InvalidBooking("Consultants are given by their numbers.", "consultants")
             if int(part) not in ids:
                 ids.append(int(part))
