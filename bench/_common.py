@@ -20,6 +20,21 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
+def profile(pid: int, name: str, seconds: float) -> subprocess.Popen | None:
+    """When ``BENCH_PROFILE`` names a folder, sample process ``pid`` and its children with py-spy for
+    ``seconds`` (from now), as collapsed stacks in ``<folder>/<name>-<pid>.txt`` (``flamegraph.pl``
+    and speedscope read them). Wait for the returned process before reading the file."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    out = Path(folder) / f"{name}-{pid}.txt"
+    spy = Path(PYTHON).with_name("py-spy")
+    argv = [str(spy), "record", "--pid", str(pid), "--subprocesses", "--duration", str(int(seconds))]
+    argv += ["--rate", "250", "--format", "raw", "--output", str(out)]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -82,17 +82,19 @@ def meeting_link_ready(session: Session) -> None:
     join_url = content.join_url(session)
     if not join_url:
         return
+    # Read once for the recipients and for the subject of each email queued.
+    prefetch_related_objects([session], "clients", "co_hosts__user")
     now = timezone.now()
     waiting = OutboundEmail.objects.filter(session=session, state=EmailState.PENDING, not_before__gt=now)
     waiting.update(not_before=now)
+    last = prepare.last_told(session.pk, session.series_id)
     fresh = []
     for recipient in _recipients(session):
-        probe = _session_email(session, "updated", recipient, {"event": "link_ready"})
-        history = prepare.history_for(session.pk, session.series_id, probe)
-        if not history or history[-1].state != EmailState.SENT or history[-1].kind == "cancelled":
+        told = last.get(prepare.recipient_key(recipient))
+        if told is None or told.state != EmailState.SENT or told.kind == "cancelled":
             continue  # never told about it, or a pending email will render the link itself
-        if prepare.shown_join_url(history[-1], session.pk) != join_url:
-            fresh.append(probe)
+        if prepare.shown_join_url(told, session.pk) != join_url:
+            fresh.append(_session_email(session, "updated", recipient, {"event": "link_ready"}))
     OutboundEmail.objects.bulk_create(fresh)
 
 
