@@ -82,16 +82,24 @@ def meeting_link_ready(session: Session) -> None:
     join_url = content.join_url(session)
     if not join_url:
         return
-    # Read once for the recipients and for the subject of each email queued.
-    prefetch_related_objects([session], "clients", "co_hosts__user")
     now = timezone.now()
     waiting = OutboundEmail.objects.filter(session=session, state=EmailState.PENDING, not_before__gt=now)
     waiting.update(not_before=now)
-    last = prepare.last_told(session.pk, session.series_id)
+    # Only someone whose last email about it went out may need another. Right after a booking
+    # nobody does: its emails are still waiting for this link, and will carry it.
+    last = {
+        key: email
+        for key, email in prepare.last_told(session.pk, session.series_id).items()
+        if email.state == EmailState.SENT and email.kind != "cancelled"
+    }
+    if not last:
+        return
+    # Read once for the recipients and for the subject of each email queued.
+    prefetch_related_objects([session], "clients", "co_hosts__user")
     fresh = []
     for recipient in _recipients(session):
         told = last.get(prepare.recipient_key(recipient))
-        if told is None or told.state != EmailState.SENT or told.kind == "cancelled":
+        if told is None:
             continue  # never told about it, or a pending email will render the link itself
         if prepare.shown_join_url(told, session.pk) != join_url:
             fresh.append(_session_email(session, "updated", recipient, {"event": "link_ready"}))
