@@ -79,8 +79,7 @@ def meeting_link_ready(session: Session) -> None:
     session = Session.objects.select_related("consultant__user", "series").get(pk=session.pk)
     if session.is_cancelled:
         return
-    join_url = content.join_url(session)
-    if not join_url:
+    if not content.join_url(session):
         return
     now = timezone.now()
     waiting = OutboundEmail.objects.filter(session=session, state=EmailState.PENDING, not_before__gt=now)
@@ -101,6 +100,10 @@ def meeting_link_ready(session: Session) -> None:
         told = last.get(prepare.recipient_key(recipient))
         if told is None:
             continue  # never told about it, or a pending email will render the link itself
+        # Each client's own link where they have one: a new one (another host) is news for them alone.
+        join_url = content.join_url(session, recipient if isinstance(recipient, Client) else None)
+        if not join_url:
+            continue  # their own link is still being made: the email follows when it is
         if prepare.shown_join_url(told, session.pk) != join_url:
             fresh.append(_session_email(session, "updated", recipient, {"event": "link_ready"}))
     OutboundEmail.objects.bulk_create(fresh)

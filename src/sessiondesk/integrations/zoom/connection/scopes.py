@@ -62,6 +62,42 @@ ORGANIZATION_WRITE = (
 )
 
 
+# Personal links (Zoom registration). Asked for on connect, but not required: a connection made
+# before SessionDesk asked for them keeps working, and its sessions keep the shared link until the
+# person reconnects (Integration health names what is missing).
+PERSONAL_REGISTRATION = (
+    Need(
+        ("meeting:write:registrant", "meeting:write"),
+        "to register each client for their session's meeting, so each gets their own join link",
+    ),
+    Need(("meeting:write:batch_registrants", "meeting:write"), "to register a session's clients in one call"),
+    Need(
+        ("meeting:read:list_registrants", "meeting:read"),
+        "to find a registration whose answer was lost, instead of registering twice",
+    ),
+    Need(
+        ("meeting:update:registrant_status", "meeting:write"),
+        "to cancel the registration of a client removed from a session",
+    ),
+)
+ORGANIZATION_REGISTRATION = tuple(
+    Need(tuple(f"{scope}:admin" for scope in need.scopes), need.purpose) for need in PERSONAL_REGISTRATION
+)
+
+
+def registration_needed(kind: str) -> tuple[Need, ...]:
+    return ORGANIZATION_REGISTRATION if kind == ConnectionKind.ORGANIZATION else PERSONAL_REGISTRATION
+
+
+def registration_missing(kind: str, granted: frozenset[str] | set[str]) -> list[Need]:
+    """The registration scopes a connection lacks: without them its sessions keep the shared link."""
+    return [need for need in registration_needed(kind) if not any(_held(s, granted) for s in need.scopes)]
+
+
+def _held(scope: str, granted: frozenset[str] | set[str]) -> bool:
+    return scope in granted or (scope.endswith(":admin") and scope[:-6] + ":master" in granted)
+
+
 def needed(kind: str, admin_mode: str = AdminMode.READ_WRITE) -> tuple[Need, ...]:
     if kind == ConnectionKind.ORGANIZATION:
         return ORGANIZATION + (ORGANIZATION_WRITE if admin_mode == AdminMode.READ_WRITE else ())
@@ -87,5 +123,6 @@ def registration_list(app: str) -> list[str]:
     """The granular scopes to add to a Zoom app (docs and the emulator's development apps). ``app``:
     ``personal``, ``organization``, or ``organization_read_only`` (the read scopes only)."""
     if app == "organization_read_only":
-        return [need.name for need in ORGANIZATION]
-    return [need.name for need in needed(app, AdminMode.READ_WRITE)]
+        return [need.name for need in ORGANIZATION + ORGANIZATION_REGISTRATION]
+    wanted = needed(app, AdminMode.READ_WRITE) + registration_needed(app)
+    return [need.name for need in wanted]
