@@ -134,6 +134,17 @@ def test_it_refuses_times_not_in_zoom_s_formats(
     assert meeting_count(client) == 0
 
 
+def test_it_refuses_a_local_time_that_is_still_1969_in_utc(
+    client: httpx.Client, admin: dict[str, str]
+) -> None:
+    body = {"topic": "Algebra", "start_time": "1970-01-01T00:30:00", "timezone": "Europe/Paris"}
+    response = create(client, admin, body)
+    assert (response.status_code, response.json()) == refused("start_time")
+    assert meeting_count(client) == 0
+    body["start_time"] = "1970-01-01T01:30:00"  # 00:30 UTC
+    assert create(client, admin, body).json()["start_time"] == "1970-01-01T00:30:00Z"
+
+
 def test_it_reads_local_times_in_the_meeting_s_zone_and_writes_utc(
     client: httpx.Client, admin: dict[str, str]
 ) -> None:

@@ -63,4 +63,7 @@ def start_time(value: Any, timezone: str) -> float:
     if parsed is None:
         raise validation_failed("start_time")
     wall, utc = parsed
-    return wall.replace(tzinfo=UTC if utc else ZoneInfo(timezone)).timestamp()
+    moment = wall.replace(tzinfo=UTC if utc else ZoneInfo(timezone)).timestamp()
+    if moment < 0:  # a local time early on 1 January 1970 east of UTC is still in 1969
+        raise validation_failed("start_time")
+    return moment
