@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request, Response
 
 from . import auth
@@ -24,9 +25,10 @@ def all_routes() -> list[Route]:
     from .oauth.urls import routes as oauth
     from .pages.urls import routes as pages
     from .roles.urls import routes as roles
+    from .runs.urls import routes as runs
     from .users.urls import routes as users
 
-    return oauth + users + meetings + roles + groups + control + pages
+    return oauth + users + meetings + roles + groups + control + pages + runs
 
 
 _router: Router | None = None
@@ -66,7 +68,8 @@ class EmulatorApp:
         adapter = self.router.bind(environ)
         try:
             endpoint, args = adapter.match(path, method=request.method)
-        except NotFound:
+        except (NotFound, RequestRedirect):
+            # A doubled slash (a meeting UUID encoded once instead of twice) names no resource.
             return self.finish_unrouted(request, path, 404)
         except MethodNotAllowed:
             return self.finish_unrouted(request, path, 405)
