@@ -1,0 +1,78 @@
+"""The attendance card (refreshed live by htmx), staff corrections, and the attendance reports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from sessiondesk.accounts.decorators import manager_required, member_required
+from sessiondesk.accounts.models import Member
+from sessiondesk.attendance import corrections, reports
+from sessiondesk.attendance.display import card
+from sessiondesk.scheduling.models import Session
+
+
+def session_for(request: HttpRequest, pk: int) -> Session:
+    """404 outside the organisation; 403 for a consultant's colleague's session."""
+    member: Member = request.member  # type: ignore[attr-defined]
+    session = get_object_or_404(
+        Session.objects.select_related("org", "consultant__user"), pk=pk, org=member.org
+    )
+    if not member.manages_org and not (
+        session.consultant_id == member.pk or session.co_hosts.filter(pk=member.pk).exists()
+    ):
+        raise PermissionDenied
+    return session
+
+
+@member_required
+def attendance_card(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for(request, pk)
+    member: Member = request.member  # type: ignore[attr-defined]
+    context = {"session": session, "can_correct": member.manages_org, **card(session)}
+    return render(request, "attendance/_card.html", context)
+
+
+@require_POST
+@manager_required
+def correct_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for(request, pk)
+    try:
+        corrections.correct_outcome(
+            session,
+            request.member,  # type: ignore[attr-defined]
+            request.POST.get("outcome", ""),
+            request.POST.get("note", ""),
+        )
+    except corrections.CorrectionError as exc:
+        return render(request, "attendance/error.html", {"session": session, "message": str(exc)}, status=400)
+    messages.success(request, "Outcome corrected. Later data from Zoom will not change it.")
+    return redirect("session_detail", pk)
+
+
+@require_POST
+@manager_required
+def correct_line(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_for(request, pk)
+    raw = request.POST.get("minutes", "").strip()
+    try:
+        if not raw.isdigit():
+            raise corrections.CorrectionError("Minutes present must be a whole number.")
+        corrections.correct_line(session, request.member, request.POST.get("person", ""), int(raw))  # type: ignore[attr-defined]
+    except corrections.CorrectionError as exc:
+        return render(request, "attendance/error.html", {"session": session, "message": str(exc)}, status=400)
+    messages.success(request, "Attendance corrected. Later data from Zoom will not change it.")
+    return redirect("session_detail", pk)
+
+
+@manager_required
+def attendance_reports(request: HttpRequest) -> HttpResponse:
+    member: Member = request.member  # type: ignore[attr-defined]
+    try:
+        query = reports.Query.from_params(member.org, request.GET)
+    except reports.QueryError as exc:
+        return render(request, "attendance/reports.html", {"error": str(exc), "query": None}, status=400)
+    if request.GET.get("format") == "csv":
+        return reports.csv_response(query)
+    return render(request, "attendance/reports.html", {"query": query, "table": reports.table(query)})
