@@ -3,6 +3,7 @@ anyone else is a guest under the name they gave."""
 
 from dataclasses import dataclass
 
+from sessiondesk.accounts.models import Member
 from sessiondesk.attendance.models import Kind
 from sessiondesk.scheduling.models import Client, Session
 
@@ -34,6 +35,22 @@ def registered_client(session_id: int, registrant_id: str) -> Client | None:
     return None
 
 
+@dataclass(frozen=True)
+class Roster:
+    """Who is expected at a session, read once for all the participants matched against it."""
+
+    clients: list[Client]
+    hosts: list[Member]
+
+
+def roster(session: Session) -> Roster:
+    cached: Roster | None = getattr(session, "_attendance_roster", None)
+    if cached is None:
+        cached = Roster(list(session.clients.all()), session.hosts())
+        session._attendance_roster = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def match(session: Session, seen: Seen) -> Person:
     email = seen.email.strip().lower()
     if seen.registrant_id:
@@ -42,8 +59,9 @@ def match(session: Session, seen: Seen) -> Person:
             return Person(
                 f"client:{client.pk}", Kind.CLIENT, client_id=client.pk, name=client.name, email=client.email
             )
+    people = roster(session)
     if email:
-        for client in session.clients.all():
+        for client in people.clients:
             if client.email.lower() == email:
                 return Person(
                     f"client:{client.pk}",
@@ -52,8 +70,7 @@ def match(session: Session, seen: Seen) -> Person:
                     name=client.name,
                     email=client.email,
                 )
-    hosts = session.hosts()
-    for member in hosts:
+    for member in people.hosts:
         if email and member.user.email.lower() == email:
             return Person(
                 f"member:{member.pk}",
@@ -63,7 +80,7 @@ def match(session: Session, seen: Seen) -> Person:
                 email=member.user.email,
             )
     if seen.is_host:
-        member = hosts[0]
+        member = people.hosts[0]
         return Person(
             f"member:{member.pk}", Kind.HOST, member_id=member.pk, name=member.name, email=member.user.email
         )

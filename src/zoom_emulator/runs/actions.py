@@ -29,8 +29,9 @@ def runs_of(state: "State", meeting_id: int) -> list[Run]:
     return sorted((r for r in state.runs.values() if r.meeting_id == meeting_id), key=lambda r: r.started_at)
 
 
-def start(state: "State", meeting: Meeting, at: float, sender: Sender) -> Run:
-    """The host starts the meeting (and is in it). Starting a running meeting changes nothing."""
+def start(state: "State", meeting: Meeting, at: float, sender: Sender, host_joins: bool = True) -> Run:
+    """The host starts the meeting (and is in it). Starting a running meeting changes nothing.
+    ``host_joins=False``: a participant started it (join before host), the host is not there."""
     run = live_run(state, meeting)
     if run is not None:
         return run
@@ -51,7 +52,7 @@ def start(state: "State", meeting: Meeting, at: float, sender: Sender) -> Run:
     meeting.status = "started"
     events.started(state, sender, run)
     host = state.users.get(meeting.host_id)
-    if host is not None:
+    if host is not None and host_joins:
         enter(state, run, sender, host.name, host.email, at, zoom_user_id=host.id)
     for row in state.waiting_for_host.pop(meeting.id, []):
         enter(

@@ -8,7 +8,8 @@ POST /_emulator/meetings/{meetingId}/script
                {"at": "…", "action": "end"}],
      "drop_share": 0.05, "seed": 7}
 Steps run in order, each as if the clock read its ``at`` (default: now); their webhooks carry that
-time. ``admit`` and ``leave`` name the person as ``join`` did (registrant_id, email or name;
+time. ``{"action": "start", "host_joins": false}`` starts it without the host (join before
+host). ``admit`` and ``leave`` name the person as ``join`` did (registrant_id, email or name;
 ``"host": true`` for the host). ``drop_share`` loses that share of the script's webhooks (the
 answer lists them), as deliveries Zoom never made.
 GET /_emulator/meetings/{meetingId}/runs: every instance with each join's times.
@@ -70,7 +71,7 @@ def run_step(ctx: Ctx, meeting: Any, sender: Sender, step: Any) -> None:
     at = parse_iso(str(step["at"])) if step.get("at") else ctx.now
     action = step["action"]
     if action == "start":
-        actions.start(state, meeting, at, sender)
+        actions.start(state, meeting, at, sender, host_joins=step.get("host_joins", True) is not False)
         return
     if action == "end":
         actions.end(state, meeting, sender, at)

@@ -36,7 +36,7 @@ def session_of(obj: dict[str, Any]) -> Session | None:
         return None
     link = (
         MeetingLink.objects.filter(provider="zoom", external_id=str(meeting_id))
-        .select_related("session__org")
+        .select_related("session__org", "session__consultant__user")
         .order_by("-id")
         .first()
     )
