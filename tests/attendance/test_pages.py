@@ -10,6 +10,7 @@ from django.urls import reverse
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.attendance.models import Attendee, Outcome, ReportState, SessionAttendance
 from sessiondesk.integrations.zoom.attendance import report
+from sessiondesk.notifications.models import OutboundEmail
 from tests.attendance.fixtures import Held
 from tests.conftest import login
 
@@ -128,3 +129,49 @@ def test_the_reports_count_sessions_minutes_and_no_shows(
     bad = web.get(reverse("attendance_reports"), {"by": "month", "from": "soon"})
     assert bad.status_code == 400 and "is not a month" in bad.content.decode()
     assert login(HttpClient(), held.session.consultant).get(reverse("attendance_reports")).status_code == 403
+
+
+def test_an_admin_sets_the_grace_period_and_the_no_show_email(
+    held: Held, client: HttpClient, owner: Member, staff: Member
+) -> None:
+    url = reverse("attendance_policy")
+    assert login(HttpClient(), staff).post(url, {"grace_minutes": "5"}).status_code == 403
+    bad = login(client, owner).post(url, {"grace_minutes": "999"})
+    assert bad.status_code == 400 and b"At most 240 minutes." in bad.content
+    assert (
+        login(client, owner).post(url, {"grace_minutes": "5", "email_staff_on_no_show": "on"}).status_code
+        == 302
+    )
+    assert AuditEntry.objects.filter(action="attendance.policy_changed").count() == 1
+
+    held.script(
+        {"at": held.at(0), "action": "start"},
+        {"at": held.at(30), "action": "end"},
+    )
+    held.deliver()
+    assert SessionAttendance.objects.get(session=held.session).outcome == Outcome.CLIENT_NO_SHOW
+    emails = OutboundEmail.objects.filter(kind="attendance.no_show").order_by("to")
+    assert [(e.to, e.subject) for e in emails] == [
+        ("olivia@acme.test", "Client no-show: Algebra lesson"),
+        ("sam@acme.test", "Client no-show: Algebra lesson"),
+    ]
+    held.deliver()  # nothing new: no second email
+    assert OutboundEmail.objects.filter(kind="attendance.no_show").count() == 2
+
+
+def test_a_session_nobody_opened_did_not_take_place_after_the_grace_period(held: Held, settings: Any) -> None:
+    from sessiondesk.attendance import deadlines
+
+    settings.ATTENDANCE_REPORT_DELAY_SECONDS = 0
+    assert deadlines.run(10) == 1
+    row = SessionAttendance.objects.get(session=held.session)
+    assert (row.outcome, row.report_state) == (Outcome.DID_NOT_TAKE_PLACE, ReportState.DUE)
+    held.zoom.http.delete("/_emulator/requests")
+    assert report.run_due(10) == 1
+    row.refresh_from_db()
+    assert (row.outcome, row.report_state) == (Outcome.DID_NOT_TAKE_PLACE, ReportState.UNAVAILABLE)
+    calls = held.zoom.http.get("/_emulator/requests").json()["requests"]
+    assert [(c["path"], c["status"]) for c in calls] == [
+        (f"/v2/report/meetings/{held.meeting_id}/participants", 404)
+    ]
+    assert not OutboundEmail.objects.filter(kind="attendance.no_show").exists()
