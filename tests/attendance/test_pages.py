@@ -175,3 +175,9 @@ def test_a_session_nobody_opened_did_not_take_place_after_the_grace_period(held:
         (f"/v2/report/meetings/{held.meeting_id}/participants", 404)
     ]
     assert not OutboundEmail.objects.filter(kind="attendance.no_show").exists()
+
+
+def test_the_clients_page_shows_their_attendance(held: Held, client: HttpClient, staff: Member) -> None:
+    run_with_ann_late(held)
+    page = login(client, staff).get(reverse("client_detail", args=[held.ann.pk])).content.decode()
+    assert '<td class="small" data-attendance="completed">Completed: 36 min, 4 min late</td>' in page

@@ -76,3 +76,28 @@ def calendar_fields(session_ids: list[int]) -> dict[int, dict[str, Any]]:
         }
         for sid, outcome in rows.items()
     }
+
+
+def for_client(client_id: int, session_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """For a client's page: each session's outcome and what the client did there, read in two queries."""
+    outcomes = dict(
+        SessionAttendance.objects.filter(session_id__in=session_ids).values_list("session_id", "outcome")
+    )
+    mine = {
+        a["session_id"]: a
+        for a in Attendee.objects.filter(session_id__in=list(outcomes), client_id=client_id).values(
+            "session_id", "seconds_present", "late_seconds", "in_meeting"
+        )
+    }
+    found = {}
+    for session_id, outcome in outcomes.items():
+        own = mine.get(session_id)
+        came = bool(own and (own["seconds_present"] or own["in_meeting"]))
+        found[session_id] = {
+            "outcome": outcome,
+            "label": Outcome(outcome).label,
+            "came": came,
+            "minutes": round(own["seconds_present"] / 60) if own else 0,
+            "late_minutes": round(own["late_seconds"] / 60) if own else 0,
+        }
+    return found
