@@ -38,8 +38,20 @@ class Stay:
 
 
 def locked(session: Session) -> SessionAttendance:
-    SessionAttendance.objects.get_or_create(session=session, defaults={"org_id": session.org_id})
-    return SessionAttendance.objects.select_for_update().get(session=session)
+    row = SessionAttendance.objects.select_for_update().filter(session=session).first()
+    if row is None:
+        # The first word of this session: concurrent first words meet in get_or_create.
+        SessionAttendance.objects.get_or_create(session=session, defaults={"org_id": session.org_id})
+        row = SessionAttendance.objects.select_for_update().get(session=session)
+    return row
+
+
+def note_run(row: SessionAttendance, instance_id: str, at: dt.datetime) -> None:
+    """A participant event also says the meeting runs (its meeting.started may be lost)."""
+    if not row.instance_id or row.started_at is None:
+        row.instance_id = row.instance_id or instance_id
+        row.started_at = row.started_at or at
+        row.save(update_fields=["instance_id", "started_at"])
 
 
 def started(session: Session, instance_id: str, at: dt.datetime) -> None:
@@ -71,9 +83,7 @@ def joined(session: Session, instance_id: str, seen: Seen, at: dt.datetime) -> N
     row = locked(session)
     if row.report_state == ReportState.DONE:
         return  # the report already said what happened
-    row.instance_id = row.instance_id or instance_id
-    row.started_at = row.started_at or at
-    row.save()
+    note_run(row, instance_id, at)
     person = match(session, seen)
     Segment.objects.create(
         session=session,
@@ -92,9 +102,7 @@ def left(session: Session, instance_id: str, seen: Seen, at: dt.datetime) -> Non
     row = locked(session)
     if row.report_state == ReportState.DONE:
         return
-    row.instance_id = row.instance_id or instance_id
-    row.started_at = row.started_at or at
-    row.save()
+    note_run(row, instance_id, at)
     open_stay = (
         Segment.objects.filter(
             session=session, source=Source.WEBHOOK, participant=seen.participant, left_at__isnull=True
@@ -201,7 +209,7 @@ def refresh(session: Session, row: SessionAttendance, now: dt.datetime | None = 
         }
         if attendee is None:
             existing[key] = Attendee.objects.create(session=session, person_key=key, **fields)
-        else:
+        elif any(getattr(attendee, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(attendee, name, value)
             attendee.save()
