@@ -85,3 +85,36 @@ def test_the_report_fills_what_lost_webhooks_missed_in_one_call(held: Held) -> N
         (Kind.CLIENT, "Ann Student", 38 * 60, 420, False),
         (Kind.HOST, "Carla Consultant", 45 * 60, 0, False),
     ]
+
+
+def test_the_report_is_read_page_by_page(held: Held, monkeypatch: Any) -> None:
+    monkeypatch.setattr(report, "PAGE", 1)
+    held.script(
+        {"at": held.at(0), "action": "start"}, *ann_joins(held, 2), {"at": held.at(30), "action": "end"}
+    )
+    assert held.deliver() == 6
+    SessionAttendance.objects.filter(session=held.session).update(report_due_at=held.session.start)
+    held.zoom.http.delete("/_emulator/requests")
+    assert report.run_due(10) == 1
+    calls = held.zoom.http.get("/_emulator/requests").json()["requests"]
+    assert [c["query"].get("next_page_token", "") != "" for c in calls] == [False, True]
+    assert lines(held) == [
+        (Kind.CLIENT, "Ann Student", 28 * 60, 120, False),
+        (Kind.HOST, "Carla Consultant", 30 * 60, 0, False),
+    ]
+
+
+def test_a_transient_zoom_error_leaves_the_report_due(held: Held) -> None:
+    held.script({"at": held.at(0), "action": "start"}, {"at": held.at(30), "action": "end"})
+    held.deliver()
+    SessionAttendance.objects.filter(session=held.session).update(report_due_at=held.session.start)
+    fault = {"path": "/v2/report/*", "kind": "error", "status": 503, "count": 1}
+    assert held.zoom.http.post("/_emulator/faults", json=fault).status_code == 201
+    assert report.run_due(10) == 1
+    row = SessionAttendance.objects.get(session=held.session)
+    assert (row.report_state, row.report_attempts, row.outcome) == (
+        ReportState.DUE,
+        1,
+        Outcome.CLIENT_NO_SHOW,
+    )
+    assert row.report_due_at > held.session.end

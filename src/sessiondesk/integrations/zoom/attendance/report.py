@@ -142,4 +142,8 @@ def failed(row: SessionAttendance, error: ZoomError) -> None:
         with transaction.atomic():
             record.report_missing(session, NO_SCOPE.format(error.message), final=True)
         return
+    # Transient (5xx, timeout, 429): the claim already moved the row 5 minutes on; give up after a day's worth.
     log.info("zoom report of session %s: %s (will retry)", session.pk, error.message)
+    if row.report_attempts >= TRIES * 48:
+        with transaction.atomic():
+            record.report_missing(session, f"Zoom's report could not be read: {error.message}", final=True)
