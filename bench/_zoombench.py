@@ -21,6 +21,11 @@ SCOPES = [
     "meeting:delete:meeting",
     "meeting:read:list_meetings",
     "user:read:user",
+    # Personal links (each client's own join link, docs/personal-links.md).
+    "meeting:write:registrant",
+    "meeting:write:batch_registrants",
+    "meeting:read:list_registrants",
+    "meeting:update:registrant_status",
 ]
 
 SERVE = """

@@ -2,8 +2,8 @@
 
 Starts a real waitress-served instance in a child process (so the load generator does not share
 its interpreter lock), seeds an account and a Server-to-Server
-app, then drives GET /v2/users/me ("simple requests") and meeting creates from several client
-threads for a fixed time. Prints one JSON object as its last line.
+app, then drives GET /v2/users/me ("simple requests") and meeting creates (the body SessionDesk
+sends, checked against Zoom's schema like any other) from several client threads for a fixed time. Prints one JSON object as its last line.
 
     python bench/emulator_throughput.py [--seconds 5] [--threads 8]
 """
@@ -37,6 +37,23 @@ SEED = {
 }
 
 
+# A create as SessionDesk sends it.
+MEETING = {
+    "topic": "Algebra with Tina",
+    "type": 2,
+    "start_time": "2030-04-01T10:00:00Z",
+    "duration": 60,
+    "timezone": "Europe/Berlin",
+    "agenda": "Chapter 4",
+    "settings": {
+        "join_before_host": False,
+        "waiting_room": True,
+        "approval_type": 2,
+        "mute_upon_entry": True,
+    },
+}
+
+
 def drive(
     url: str,
     headers: dict[str, str],
@@ -48,7 +65,7 @@ def drive(
 ) -> None:
     with httpx.Client(base_url=url, headers=headers) as client:
         while time.monotonic() < stop_at:
-            response = client.request(method, path, json={} if method == "POST" else None)
+            response = client.request(method, path, json=MEETING if method == "POST" else None)
             if response.status_code < 300:
                 counts.append(1)
             else:

@@ -36,7 +36,7 @@ for k in range({sessions}):
     sessions.append(Session(org=host.org, title=f"Drain {{k}}", session_type_id={lesson}, consultant=host,
                             start=start, end=start + dt.timedelta(minutes=45), is_online=True, provider="zoom"))
 made = Session.objects.bulk_create(sessions, batch_size=500)
-MeetingLink.objects.bulk_create([MeetingLink(session=s, provider="zoom", desired_version=1) for s in made],
+MeetingLink.objects.bulk_create([MeetingLink(session=s, org_id=s.org_id, provider="zoom", desired_version=1) for s in made],
                                 batch_size=500)
 print(json.dumps({{"sessions": len(made)}}))
 """

@@ -7,7 +7,7 @@ PY=.venv/bin/python
 status=0
 
 echo "== lint"
-.venv/bin/ruff check src tests bench || status=1
+.venv/bin/ruff check src tests bench zoom-emulator || status=1
 .venv/bin/mypy || status=1
 .venv/bin/lint-imports --no-cache || status=1
 

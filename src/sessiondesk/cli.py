@@ -33,7 +33,7 @@ def main() -> None:
     if argv[:1] == ["emulator"]:
         from zoom_emulator.__main__ import main as emulator_main
 
-        sys.exit(emulator_main(argv[1:]))
+        sys.exit(emulator_main(argv[1:], prog="sessiondesk emulator"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sessiondesk.settings")
     from django.core.management import execute_from_command_line
 

@@ -6,7 +6,7 @@ import re
 import httpx
 import pytest
 
-from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.models import MeetingLink, Registration
 from sessiondesk.scheduling.models import Provider, Session
 from tests.e2e.test_zoom_meeting import zoom_server  # noqa: F401
 from tests.scheduling.public_support import make_calendar
@@ -49,8 +49,11 @@ def test_the_join_link_appears_on_the_confirmation_page_without_a_reload(  # typ
     assert run_worker_until_idle() == 1
     page.locator('.meeting-block[data-meeting-state="ready"]').wait_for()
     link = MeetingLink.objects.get(session=Session.objects.get(), provider=Provider.ZOOM)
+    own = Registration.objects.get(session=link.session)  # the client's own link (registration)
     block = page.locator(".meeting-block")
-    assert block.get_by_role("link", name="Join the meeting").get_attribute("href") == link.join_url
+    assert own.join_url.startswith(f"{zoom_server.url}/w/{link.external_id}?tk=")
+    assert block.get_by_role("link", name="Join the meeting").get_attribute("href") == own.join_url
+    assert link.join_url not in page.content()
     assert f"Passcode: {link.passcode}" in block.inner_text()
     assert link.start_url not in page.content()
     assert page.evaluate("window.stayedOnThisPage") is True

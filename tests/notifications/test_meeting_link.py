@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from icalendar import Calendar
 
-from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.models import LinkState, MeetingLink, Registration
 from sessiondesk.notifications.actions import meeting_link_ready
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.notifications.sender import send_due
@@ -158,11 +158,14 @@ def test_a_link_made_on_the_retry_after_a_zoom_timeout_is_in_the_confirmation(
     due_now(session)
     run_worker_until_idle()
     join_url = MeetingLink.objects.get(session=session).join_url
+    own_url = Registration.objects.get(session=session, client=student).join_url  # the student's own link
     assert run_worker_until_idle("emails") == 2
     assert OutboundEmail.objects.count() == 2  # no "updated" email follows
     (to_student,) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert to_student.subject.startswith("Confirmed: ")
-    assert f"Join:  {join_url}" in to_student.body
+    assert f"Join:  {own_url}" in to_student.body
+    (to_host,) = [m for m in mail.outbox if m.to == [consultant.email]]
+    assert f"Join:  {join_url}" in to_host.body
 
 
 def settings_of(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:

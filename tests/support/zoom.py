@@ -38,6 +38,7 @@ def connect(
         zoom_account_id=me.account_id,
         zoom_email=me.email,
         zoom_role=me.role_label,
+        zoom_user_type=me.type,
         granted_scopes=tokens.scope,
     )
     ZoomTokenSet.objects.create(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.attendance.models import Kind
+from sessiondesk.meetings.registrations import registration_for
 from sessiondesk.scheduling.models import Client, Session
 
 
@@ -30,9 +31,9 @@ class Person:
 
 
 def registered_client(session_id: int, registrant_id: str) -> Client | None:
-    """The client a meeting registration belongs to. The one place that reads registrations: until
-    sessions register their clients with the provider, nobody is found here."""
-    return None
+    """The client a meeting registration belongs to (their personal link): the one place that reads
+    registrations."""
+    return registration_for(session_id, registrant_id)
 
 
 @dataclass(frozen=True)

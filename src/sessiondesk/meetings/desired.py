@@ -67,7 +67,9 @@ def sessions_imported(sessions: list[Session]) -> int:
         provider = wanted_provider(session)
         if provider is None:
             continue
-        link = MeetingLink(session=session, provider=provider, desired_version=1, next_attempt_at=now)
+        link = MeetingLink(
+            session=session, org_id=session.org_id, provider=provider, desired_version=1, next_attempt_at=now
+        )
         implementation = providers.get(provider)
         opens = session.start - days
         if implementation is not None and implementation.external and opens > now:

@@ -5,10 +5,10 @@ import zoneinfo
 from dataclasses import dataclass
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.meetings import providers
+from sessiondesk.meetings import providers, registrations
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink
-from sessiondesk.scheduling.models import Provider, Session
+from sessiondesk.scheduling.models import Client, Provider, Session
 
 POLL_SECONDS = {"creating": 1, "updating": 1, "waiting": 30}
 
@@ -70,11 +70,18 @@ def current_link(session: Session) -> MeetingLink | None:
     return next((link for link in session.meeting_links.all() if link.provider == session.provider), None)
 
 
-def join_details(session: Session) -> JoinDetails | None:
-    """The join link for attendees once it exists, or None (no meeting, or not created yet)."""
+def join_details(session: Session, client: Client | None = None) -> JoinDetails | None:
+    """The join link for attendees once it exists, or None (no meeting, or not created yet). For a
+    ``client`` with their own link, that link; None while it is being made."""
     if wanted_provider(session) is None:
         return None
     link = current_link(session)
+    if client is not None:
+        personal = registrations.personal_links([session], client).get(session.pk)
+        if personal is not None:
+            if not personal.url:
+                return None
+            return JoinDetails(personal.url, link.passcode if link else "", link.host_label if link else "")
     if link is not None and link.join_url:
         return JoinDetails(link.join_url, link.passcode, link.host_label)
     if session.provider == Provider.CUSTOM and session.custom_meeting_url:

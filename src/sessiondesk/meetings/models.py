@@ -1,8 +1,10 @@
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
-from sessiondesk.accounts.models import Member
-from sessiondesk.scheduling.models import Session
+from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.scheduling.models import Client, Session
 
 
 class LinkState(models.TextChoices):
@@ -33,6 +35,9 @@ class MeetingLink(models.Model):
     """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="meeting_links")
+    # The session's organisation, kept on the link so an organisation's figures (Integration health)
+    # read its links without joining a year of sessions; filled from the session when saved.
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", editable=False)
     provider = models.CharField(max_length=20)
     desired_version = models.PositiveIntegerField(default=1)
     applied_version = models.PositiveIntegerField(default=0)
@@ -74,10 +79,16 @@ class MeetingLink(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["updated_at"]),  # the meetings changed today (Zoom's daily limit)
+            models.Index(fields=["org", "state"]),  # an organisation's unsettled links
         ]
 
     def __str__(self) -> str:
         return f"{self.provider} meeting for session {self.session_id} ({self.state})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.org_id is None:
+            self.org_id = self.session.org_id
+        super().save(*args, **kwargs)
 
     @property
     def is_dirty(self) -> bool:
@@ -102,3 +113,43 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.operation} → {self.status}"
+
+
+class RegistrationState(models.TextChoices):
+    PENDING = "pending", "Registering"  # the worker registers (or re-registers) the client
+    REGISTERED = "registered", "Own link"  # registrant_id and join_url belong to meeting_id
+    CANCELLED = "cancelled", "Cancelled"  # the client left the session; the registration was cancelled
+    SHARED = "shared", "Shared link"  # the client uses the session's shared link (see reason)
+
+
+class Registration(models.Model):
+    """One client's registration for one session's meeting: their own join link.
+
+    The worker keeps these in line with the session's clients after each meeting pass
+    (``MeetingProvider.sync_registrations``). ``intent`` is the meeting id a registration call is
+    about to be sent for, committed before the call: a later pass that finds it set without a
+    registrant looks the registrant up at the provider instead of registering again.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="registrations")
+    state = models.CharField(
+        max_length=20, choices=RegistrationState.choices, default=RegistrationState.PENDING
+    )
+    registrant_id = models.CharField(max_length=100, blank=True)
+    join_url = models.URLField(max_length=1000, blank=True)
+    # The provider's meeting the registrant belongs to: a new meeting (another host) needs a new one.
+    meeting_id = models.CharField(max_length=100, blank=True)
+    intent = models.CharField(max_length=100, blank=True)
+    # Why the client has the shared link (state shared), or the last failure.
+    reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "client"], name="one_registration_per_session_client")
+        ]
+        indexes = [models.Index(fields=["session", "registrant_id"])]
+
+    def __str__(self) -> str:
+        return f"registration of client {self.client_id} for session {self.session_id} ({self.state})"

@@ -93,15 +93,22 @@ def _apply(link: MeetingLink, owner: str, now: dt.datetime) -> dict[str, Any]:
             raise wait
     payload = _normalised(provider.build_payload(link.session))
     meeting = _present(link, provider, payload, owner)
-    if meeting is None:
-        return {"state": LinkState.ACTIVE}
-    return {
-        "state": LinkState.ACTIVE,
-        **_meeting_fields(meeting),
-        "applied_payload": payload,
-        "create_intent": "",
-        "intent_payload": None,
-    }
+    fields: dict[str, Any] = {"state": LinkState.ACTIVE}
+    if meeting is not None:
+        fields.update(
+            _meeting_fields(meeting), applied_payload=payload, create_intent="", intent_payload=None
+        )
+        # Saved before the registrations, so a failure there never loses (or repeats) the meeting.
+        _keep(link, owner, {k: v for k, v in fields.items() if k != "state"})
+    provider.sync_registrations(link, payload)
+    return fields
+
+
+def _keep(link: MeetingLink, owner: str, fields: dict[str, Any]) -> None:
+    if not MeetingLink.objects.filter(id=link.pk, lease_owner=owner).update(**fields):
+        raise ProviderError("The worker lost its lease before saving the meeting.", permanent=False)
+    for name, value in fields.items():
+        setattr(link, name, value)
 
 
 def _present(

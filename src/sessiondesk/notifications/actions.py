@@ -79,14 +79,17 @@ def meeting_link_ready(session: Session) -> None:
     session = Session.objects.select_related("consultant__user", "series").get(pk=session.pk)
     if session.is_cancelled:
         return
-    join_url = content.join_url(session)
-    if not join_url:
+    if not content.join_url(session):
         return
     now = timezone.now()
     waiting = OutboundEmail.objects.filter(session=session, state=EmailState.PENDING, not_before__gt=now)
     waiting.update(not_before=now)
     fresh = []
     for recipient in _recipients(session):
+        # Each client's own link where they have one: a new one (another host) is news for them alone.
+        join_url = content.join_url(session, recipient if isinstance(recipient, Client) else None)
+        if not join_url:
+            continue  # their own link is still being made: the email follows when it is
         probe = _session_email(session, "updated", recipient, {"event": "link_ready"})
         history = prepare.history_for(session.pk, session.series_id, probe)
         if not history or history[-1].state != EmailState.SENT or history[-1].kind == "cancelled":

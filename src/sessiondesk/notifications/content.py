@@ -8,6 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.meetings import registrations
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionStatus
@@ -32,8 +33,9 @@ def format_time(moment: dt.datetime, tz_name: str) -> str:
     return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
 
 
-def join_urls(sessions: list[Session]) -> dict[int, str]:
-    """The link attendees use to join each session ("" when there is none, or none yet)."""
+def join_urls(sessions: list[Session], client: Client | None = None) -> dict[int, str]:
+    """The link attendees use to join each session ("" when there is none, or none yet). For a
+    ``client``: their own link where they have one, and none while it is being made."""
     active = {
         link.session_id: link.join_url
         for link in MeetingLink.objects.filter(session__in=sessions, state=LinkState.ACTIVE).exclude(
@@ -47,6 +49,10 @@ def join_urls(sessions: list[Session]) -> dict[int, str]:
         if not url and session.provider == Provider.CUSTOM:
             url = session.custom_meeting_url
         urls[session.pk] = url if _wants_link(session) else ""
+    if client is not None:
+        wanting = {s.pk for s in sessions if _wants_link(s)}
+        for pk, personal in registrations.personal_links(sessions, client).items():
+            urls[pk] = personal.url if pk in wanting else ""
     return urls
 
 
@@ -58,15 +64,18 @@ def _wants_link(session: Session) -> bool:
     return session.is_online and session.provider != Provider.NONE
 
 
-def join_url(session: Session) -> str:
-    return join_urls([session])[session.pk]
+def join_url(session: Session, client: Client | None = None) -> str:
+    return join_urls([session], client)[session.pk]
 
 
-def link_expected(sessions: list[Session]) -> bool:
-    """Some of these sessions will have a join link that a provider is still creating."""
+def link_expected(sessions: list[Session], client: Client | None = None) -> bool:
+    """Some of these sessions will have a join link that a provider is still creating (for a
+    ``client``: or their own link, still being registered)."""
     waiting = [s for s in sessions if _wants_link(s) and not s.is_cancelled]
     if not waiting:
         return False
+    if client is not None and any(p.coming for p in registrations.personal_links(waiting, client).values()):
+        return True
     urls = join_urls(waiting)
     links = {
         link.session_id: link
@@ -140,11 +149,11 @@ def render(session: Session, kind: str, recipient: Client | Member, context: dic
     # The attendees and hosts are read for the headline, the subject and the "With" line: once.
     prefetch_related_objects([session], "clients", "co_hosts__user")
     occurrences = _occurrences(session) if kind == "booked" and session.series_id else []
-    urls = join_urls(occurrences or [session])
+    client = recipient if isinstance(recipient, Client) else None
+    urls = join_urls(occurrences or [session], client)
     url = urls[session.pk]
     previous = context.get("previous_start")
     other_party = _other_party(session, recipient)
-    client = recipient if isinstance(recipient, Client) else None
     ctx = {
         "kind": kind,
         "event": context.get("event", kind),
@@ -160,7 +169,7 @@ def render(session: Session, kind: str, recipient: Client | Member, context: dic
         "tz_name": tz_name,
         "previous_when": format_when(dt.datetime.fromisoformat(previous), tz_name) if previous else "",
         "join_url": url,
-        "link_coming": not url and link_expected([session]),
+        "link_coming": not url and link_expected([session], client),
         "location": session.location if not url else "",
         "manage_url": links.manage_url(session, client) if client else "",
         "portal_url": links.portal_url(client) if client else "",

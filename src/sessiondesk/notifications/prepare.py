@@ -76,7 +76,8 @@ def _prepare_session_email(email: OutboundEmail) -> Ready | Skip | Defer:
         session = covered[0]
     elif session.is_cancelled:
         return Skip("The session was cancelled before this email went out.")
-    if email.kind != "cancelled" and content.link_expected(covered):
+    client = recipient if isinstance(recipient, Client) else None
+    if email.kind != "cancelled" and content.link_expected(covered, client):
         deadline = email.created_at + link_wait()
         if now < deadline:
             return Defer(min(deadline, now + dt.timedelta(seconds=1)))

@@ -111,7 +111,7 @@ def seed(size: Size, *, slug: str = "scale", password: str = "scale-bench-passwo
         "consultants": len(consultants),
         "clients": len(clients),
         "sessions": Session.objects.filter(org=org).count(),
-        "meeting_links": MeetingLink.objects.filter(session__org=org).count(),
+        "meeting_links": MeetingLink.objects.filter(org=org).count(),
         "audit_entries": AuditEntry.objects.filter(org=org).count(),
         "zoom_users": DirectoryUser.objects.filter(org=org).count(),
     }
@@ -336,6 +336,7 @@ def _links(org: Organization, sessions: list[Session], rng: random.Random) -> No
             links.append(
                 MeetingLink(
                     session=session,
+                    org_id=session.org_id,
                     provider="zoom",
                     state=LinkState.DELETED,
                     desired_version=2,
@@ -359,6 +360,7 @@ def _links(org: Organization, sessions: list[Session], rng: random.Random) -> No
         links.append(
             MeetingLink(
                 session=session,
+                org_id=session.org_id,
                 provider="zoom",
                 state=state,
                 desired_version=1,
@@ -377,7 +379,7 @@ def _links(org: Organization, sessions: list[Session], rng: random.Random) -> No
     MeetingLink.objects.bulk_create(links, batch_size=BATCH)
     # Written just now in bulk, but in life each link last changed around when its meeting was made.
     made = Least(F("next_attempt_at"), Value(now - dt.timedelta(days=1)))
-    MeetingLink.objects.filter(session__org=org).update(created_at=made, updated_at=made)
+    MeetingLink.objects.filter(org=org).update(created_at=made, updated_at=made)
 
 
 def _audit(org: Organization, owner: Member, sessions: list[Session], size: Size) -> None:

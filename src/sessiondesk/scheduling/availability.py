@@ -91,6 +91,21 @@ def working_windows(member: Member, first: dt.date, last: dt.date) -> list[Inter
     return windows
 
 
+def outside_hours(member: Member, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether ``start``..``end`` is not wholly inside the member's working hours (weekly rules, or a
+    date's overrides instead). A member who has set no weekly hours has none to be outside of: staff
+    schedule them freely, as the import does."""
+    if not member.availability.exists():
+        return False
+    return not _member_windows(member, start, end).holds(start, end)
+
+
+def outside_hours_words(member: Member, start: dt.datetime, end: dt.datetime, tz: zoneinfo.ZoneInfo) -> str:
+    """``outside_hours`` said in words, with the times in the reader's zone."""
+    opens, closes = start.astimezone(tz), end.astimezone(tz)
+    return f"{opens:%A} {opens:%H:%M}–{closes:%H:%M} is outside {member.name}’s working hours (Availability)."
+
+
 def busy_intervals(
     members: Iterable[Member], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[Interval]]:

@@ -71,7 +71,7 @@ def _calendars(org: Organization) -> Iterator[dict[str, Any]]:
 
 def _sessions(org: Organization) -> Iterator[dict[str, Any]]:
     sessions = Session.objects.filter(org=org).order_by("pk").prefetch_related("clients", "co_hosts")
-    links = MeetingLink.objects.filter(session__org=org)
+    links = MeetingLink.objects.filter(org=org)
     meetings = {
         session_id: {"provider": provider, "state": state, "join_url": join_url}
         for session_id, provider, state, join_url in links.values_list(

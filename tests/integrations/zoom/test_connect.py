@@ -30,7 +30,12 @@ def test_it_connects_a_personal_zoom_account(client: HttpClient, consultant, zoo
         "meeting:delete:meeting",
         "meeting:read:meeting",
         "meeting:read:list_meetings",
+        "meeting:write:registrant",
+        "meeting:write:batch_registrants",
+        "meeting:read:list_registrants",
+        "meeting:update:registrant_status",
     }
+    assert connection.zoom_user_type == 2  # licensed: its sessions' clients get their own links
     assert ZoomTokenSet.objects.filter(connection=connection).count() == 1
     assert OAuthState.objects.count() == 0
     assert list(AuditEntry.objects.filter(action__startswith="zoom.").values_list("action", "detail")) == [

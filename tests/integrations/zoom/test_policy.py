@@ -72,6 +72,7 @@ def test_it_shows_each_choice_labelled_in_its_group(client, admin) -> None:  # t
     }
     assert choices == {
         "Joining": [
+            ("id_personal_links", "checkbox", True, "Give every participant their own link"),
             ("id_waiting_room", "checkbox", True, "Waiting room"),
             ("id_join_before_host", "checkbox", False, "Participants may join before the host"),
         ],

@@ -116,7 +116,7 @@ def test_a_worker_killed_after_zoom_answered_leaves_one_meeting_once_its_lease_e
         raise WorkerDied
 
     with monkeypatch.context() as patch:
-        patch.setattr(reconciler, "_succeeded", die)
+        patch.setattr(reconciler, "_keep", die)
         with pytest.raises(WorkerDied):
             run_worker_until_idle()
     link = link_of(session)

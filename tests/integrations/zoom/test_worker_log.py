@@ -177,7 +177,7 @@ def test_a_link_left_by_a_killed_worker_is_one_takeover_line_and_one_adoption_li
         raise WorkerDied
 
     with monkeypatch.context() as patch:
-        patch.setattr(reconciler, "_succeeded", die)
+        patch.setattr(reconciler, "_keep", die)
         with pytest.raises(WorkerDied):
             run_worker_until_idle()
     [made] = live_meetings(zoom)

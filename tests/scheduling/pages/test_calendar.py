@@ -273,6 +273,18 @@ def test_it_shows_an_owner_their_own_sessions_first_and_staff_nobody_until_they_
     assert client.get(reverse("calendar")).context["consultant_list"] == []
 
 
+def test_an_owner_who_hosts_nothing_is_pointed_at_the_filter(client, owner, consultant, lesson):
+    login(client, owner)
+    hint = "You host no sessions yourself, so your calendar is empty."
+    html = client.get(reverse("calendar")).content.decode()
+    assert hint in html
+    assert '<details class="cal-filter card" open>' in html
+    book(owner, lesson, ny(3, 9), title="Owner's own")
+    html = client.get(reverse("calendar")).content.decode()
+    assert hint not in html
+    assert '<details class="cal-filter card">' in html
+
+
 def test_it_remembers_the_consultants_chosen(client, staff, consultant, consultant2):
     login(client, staff)
     chosen = client.get(
@@ -389,6 +401,33 @@ def test_a_drop_onto_a_clash_is_refused_and_changes_nothing(client, algebra, con
     )
     assert Session.objects.get(pk=algebra.pk).start == ny(3, 16)
     assert counts() == before
+
+
+def test_a_drop_outside_the_hosts_working_hours_is_asked_about_first(client, algebra, consultant, staff):
+    AvailabilityRule.objects.create(member=consultant, weekday=2, start_time=dt.time(9), end_time=dt.time(17))
+    login(client, staff)
+    before = counts()
+    response = move(client, algebra, start="2027-03-03T18:00:00", end="2027-03-03T19:00:00")
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "Wednesday 18:00–19:00 is outside Carla Consultant’s working hours (Availability).",
+        "field": "start",
+        "confirm": "outside_hours",
+    }
+    assert Session.objects.get(pk=algebra.pk).start == ny(3, 16)
+    assert counts() == before
+    # Inside the hours it needs no answer; outside, "keep" is the answer that moves it.
+    assert move(client, algebra, start="2027-03-03T10:00:00", end="2027-03-03T11:00:00").status_code == 200
+    kept = move(client, algebra, start="2027-03-03T18:00:00", end="2027-03-03T19:00:00", outside_hours="keep")
+    assert kept.status_code == 200
+    assert Session.objects.get(pk=algebra.pk).start == ny(3, 18)
+
+
+def test_a_host_without_working_hours_is_never_asked_about_them(client, algebra, staff):
+    login(client, staff)
+    response = move(client, algebra, start="2027-03-03T22:00:00", end="2027-03-03T23:00:00")
+    assert response.status_code == 200
+    assert Session.objects.get(pk=algebra.pk).start == ny(3, 22)
 
 
 def test_a_drop_into_the_past_is_refused(client, algebra, staff):

@@ -38,6 +38,8 @@ class ZoomConnection(models.Model):
     zoom_account_id = models.CharField(max_length=64)
     zoom_email = models.EmailField()
     zoom_role = models.CharField(max_length=64, blank=True)
+    # Zoom's user type of the connected user (1 Basic, 2 Licensed, …); None on rows made before it was kept.
+    zoom_user_type = models.IntegerField(null=True, blank=True)
     granted_scopes = models.TextField(blank=True)  # space-separated, as Zoom's token response gives them
     # The Zoom app that issued the tokens (refresh and revoke go to that app); empty on older rows.
     client_id = models.CharField(max_length=200, blank=True)
@@ -166,6 +168,8 @@ class MeetingPolicy(models.Model):
     org = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="zoom_meeting_policy")
     waiting_room = models.BooleanField(default=True)
     join_before_host = models.BooleanField(default=False)
+    # Zoom registration: each client gets their own join link (needs a licensed host).
+    personal_links = models.BooleanField(default=True)
     auto_recording = models.CharField(
         max_length=10, choices=AutoRecording.choices, default=AutoRecording.NONE
     )

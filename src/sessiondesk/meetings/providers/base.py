@@ -145,6 +145,11 @@ class MeetingProvider:
         """Remove the meeting; one already gone counts as deleted. Returns the status for the log."""
         raise NotImplementedError
 
+    def sync_registrations(self, link: MeetingLink, payload: dict[str, Any]) -> None:
+        """Give each client of the session their own join link where the provider can
+        (``meetings.models.Registration``); called after each pass that leaves a meeting in place,
+        with the meeting's fields already saved. A provider without registration does nothing."""
+
     def find(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting | None:
         """Crash-safe creation hook.
 

@@ -16,7 +16,7 @@ from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.accounts.pickers import chosen_members
 from sessiondesk.lib.picker import Picker
 from sessiondesk.meetings import providers
-from sessiondesk.scheduling import pickers
+from sessiondesk.scheduling import availability, pickers
 from sessiondesk.scheduling.actions import FOLLOWING, THIS, SessionChanges, SessionDraft
 from sessiondesk.scheduling.errors import BookingError, SlotTaken
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionType
@@ -99,6 +99,24 @@ class BookingFormMixin:
         self.add_error(name if name in self.fields else None, error.message)  # type: ignore[attr-defined]
 
 
+class HoursMixin(forms.Form):
+    """A time outside the host's working hours is asked about, not refused: a coordinator may know
+    better. The box to keep it is shown only once the question has come up."""
+
+    outside_hours = forms.BooleanField(required=False, label="Keep this time, outside their working hours")
+    asks_outside_hours = False
+
+    def check_hours(self, host: Member, start: dt.datetime, end: dt.datetime, tz_name: str) -> None:
+        if not availability.outside_hours(host, start, end):
+            return
+        self.asks_outside_hours = True
+        if not self.cleaned_data.get("outside_hours"):
+            words = availability.outside_hours_words(host, start, end, zoneinfo.ZoneInfo(tz_name))
+            self.add_error(
+                None, f"{words} Pick another time, or tick “{self.fields['outside_hours'].label}”."
+            )
+
+
 class MeetingFieldsMixin(forms.Form):
     where = forms.ChoiceField(
         choices=WHERE_CHOICES, widget=forms.RadioSelect, initial=ONLINE, label="The session is"
@@ -121,7 +139,7 @@ class MeetingFieldsMixin(forms.Form):
             data["custom_meeting_url"] = ""
 
 
-class SessionForm(BookingFormMixin, MeetingFieldsMixin):
+class SessionForm(BookingFormMixin, HoursMixin, MeetingFieldsMixin):
     title = forms.CharField(max_length=200)
     session_type = SessionTypeField(queryset=SessionType.objects.none(), empty_label=None)
     consultant = MemberChoiceField(
@@ -196,6 +214,9 @@ class SessionForm(BookingFormMixin, MeetingFieldsMixin):
                 self.add_error("until", "Pick the date of the last session.")
             if data.get("repeat_ends") != "until" and not data.get("count"):
                 self.add_error("count", "Say how many sessions the series has.")
+        if not self.errors:  # a series is asked about its first session
+            draft = self.draft()
+            self.check_hours(draft.consultant, draft.start, draft.end, self.member.timezone)
         return data
 
     def start(self) -> dt.datetime:
@@ -242,7 +263,7 @@ class ScopeMixin(forms.Form):
         return self.cleaned_data.get("scope") or THIS
 
 
-class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
+class EditSessionForm(BookingFormMixin, HoursMixin, ScopeMixin, MeetingFieldsMixin):
     title = forms.CharField(max_length=200)
     session_type = SessionTypeField(queryset=SessionType.objects.none(), empty_label=None)
     consultant = MemberChoiceField(
@@ -276,6 +297,7 @@ class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
             org, keep=session.provider
         )
         self.member = member
+        self.session = session
         self.drop_scope_unless_series(session)
 
     @staticmethod
@@ -296,6 +318,9 @@ class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
         super().clean()
         data = self.cleaned_data
         self.clean_meeting(data)
+        host = data.get("consultant")
+        if not self.errors and host is not None and host.pk != self.session.consultant_id:
+            self.check_hours(host, self.session.start, self.session.end, self.member.timezone)
         return data
 
     def changes(self) -> SessionChanges:
@@ -313,7 +338,7 @@ class EditSessionForm(BookingFormMixin, ScopeMixin, MeetingFieldsMixin):
         )
 
 
-class RescheduleForm(BookingFormMixin, ScopeMixin):
+class RescheduleForm(BookingFormMixin, HoursMixin, ScopeMixin):
     date = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), input_formats=DATE_FORMATS
     )
@@ -330,7 +355,14 @@ class RescheduleForm(BookingFormMixin, ScopeMixin):
         )
         super().__init__(*args, **kwargs)
         self.member = member
+        self.session = session
         self.drop_scope_unless_series(session)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if not self.errors:
+            self.check_hours(self.session.consultant, self.start(), self.end(), self.member.timezone)
+        return self.cleaned_data
 
     def start(self) -> dt.datetime:
         data = self.cleaned_data

@@ -101,7 +101,7 @@ def _context(request: HttpRequest, booking: Booking, token: str) -> dict:
         "org": session.org,
         "tz": tz_name,
         "timezones": timezone_choices(),
-        "meeting": client_meeting(session),
+        "meeting": client_meeting(session, client),
         "meeting_url": reverse("booking_meeting", args=[token]),
         "token": token,
         "visitor": visitor,
@@ -141,7 +141,7 @@ def booking_meeting(request: HttpRequest, token: str) -> HttpResponse:
     found = _booking(token)
     if found is None:
         return link_not_found(request)
-    context = {"meeting": client_meeting(found.session), "meeting_url": request.path}
+    context = {"meeting": client_meeting(found.session, found.client), "meeting_url": request.path}
     return render(request, "scheduling/public/_meeting.html", context)
 
 
@@ -168,7 +168,7 @@ def booking_invite(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
             org=session.org,
         )
-    meeting = client_meeting(session)
+    meeting = client_meeting(session, client)
     sent = OutboundEmail.objects.filter(session=session, client=client, state=EmailState.SENT).count()
     manage_link = links.manage_url(session, client)
     if found.visitor_tz is not None:
@@ -381,7 +381,7 @@ def client_portal(request: HttpRequest, token: str) -> HttpResponse:
 def _card(session: Session, client: Client) -> dict:
     return {
         "session": session,
-        "meeting": client_meeting(session),
+        "meeting": client_meeting(session, client),
         "manage_link": links.manage_url(session, client),
         "can_change": _can_change(session),
     }

@@ -29,7 +29,7 @@ from sessiondesk.scheduling.availability import (
 )
 from sessiondesk.scheduling.errors import InvalidBooking, SlotTaken
 from sessiondesk.scheduling.forms.public import BookingForm, known_timezone, parse_slot, timezone_choices
-from sessiondesk.scheduling.models import Calendar, CalendarKind, Session
+from sessiondesk.scheduling.models import Calendar, CalendarKind, Client, Session
 from sessiondesk.security import ratelimit
 
 WINDOW_DAYS = 14
@@ -174,14 +174,15 @@ class ClientMeeting:
     location: str = ""
 
 
-def client_meeting(session: Session) -> ClientMeeting:
+def client_meeting(session: Session, client: Client | None = None) -> ClientMeeting:
+    """What ``client`` sees: their own join link where they have one, never another client's."""
     if session.is_cancelled:
         return ClientMeeting("none")
     if not session.is_online:
         return ClientMeeting("in_person", location=session.location)
     if wanted_provider(session) is None:
         return ClientMeeting("none")
-    details = display.join_details(session)
+    details = display.join_details(session, client)
     if details is None:
         return ClientMeeting("pending")
     return ClientMeeting("join", join_url=details.join_url, passcode=details.passcode)

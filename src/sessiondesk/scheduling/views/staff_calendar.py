@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
 from sessiondesk.attendance.display import calendar_fields
-from sessiondesk.scheduling import actions, staff_calendar
+from sessiondesk.scheduling import actions, availability, staff_calendar
 from sessiondesk.scheduling.errors import BookingError, InvalidBooking
 from sessiondesk.scheduling.models import Session
 from sessiondesk.scheduling.staff_calendar import MAX_CONSULTANTS, SELECTION_KEY
@@ -78,7 +78,14 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         problems.append(error.message)
         consultants = staff_calendar.shown(member, staff_calendar.default_ids(member, None))
     query = request.GET.get("q", "")
+    # An owner or admin who hosts nothing would see an empty week: point them at the filter.
+    hosts_nothing = (
+        member.manages_org
+        and [m.pk for m in consultants] == [member.pk]
+        and not Session.objects.filter(consultant=member).exists()
+    )
     context = {
+        "hosts_nothing": hosts_nothing,
         "view": view,
         "fc_view": VIEWS[view],
         "day": day,
@@ -168,6 +175,11 @@ def calendar_move(request: HttpRequest, pk: int) -> HttpResponse:
         end = staff_calendar.parse_moment(request.POST.get("end", ""), member.timezone, "end")
         consultant = _new_host(request, member, session)
         scope = _scope(request, session)
+        host = consultant or session.consultant
+        if request.POST.get("outside_hours") != "keep" and availability.outside_hours(host, start, end):
+            words = availability.outside_hours_words(host, start, end, zoneinfo.ZoneInfo(member.timezone))
+            # Asked, not refused: the page puts the question and sends the move again with the answer.
+            return JsonResponse({"error": words, "field": "start", "confirm": "outside_hours"}, status=409)
         moved = actions.reschedule_session(
             session, start=start, end=end, actor=member, scope=scope, consultant=consultant
         )

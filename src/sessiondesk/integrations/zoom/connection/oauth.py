@@ -32,7 +32,7 @@ from sessiondesk.integrations.zoom.models import (
     ZoomConnection,
     ZoomTokenSet,
 )
-from sessiondesk.meetings import desired
+from sessiondesk.meetings import desired, registrations
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
 STATE_TTL = dt.timedelta(minutes=10)
@@ -225,6 +225,7 @@ def _store(
     connection.zoom_account_id = user.account_id
     connection.zoom_email = user.email
     connection.zoom_role = user.role_label
+    connection.zoom_user_type = user.type if isinstance(user.type, int) else None
     connection.granted_scopes = tokens.scope
     connection.client_id = zoom_app.app_for(key).client_id
     connection.connected_at = now
@@ -234,11 +235,15 @@ def _store(
     connection.reminders_sent = 0
     connection.save()
     _put_tokens(connection, tokens, now)
+    upcoming = Session.objects.filter(org=member.org, status=SessionStatus.SCHEDULED, end__gt=now)
     if attempt.kind == ConnectionKind.PERSONAL:
+        upcoming = upcoming.filter(consultant=member)
         # The organisation's account resumes them after its first directory sync instead, once the
         # consultants are linked to their own Zoom users (directory.sync.run).
-        waiting = Session.objects.filter(consultant=member, status=SessionStatus.SCHEDULED, end__gt=now)
-        desired.resume_awaiting_connection(Provider.ZOOM, waiting)
+        desired.resume_awaiting_connection(Provider.ZOOM, upcoming)
+    if existing is not None:
+        # A reconnect may grant the registration scopes: sessions that kept the shared link get personal links.
+        registrations.retry_shared(upcoming)
     audit.record(
         member.org,
         member,

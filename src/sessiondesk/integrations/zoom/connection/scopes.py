@@ -62,6 +62,42 @@ ORGANIZATION_WRITE = (
 )
 
 
+# Personal links (Zoom registration). Asked for on connect, but not required: a connection made
+# before SessionDesk asked for them keeps working, and its sessions keep the shared link until the
+# person reconnects (Integration health names what is missing).
+PERSONAL_REGISTRATION = (
+    Need(
+        ("meeting:write:registrant", "meeting:write"),
+        "to register each client for their session's meeting, so each gets their own join link",
+    ),
+    Need(("meeting:write:batch_registrants", "meeting:write"), "to register a session's clients in one call"),
+    Need(
+        ("meeting:read:list_registrants", "meeting:read"),
+        "to find a registration whose answer was lost, instead of registering twice",
+    ),
+    Need(
+        ("meeting:update:registrant_status", "meeting:write"),
+        "to cancel the registration of a client removed from a session",
+    ),
+)
+ORGANIZATION_REGISTRATION = tuple(
+    Need(tuple(f"{scope}:admin" for scope in need.scopes), need.purpose) for need in PERSONAL_REGISTRATION
+)
+
+
+def registration_needed(kind: str) -> tuple[Need, ...]:
+    return ORGANIZATION_REGISTRATION if kind == ConnectionKind.ORGANIZATION else PERSONAL_REGISTRATION
+
+
+def registration_missing(kind: str, granted: frozenset[str] | set[str]) -> list[Need]:
+    """The registration scopes a connection lacks: without them its sessions keep the shared link."""
+    return [need for need in registration_needed(kind) if not any(_held(s, granted) for s in need.scopes)]
+
+
+def _held(scope: str, granted: frozenset[str] | set[str]) -> bool:
+    return scope in granted or (scope.endswith(":admin") and scope[:-6] + ":master" in granted)
+
+
 # Asked for on connect but not required: without it attendance comes from live events alone (Zoom
 # offers the participant report to admin-managed apps only; Reference:
 # https://developers.zoom.us/docs/api/accounts/#tag/reports/GET/report/meetings/{meetingId}/participants).
@@ -102,6 +138,7 @@ def registration_list(app: str) -> list[str]:
     """The granular scopes to add to a Zoom app (docs and the emulator's development apps). ``app``:
     ``personal``, ``organization``, or ``organization_read_only`` (the read scopes only)."""
     if app == "organization_read_only":
-        return [need.name for need in ORGANIZATION + ATTENDANCE]
+        return [need.name for need in ORGANIZATION + ORGANIZATION_REGISTRATION + ATTENDANCE]
     extra = ATTENDANCE if app == ConnectionKind.ORGANIZATION else ()
-    return [need.name for need in needed(app, AdminMode.READ_WRITE) + extra]
+    wanted = needed(app, AdminMode.READ_WRITE) + registration_needed(app) + extra
+    return [need.name for need in wanted]

@@ -34,7 +34,7 @@ from django.utils import timezone
 from sessiondesk.integrations.zoom import calls, client
 from sessiondesk.integrations.zoom.connection import reconnect, tokens
 from sessiondesk.integrations.zoom.errors import ZoomError
-from sessiondesk.integrations.zoom.meetings import hosts, ledger
+from sessiondesk.integrations.zoom.meetings import hosts, ledger, registrations
 from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
 from sessiondesk.integrations.zoom.meetings.policy import policy_of, zoom_settings
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
@@ -112,7 +112,38 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
                 # account makes it due again.
                 awaits_connection=decision.kind == "blocked",
             )
-        return {"host": host_fields(decision), "meeting": meeting_fields(session, decision)}
+        connection = ZoomConnection.objects.filter(pk=decision.connection_id or 0).first()
+        reason = registrations.shared_reason(policy_of(session.org), connection, decision.zoom_user_id)
+        fields = meeting_fields(session, decision)
+        # approval_type 0: registration required, approved automatically; 2: no registration.
+        fields["settings"]["approval_type"] = 2 if reason else 0
+        if not reason:
+            fields["settings"]["registration_type"] = 1  # one registration for the meeting
+        return {"host": host_fields(decision), "meeting": fields, "shared_reason": reason}
+
+    def sync_registrations(self, link: MeetingLink, payload: dict[str, Any]) -> None:
+        """Bring the registrations of ``link``'s session in line with its clients (see registrations)."""
+        host = payload["host"]
+        call = _call(link, host)
+
+        def send(fn: Any, *args: Any) -> Any:
+            try:
+                return _zoom(call, host, fn, *args)
+            except ProviderError as error:
+                if error.code == "200":
+                    # {"code": 200, "message": "Only available for paid users: KDcuGIm1QgePTO8WbOqwIQ."}
+                    registrations.learned_basic(call.connection, host["zoom_user_id"])
+                    raise ProviderError(
+                        "Zoom allows registration only for licensed hosts: the session keeps its shared link.",
+                        permanent=False,
+                        retry_after=0,
+                        status=error.status,
+                        code=error.code,
+                        excerpt=error.excerpt,
+                    ) from error
+                raise
+
+        registrations.Sync(link, payload, send).run()
 
     def create(self, link: MeetingLink, payload: dict[str, Any]) -> Meeting:
         return self._create(link, payload, link.create_intent, passcode=new_passcode())

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.decorators import admin_required
 from sessiondesk.accounts.models import Organization
+from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.meetings import ledger
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
 from sessiondesk.integrations.zoom.pages import health_figures as figures
@@ -46,6 +47,11 @@ def health_page(request: HttpRequest) -> HttpResponse:
     viewer_tz = zoneinfo.ZoneInfo(request.member.timezone)  # type: ignore[attr-defined]
     now = timezone.now()
     rows = [(c, BADGES[ConnectionStatus(c.status)], sorted(c.scopes)) for c in connections(org)]
+    for connection, _, _ in rows:
+        # Connected before SessionDesk asked for them: its sessions keep the shared link until reconnected.
+        connection.lacking_registration = scopes.registration_missing(  # type: ignore[attr-defined]
+            connection.kind, connection.scopes
+        )
     backlog = figures.backlog(org, now)
     context = {
         "rows": rows,

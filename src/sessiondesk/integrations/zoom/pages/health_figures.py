@@ -55,7 +55,7 @@ FOR_CREATION_DATE = Q(state=LinkState.WAITING, waiting_for=WaitReason.HORIZON)
 
 def backlog(org: Organization, now: dt.datetime) -> Backlog:
     # Only these states count; the index on state keeps the active and deleted majority unread.
-    links = MeetingLink.objects.filter(session__org=org, state__in=UNSETTLED)
+    links = MeetingLink.objects.filter(org=org, state__in=UNSETTLED)
     pending = Q(state=LinkState.PENDING)
     figures = links.aggregate(
         due=Count("id", filter=pending & Q(next_attempt_at__lte=now)),
@@ -70,7 +70,7 @@ def backlog(org: Organization, now: dt.datetime) -> Backlog:
 def recent_failures(org: Organization) -> list[dict[str, Any]]:
     """Meetings whose last attempt failed and that are not in line yet, newest first, with what to do."""
     rows = (
-        MeetingLink.objects.filter(session__org=org)
+        MeetingLink.objects.filter(org=org)
         .exclude(last_error="")
         .filter(state__in=UNSETTLED)
         .exclude(FOR_CREATION_DATE)
@@ -101,7 +101,7 @@ class Creations:
 
 def scheduled_creations(org: Organization, tz: zoneinfo.ZoneInfo) -> Creations:
     rows = list(
-        MeetingLink.objects.filter(FOR_CREATION_DATE, session__org=org)
+        MeetingLink.objects.filter(FOR_CREATION_DATE, org=org)
         .annotate(day=TruncDate("next_attempt_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("id"))
@@ -144,7 +144,7 @@ def daily_usage(org: Organization, now: dt.datetime) -> list[HostUsage]:
         hosts[connection.zoom_user_id] = f"{name} ({connection.zoom_email})"
     midnight = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     for payload in MeetingLink.objects.filter(
-        session__org=org, provider="zoom", updated_at__gte=midnight, applied_payload__isnull=False
+        org=org, provider="zoom", updated_at__gte=midnight, applied_payload__isnull=False
     ).values_list("applied_payload", flat=True):
         host = payload.get("host") if isinstance(payload, dict) else None
         if isinstance(host, dict) and host.get("zoom_user_id"):
@@ -258,7 +258,7 @@ def zoom_calls_per_day(org: Organization, now: dt.datetime) -> Chart:
     # the organisation's sessions, which at a year of sessions reads every one of them).
     rows: Any = (
         CallAttempt.objects.filter(provider="zoom", created_at__gte=bounds[0])
-        .annotate(org_of_call=F("link__session__org_id") + 0)
+        .annotate(org_of_call=F("link__org_id") + 0)
         .filter(org_of_call=org.pk)
         .values("outcome")
         .annotate(**per_day)

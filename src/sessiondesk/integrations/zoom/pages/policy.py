@@ -15,14 +15,26 @@ from sessiondesk.integrations.zoom.models import MeetingPolicy
 class PolicyForm(forms.ModelForm):
     class Meta:
         model = MeetingPolicy
-        fields = ["waiting_room", "join_before_host", "auto_recording", "when_deleted_in_zoom"]
+        fields = [
+            "personal_links",
+            "waiting_room",
+            "join_before_host",
+            "auto_recording",
+            "when_deleted_in_zoom",
+        ]
         labels = {
+            "personal_links": "Give every participant their own link",
             "waiting_room": "Waiting room",
             "join_before_host": "Participants may join before the host",
             "auto_recording": "Record automatically",
             "when_deleted_in_zoom": "When someone deletes a session's meeting inside Zoom",
         }
         help_texts = {
+            "personal_links": (
+                "Each client is registered for the meeting and gets a join link of their own, so a "
+                "forwarded email lets nobody else in. Needs a licensed Zoom host; sessions of a Basic "
+                "host keep the shared link."
+            ),
             "waiting_room": "Participants wait until the host admits each of them.",
             "join_before_host": "Otherwise they wait until the host starts the meeting.",
         }

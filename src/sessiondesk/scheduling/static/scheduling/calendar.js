@@ -16,6 +16,7 @@
   const statusBox = document.getElementById("cal-status");
   const title = document.getElementById("cal-title");
   const scopeDialog = document.getElementById("cal-scope");
+  const hoursDialog = document.getElementById("cal-hours");
   const baseTitle = document.title;
   const calendars = [];
   const feeds = new Map();
@@ -149,6 +150,25 @@
     });
   }
 
+  // A time outside the host's working hours is asked about: true to move it there anyway.
+  function askOutsideHours(words) {
+    return new Promise((resolve) => {
+      statusBox.hidden = true;  // the question replaces "Moving…" until it is answered
+      document.getElementById("cal-hours-words").textContent = `${words} Move it there anyway?`;
+      hoursDialog.addEventListener("close", () => resolve(hoursDialog.returnValue === "keep"), { once: true });
+      hoursDialog.returnValue = "";
+      hoursDialog.showModal();
+    });
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
+    });
+    return { response: response, answer: await response.json().catch(() => ({})) };
+  }
+
   async function move(info, column, received) {
     const event = info.event;
     const p = event.extendedProps;
@@ -161,11 +181,13 @@
     if (column !== null) body.set("consultant", String(column));
     say(`Moving “${event.title}”…`, "busy");
     try {
-      const response = await fetch(p.moveUrl, {
-        method: "POST", body: body, credentials: "same-origin",
-        headers: { "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
-      });
-      const answer = await response.json().catch(() => ({}));
+      let { response, answer } = await post(p.moveUrl, body);
+      if (response.status === 409 && answer.confirm === "outside_hours") {
+        if (!(await askOutsideHours(answer.error))) throw new Error(`${answer.error} It stays where it was.`);
+        body.set("outside_hours", "keep");
+        say(`Moving “${event.title}”…`, "busy");
+        ({ response, answer } = await post(p.moveUrl, body));
+      }
       if (!response.ok) throw new Error(answer.error || "The session could not be moved.");
       say(answer.message, "success");
     } catch (error) {
@@ -278,12 +300,32 @@
     if (eight) columns.scrollTop = eight.offsetTop;
   }
 
+  // The grid's own scroller, where the hours scroll: the tallest of FullCalendar's scrollers.
+  function hoursScroller(el) {
+    let tallest = null;
+    el.querySelectorAll(".fc-scroller").forEach((s) => {
+      if (!tallest || s.scrollHeight > tallest.scrollHeight) tallest = s;
+    });
+    return tallest;
+  }
+
   function gridView(view) {
     const el = document.createElement("div");
     root.appendChild(el);
+    // A resized window redraws the grid (a moment later) at the top of the day: put it back where
+    // the person was. What the redraw scrolls is not kept: from the resize until the redraw is done.
+    let kept = null;
+    let resizing = false;
+    window.addEventListener("resize", () => { resizing = true; });
+    el.addEventListener("scroll", (e) => { if (!resizing) kept = e.target.scrollTop; }, true);
     const calendar = new FullCalendar.Calendar(el, Object.assign(options(null, view), {
       height: 760,
       datesSet: (info) => remember(info.view),
+      windowResize: () => {
+        const scroller = hoursScroller(el);
+        if (scroller && kept !== null) scroller.scrollTop = kept;
+        resizing = false;
+      },
     }));
     calendar.render();
     calendars.push(calendar);
