@@ -1,6 +1,6 @@
 """Attendance in Chromium: the host starts the meeting from its start link in the emulator (served on
-a real port), a client joins through the join link and is admitted from the waiting room, and the
-session card, which refreshes itself, shows them in the meeting. A correction made on the card then
+a real port), a client joins through their own (registration) link and is admitted from the waiting
+room, and the session card, which refreshes itself, shows them in the meeting. A correction made on the card then
 survives Zoom's participant report. Zoom's webhooks reach SessionDesk's live server over HTTP,
 signed; the worker's jobs run inline."""
 
@@ -17,7 +17,7 @@ from sessiondesk.integrations.zoom.attendance import report
 from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.models import ConnectionKind
 from sessiondesk.integrations.zoom.webhooks import receive
-from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.models import MeetingLink, Registration
 from sessiondesk.scheduling.models import Client, Session
 from tests.e2e.test_first_booking import log_in
 from tests.support.sessions import zoom_session
@@ -104,10 +104,13 @@ def test_a_client_joins_and_the_card_shows_them_in_the_meeting(  # type: ignore[
     host.get_by_role("button", name="Start meeting").click()
     host.wait_for_url(f"**/web/meetings/{link.external_id}/live")
 
+    # Ann's own link: the join page knows her; she leaves the email out, her registration says who she is.
+    own = Registration.objects.get(session=session, client=ann).join_url
+    assert own.startswith(f"{zoom_server.url}/w/{link.external_id}?tk=")
     client_page = new_page()
-    client_page.goto(link.join_url)
-    client_page.get_by_label("Your name").fill("Ann")
-    client_page.get_by_label("Email").fill("ann@example.com")
+    client_page.goto(own)
+    assert client_page.get_by_label("Your name").input_value() == "Ann Student"
+    client_page.get_by_label("Email").fill("")
     client_page.get_by_role("button", name="Join").click()
     assert "You are in the waiting room of" in client_page.locator("body").inner_text()
     host.reload()
@@ -117,6 +120,7 @@ def test_a_client_joins_and_the_card_shows_them_in_the_meeting(  # type: ignore[
     ann_line = card.locator(f'[data-attendee="client:{ann.pk}"]')
     ann_line.locator("text=In the meeting").wait_for(timeout=20_000)  # the card's own refresh
     assert ann_line.get_attribute("data-state") == "in_meeting"
+    assert Attendee.objects.get(session=session, client=ann).email == "ann@example.com"
     assert card.get_attribute("data-outcome") == "in_progress"
     shot(staff_page, "attendance-in-meeting")
 
