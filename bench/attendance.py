@@ -1,6 +1,8 @@
-"""Attendance at scale: 500 past sessions with one to four clients each across 50 Zoom hosts, run in
-the emulator by script (late arrivals, rejoins, no-shows of either side, sessions that never took
-place, guests), with 5% of the run's webhooks dropped. SessionDesk stores the webhooks that did
+"""Attendance at scale: 500 sessions with one to four clients each across 50 Zoom hosts, booked ahead
+(SessionDesk makes each meeting and registers each client for their own link), then run in the
+emulator by script (late arrivals, rejoins, no-shows of either side, sessions that never took
+place, guests; clients join through their own link, a fifth of them without typing an email), with
+5% of the run's webhooks dropped. SessionDesk stores the webhooks that did
 arrive, its worker records them, then reads Zoom's participant report of each meeting (and asks
 once about sessions nothing was heard of). Every figure is checked against what the emulator says
 happened.
@@ -10,12 +12,12 @@ SessionDesk paces its calls at that rate. Each backend runs in its own process o
 The last line is one JSON object with, per backend ("sqlite", "postgresql"):
 
 - ``sessions``, ``participants`` (people in the runs: hosts, clients, guests);
-- ``matched_share``: clients in the runs recognised as the right client;
+- ``matched_share``: registered clients in the runs recognised as the right client;
 - ``wrong_outcomes``, ``missing_outcomes``: final outcomes that differ from the script's, or none;
 - ``minutes_error_max_s``: the largest difference between a person's time present and Zoom's;
 - ``zoom_calls_per_session``: report calls made for attendance per session (the design's minimum
   is 1: one report page of up to 300 rows per meeting, one question for a session never opened);
-- ``registrant_calls``: registrant API calls made (0: personal links are not part of this run);
+- ``registrant_calls``: registrant API calls SessionDesk made while booking (one batch a session);
 - ``outcome_lag_p99_ms``: from a meeting's webhooks arriving (``meeting.ended`` last) to the
   session's final outcome with Zoom's report read, 99th percentile; meetings end one after another
   and the report is ready at once (``ATTENDANCE_REPORT_DELAY_SECONDS=0``). A session whose
@@ -88,14 +90,21 @@ consultants = [add_member(org, email=f"host{h:02}@bench.test", name=f"Host {h:02
                           password="bench-password") for h in range(HOSTS)]
 users = {u["email"]: u["id"] for u in zoom.get("/v2/users", headers=headers, params={"page_size": 300}).json()["users"]}
 
-# Sessions yesterday and the day before, each with its Zoom meeting in the host's Zoom user.
-base = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=40)
-zoom.put("/_emulator/ratelimits", json={"enabled": False}).raise_for_status()
-plans, truth_clients = [], {}
+# The consultants' Zoom users are linked by the directory sync (same emails), so each hosts their own.
+from sessiondesk.integrations.zoom.directory import sync
+from sessiondesk.meetings import desired
+from sessiondesk.meetings.models import Registration
+from sessiondesk.meetings.reconciler import reconcile_due
+sync.run(org)
+
+# 500 sessions booked ahead; SessionDesk makes each meeting and registers each client (their own link).
+ahead = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=2)
+before_booking = max((r["id"] for r in zoom.get("/_emulator/requests").json()["requests"]), default=0)
+plans = []
 client_no = 0
 for i in range(SESSIONS):
     consultant = consultants[i % HOSTS]
-    start = base + dt.timedelta(minutes=30 * (i // HOSTS), seconds=0)
+    start = ahead + dt.timedelta(minutes=30 * (i // HOSTS))
     session = Session.objects.create(org=org, title=f"Lesson {i}", session_type=lesson, consultant=consultant,
         start=start, end=start + dt.timedelta(hours=1), is_online=True, provider=Provider.ZOOM)
     clients = []
@@ -103,18 +112,39 @@ for i in range(SESSIONS):
         client_no += 1
         clients.append(Client.objects.create(org=org, name=f"Client {client_no}", email=f"client{client_no}@bench.test"))
     session.clients.set(clients)
-    zoom_user = users[f"host{i % HOSTS:02}@bench.test"]
-    meeting = zoom.post(f"/v2/users/{zoom_user}/meetings", headers=headers, json={
-        "topic": session.title, "type": 2, "duration": 60, "start_time": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "settings": {"waiting_room": False, "join_before_host": True}}).json()
-    MeetingLink.objects.create(session=session, provider="zoom", state=LinkState.ACTIVE, applied_version=1,
-        external_id=str(meeting["id"]), join_url=meeting["join_url"],
-        applied_payload={"host": {"connection": connection.pk, "zoom_user_id": zoom_user, "account": me.account_id}})
-    plans.append((session, meeting, clients))
-zoom.put("/_emulator/ratelimits", json={"enabled": True}).raise_for_status()
+    desired.session_changed(session)
+    plans.append((session, clients))
+while reconcile_due(50, "bench"):
+    pass
+booking_calls = [r for r in zoom.get("/_emulator/requests", params={"since_id": before_booking}).json()["requests"]
+                 if r["path"].startswith("/v2/")]
+registrant_calls = sum("registrants" in r["path"] for r in booking_calls)
+registered = {(r.session_id, r.client_id): r.registrant_id for r in Registration.objects.exclude(registrant_id="")}
+
+# Then the sessions happened, yesterday and the day before.
+base = timezone.now().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=40)
+meetings = []
+for i, (session, clients) in enumerate(plans):
+    start = base + dt.timedelta(minutes=30 * (i // HOSTS))
+    Session.objects.filter(pk=session.pk).update(start=start, end=start + dt.timedelta(hours=1))
+    session.refresh_from_db()
+    link = MeetingLink.objects.get(session=session, provider="zoom")
+    meetings.append((session, {"id": int(link.external_id)}, clients))
+plans = meetings
 
 def at(session, minutes):
     return (session.start + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+def joining(session, client, minutes):
+    # The client opens their own link: the join page knows their name and email; some clear the email.
+    step = {"at": at(session, minutes), "action": "join", "name": client.name, "email": client.email,
+            "registrant_id": registered.get((session.pk, client.pk), "")}
+    if rng.random() < 0.2:
+        step["email"] = ""
+    return step
+
+def admitted(step):
+    return [step, {**step, "action": "admit"}]
 
 expected, dropped = {}, 0
 for n, (session, meeting, clients) in enumerate(plans):
@@ -126,7 +156,8 @@ for n, (session, meeting, clients) in enumerate(plans):
         # Clients wait in a meeting they started (join before host); the consultant never comes.
         steps.append({"at": at(session, 1), "action": "start", "host_joins": False})
         for c in clients:
-            steps.append({"at": at(session, 1 + rng.randint(0, 5)), "action": "join", "name": c.name, "email": c.email})
+            # Nobody hosts: an alternative host (or the waiting room's auto-admit) lets them in.
+            steps += admitted(joining(session, c, 1 + rng.randint(0, 5)))
         steps.append({"at": at(session, 20), "action": "end"})
         expected[session.pk] = "consultant_no_show"
     elif kind < 0.25:
@@ -138,14 +169,15 @@ for n, (session, meeting, clients) in enumerate(plans):
         came = [c for c in clients if c is clients[0] or rng.random() > 0.2]
         for c in came:
             joined = rng.randint(4, 19)  # late arrivals
-            steps.append({"at": at(session, joined), "action": "join", "name": c.name, "email": c.email.upper() if rng.random() < 0.2 else c.email})
+            steps += admitted(joining(session, c, joined))
             if rng.random() < 0.3:  # a dropped connection and a rejoin
-                steps.append({"at": at(session, joined + 10), "action": "leave", "email": c.email})
-                steps.append({"at": at(session, joined + 12), "action": "join", "name": c.name, "email": c.email})
+                steps.append({**joining(session, c, joined + 10), "action": "leave"})
+                steps += admitted(joining(session, c, joined + 12))
         if rng.random() < 0.15:
-            steps.append({"at": at(session, 21), "action": "join", "name": "A parent"})
+            steps += admitted({"at": at(session, 21), "action": "join", "name": "A parent"})
         steps.append({"at": at(session, 55), "action": "end"})
-        steps.sort(key=lambda s: (s["at"], s["action"] != "start"))
+        order = {"start": 0, "join": 1, "admit": 2, "leave": 3, "end": 4}
+        steps.sort(key=lambda s: (s["at"], order[s["action"]]))
         expected[session.pk] = "completed"
     if steps:
         answer = zoom.post(f"/_emulator/meetings/{meeting['id']}/script", json={"steps": steps, "drop_share": DROP, "seed": n})
@@ -205,6 +237,7 @@ for session, meeting, clients in plans:
         missing += 1
     elif outcome != expected[session.pk]:
         wrong += 1
+        print(f"session {session.pk}: expected {expected[session.pk]}, got {outcome}", file=sys.stderr)
     if row is not None and outcome:
         lags.append(max(0.0, (row.updated_at - ended_at.get(str(meeting["id"]), started)).total_seconds() * 1000))
     runs = zoom.get(f"/_emulator/meetings/{meeting['id']}/runs").json()["runs"]
@@ -220,7 +253,9 @@ for session, meeting, clients in plans:
         people += 1
         truth = seconds_present([(dt.datetime.fromisoformat(r["join_time"]), dt.datetime.fromisoformat(r["leave_time"])) for r in rows])
         email = rows[0]["email"].lower()
-        client = next((c for c in clients if c.email == email), None)
+        registrant = rows[0]["registrant_id"]
+        client = next((c for c in clients if registrant and registered.get((session.pk, c.pk)) == registrant), None)
+        client = client or next((c for c in clients if c.email == email), None)
         if client is not None:
             client_people += 1
             found = by_client.get(client.pk)
@@ -242,11 +277,13 @@ print(json.dumps({
     "missing_outcomes": missing,
     "minutes_error_max_s": minutes_error,
     "zoom_calls_per_session": round(len([c for c in calls if "/report/" in c["path"] or "/past_meetings/" in c["path"]]) / len(plans), 3),
-    "registrant_calls": len([c for c in calls if "/registrants" in c["path"]]),
+    "registrant_calls": registrant_calls,
     "outcome_lag_p99_ms": round(p99, 1),
     "_webhooks_dropped": dropped,
     "_webhooks_delivered": len(deliveries),
     "_rate_limited": sum(c["status"] == 429 for c in calls),
+    "_registered": len(registered),
+    "_booking_calls": len(booking_calls),
 }))
 """
 
