@@ -20,6 +20,21 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
 
+def profile(pid: int, name: str, seconds: float) -> subprocess.Popen | None:
+    """When ``BENCH_PROFILE`` names a folder, sample process ``pid`` and its children with py-spy for
+    ``seconds`` (from now), as collapsed stacks in ``<folder>/<name>-<pid>.txt`` (``flamegraph.pl``
+    and speedscope read them). Wait for the returned process before reading the file."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    out = Path(folder) / f"{name}-{pid}.txt"
+    spy = Path(PYTHON).with_name("py-spy")
+    argv = [str(spy), "record", "--pid", str(pid), "--subprocesses", "--duration", str(int(seconds))]
+    argv += ["--rate", "250", "--format", "raw", "--output", str(out)]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -100,31 +115,42 @@ def wait_for(url: str, what: str, seconds: float = 30, log: IO[str] | None = Non
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int) -> Iterator[str]:
+def serve(
+    env: dict[str, str], workers: int | None = None, threads: int | None = None
+) -> Iterator[tuple[str, int]]:
+    """``sessiondesk serve`` on a free port, with its own defaults unless ``workers`` or ``threads``
+    are given; yields the URL and the pid of gunicorn's master (serve becomes gunicorn)."""
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "sessiondesk.wsgi:application",
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(url + "/login/", "the web server", seconds=60)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    argv = [PYTHON, "-m", "sessiondesk", "serve", "--bind", f"127.0.0.1:{port}"]
+    argv += ["--workers", str(workers)] if workers else []
+    argv += ["--threads", str(threads)] if threads else []
+    # Its log (a line per request at the default level, as in production) goes to a file.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=log, stderr=log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(url + "/login/", "the web server", seconds=60, log=log)
+            yield url, proc.pid
+        finally:
+            proc.terminate()
+            proc.wait(timeout=40)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and of its children still running, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, ... utime and stime are the 12th and 13th fields.
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def migrate(env: dict[str, str]) -> None:

@@ -1,7 +1,16 @@
 """Booking latency: N concurrent clients create sessions through the API and the public booking page.
 
-Serves the app with gunicorn (several processes) on SQLite and on PostgreSQL; prints per-backend
-figures, then one JSON object last: p50/p99 latency in ms, requests per second, errors.
+Serves the app with ``sessiondesk serve`` (its defaults, or ``--workers`` processes × ``--threads``)
+on SQLite and on PostgreSQL; prints per-backend figures, then one JSON object last: p50/p99 latency
+in ms, requests per second, errors.
+
+Per backend it also prints what a booking costs in CPU: ``cpu_ms_per_booking``, measured in-process
+on the same instance before the server starts (``booking_cpu.py``: the mean of an API and a public
+booking); ``served_cpu_ms_per_booking``, the web processes' CPU time (from /proc) over the
+back-to-back run ÷ its bookings; ``client_cpu_ms_per_booking``, this script's own CPU over the
+back-to-back run ÷ its bookings (its clients share the cores with the server); and ``efficiency``,
+the back-to-back throughput ÷ (cores ÷ (server cost + client cost)), the share of what the machine
+allows for the code's own cost that the server reaches.
 
 First the clients book back to back (a closed loop: each sends its next booking as soon as the last
 is answered), which measures how many bookings a second the server can take; latency is then about
@@ -16,19 +25,21 @@ Zoom call) and a worker process makes the meetings while the bookings go on. The
 ``<backend>_zoom_<ms>ms`` hold those runs, with the meetings made during them; booking latency
 should not move with Zoom's latency, since no request waits for Zoom.
 
-    .venv/bin/python bench/booking_latency.py [--clients 16] [--requests 20] [--workers 4] [--backends sqlite,postgresql]
-                                              [--rates 20,40] [--zoom-latency-ms 0,400]
+    .venv/bin/python bench/booking_latency.py [--clients 16] [--requests 20] [--workers N] [--threads N]
+                                              [--backends sqlite,postgresql] [--rates 20,40] [--zoom-latency-ms 0,400]
 """
 
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import threading
 import time
 
+import booking_cpu
 import httpx
-from _common import database, django_run, gunicorn, migrate, summary
+from _common import cpu_seconds, database, django_run, migrate, serve, summary
 from _zoombench import connect_members, emulator, latency, requests, workers, zoom_env
 
 SEED = """
@@ -94,15 +105,24 @@ def public_booking(client: httpx.Client, n: int, index: int, k: int) -> int:
     return response.status_code
 
 
-def drive(url: str, seed: dict, clients: int, requests: int, rate: float = 0, first: int = 0) -> dict:
+def drive(
+    url: str, seed: dict, clients: int, requests: int, rate: float = 0, first: int = 0, server_pid: int = 0
+) -> dict:
     """``clients`` threads make ``requests`` bookings each, the ``first``-th booking of each client
-    onwards; back to back, or with ``rate`` (bookings a second, all clients together) paced."""
+    onwards; back to back, or with ``rate`` (bookings a second, all clients together) paced. With
+    ``server_pid``, also the CPU seconds the clients and the server spent on those bookings."""
     interval = clients / rate if rate else 0.0
     latencies: list[float] = []
     errors: list[int] = []
     lock = threading.Lock()
     began_at: list[float] = []  # when the warmed-up clients start booking, together
-    barrier = threading.Barrier(clients, action=lambda: began_at.append(time.perf_counter()))
+    cpu_at: list[float] = []  # this process's and the server's CPU seconds then
+
+    def start() -> None:
+        cpu_at.extend([time.process_time(), cpu_seconds(server_pid) if server_pid else 0.0])
+        began_at.append(time.perf_counter())
+
+    barrier = threading.Barrier(clients, action=start)
 
     def run(index: int) -> None:
         with httpx.Client(base_url=url, timeout=30) as client:
@@ -137,6 +157,9 @@ def drive(url: str, seed: dict, clients: int, requests: int, rate: float = 0, fi
     for thread in threads:
         thread.join()
     result = summary(latencies, len(errors), time.perf_counter() - began_at[0])
+    if server_pid:
+        result["client_cpu_s"] = round(time.process_time() - cpu_at[0], 3)
+        result["server_cpu_s"] = round(cpu_seconds(server_pid) - cpu_at[1], 3)
     if errors:
         result["error_statuses"] = sorted(set(errors))
     return result
@@ -146,7 +169,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None, help="web processes (default: serve's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per process (default: serve's)")
+    parser.add_argument("--cpu-bookings", type=int, default=200, help="in-process bookings of each kind")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--rates", default="20,40", help='paced runs at these bookings/s ("" for none)')
     parser.add_argument("--zoom-latency-ms", default="", help="e.g. 0,400: also book Zoom sessions")
@@ -154,14 +179,18 @@ def main() -> None:
     results: dict = {
         "clients": args.clients,
         "requests_per_client": args.requests,
-        "web_processes": args.workers,
+        "web_processes": args.workers or "serve's default",
+        "threads_per_process": args.threads or "serve's default",
+        "cores": os.cpu_count(),
     }
     for backend in args.backends.split(","):
         with database(backend) as env:
             migrate(env)
             seed = django_run(env, SEED.format(clients=args.clients))
-            with gunicorn(env, args.workers) as url:
-                results[backend] = drive(url, seed, args.clients, args.requests)
+            in_process = booking_cpu.measure(env, seed, args.clients, args.cpu_bookings)
+            with serve(env, args.workers, args.threads) as (url, server_pid):
+                run = drive(url, seed, args.clients, args.requests, server_pid=server_pid)
+                results[backend] = run | costs(run, in_process)
                 rates = [float(v) for v in args.rates.split(",") if v.strip()]
                 if rates:
                     results[f"{backend}_paced"] = {}
@@ -176,6 +205,22 @@ def main() -> None:
             results[key] = with_zoom(backend, args, ms)
             print(f"{key}: {results[key]}", file=sys.stderr)
     print(json.dumps(results))
+
+
+def costs(run: dict, in_process: dict) -> dict:
+    """CPU per booking of the back-to-back ``run`` and the efficiency it reached."""
+    bookings = run["requests"]
+    server_ms, client_ms = in_process["cpu_ms_per_booking"], run["client_cpu_s"] * 1000 / bookings
+    ceiling = (os.cpu_count() or 1) / ((server_ms + client_ms) / 1000)
+    return {
+        "cpu_ms_per_booking": server_ms,
+        "api_cpu_ms": in_process["api_cpu_ms"],
+        "public_cpu_ms": in_process["public_cpu_ms"],
+        "served_cpu_ms_per_booking": round(run["server_cpu_s"] * 1000 / bookings, 2),
+        "client_cpu_ms_per_booking": round(client_ms, 2),
+        "ceiling_rps": round(ceiling, 1),
+        "efficiency": round(run["rps"] / ceiling, 3),
+    }
 
 
 ZOOM_SESSIONS = """
@@ -201,7 +246,7 @@ def with_zoom(backend: str, args: argparse.Namespace, ms: int) -> dict:
         connect_members(env, zoom, [f"c{i}@bench.test" for i in range(2 * args.clients)])
         latency(zoom, ms)
         seed["zoom"] = True
-        with workers(env, 1, 4), gunicorn(env, args.workers) as url:
+        with workers(env, 1, 4), serve(env, args.workers, args.threads) as (url, _):
             result = drive(url, seed, args.clients, args.requests)
         result["zoom_creates"] = len(requests(zoom, method="POST", path_prefix="/v2/users/", status="201"))
         result.update(django_run(env, LINKS))

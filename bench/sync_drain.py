@@ -3,13 +3,18 @@ worker processes against an emulator limited to R requests per second for that a
 
 The backlog is written while no worker runs (sessions and their pending meeting links, as
 ``session_changed`` leaves them); then ``--processes`` × ``--concurrency`` workers start, paced at
-``--pace`` calls per second (``ZOOM_ACCOUNT_CALLS_PER_SECOND``). Throughput is the emulator's count
+``--pace`` calls per second (``ZOOM_ACCOUNT_CALLS_PER_SECOND``; by default 0.975 R, just under the
+limit). Throughput is the emulator's count
 of successful Zoom calls over the time from the first call to the last; 429s and every other
 status come from the emulator's request log; duplicates and missing meetings are checked one by one
-against the emulator's meetings (one per session, each with the id the link stored). Prints one
-JSON object last.
+against the emulator's meetings (one per session, each with the id the link stored);
+``worker_cpu_ms_per_create`` is the worker processes' CPU time (from /proc, start-up included) ÷ the
+meetings created. Prints one JSON object last.
 
-    .venv/bin/python bench/sync_drain.py [--sessions 5000] [--hosts 100] [--rate 10] [--pace 9.75]
+``--rate 60`` is a Zoom account on the Business plan (60 Medium calls a second, meeting creates
+among them).
+
+    .venv/bin/python bench/sync_drain.py [--sessions 5000] [--hosts 100] [--rate 10] [--pace 0.975 R]
                                          [--processes 2] [--concurrency 4] [--backend postgresql]
 """
 
@@ -19,7 +24,7 @@ import subprocess
 import sys
 import time
 
-from _common import PYTHON, database, django_run
+from _common import PYTHON, cpu_seconds, database, django_run
 from _zoombench import dump, emulator, live_meetings, rate_limit, requests, seed, workers, zoom_env
 
 BACKLOG = """
@@ -67,7 +72,7 @@ def drain(args: argparse.Namespace) -> dict:
         rate_limit(zoom, args.rate)
         zoom.delete("/_emulator/requests").raise_for_status()
         began = time.monotonic()
-        with workers(env, args.processes, args.concurrency):
+        with workers(env, args.processes, args.concurrency) as procs:
             deadline = began + args.timeout
             while time.monotonic() < deadline:
                 time.sleep(5)
@@ -75,11 +80,13 @@ def drain(args: argparse.Namespace) -> dict:
                 print(f"{time.monotonic() - began:.0f} s: {progress}", file=sys.stderr)
                 if progress["active"] + progress["blocked"] == progress["total"]:
                     break
+            worker_cpu = sum(cpu_seconds(p.pid) for p in procs)
         wall = time.monotonic() - began
         calls = requests(zoom, path_prefix="/v2/")
         meetings = live_meetings(zoom)
         links = django_run(env, LINKS)
     ok = [c for c in calls if 200 <= c["status"] < 300]
+    creates = sum(1 for c in ok if c["method"] == "POST" and c["status"] == 201)
     span = max(c["time"] for c in ok) - min(c["time"] for c in ok) if len(ok) > 1 else 0.0
     throughput = (len(ok) - 1) / span if span else 0.0
     statuses = collections.Counter(str(c["status"]) for c in calls)
@@ -105,6 +112,7 @@ def drain(args: argparse.Namespace) -> dict:
         "orphans": sum(1 for topic in by_topic if topic not in titles),
         "missing": sum(1 for title in titles if title not in by_topic),
         "drain_seconds": round(wall, 1),
+        "worker_cpu_ms_per_create": round(worker_cpu * 1000 / creates, 2) if creates else None,
     }
 
 
@@ -115,12 +123,14 @@ def main() -> None:
     parser.add_argument(
         "--rate", type=int, default=10, help="the emulator's per-second limit for the account"
     )
-    parser.add_argument("--pace", type=float, default=9.75, help="ZOOM_ACCOUNT_CALLS_PER_SECOND")
+    parser.add_argument("--pace", type=float, default=None, help="ZOOM_ACCOUNT_CALLS_PER_SECOND (0.975 R)")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--backend", default="postgresql")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
+    if args.pace is None:
+        args.pace = round(0.975 * args.rate, 3)
     dump(drain(args))
 
 

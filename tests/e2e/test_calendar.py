@@ -81,7 +81,9 @@ def drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:  #
 
 
 def grab_top(page, session: Session, scope: Any = None) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    box = block(page, session, scope).bounding_box()
+    found = block(page, session, scope)
+    found.wait_for()  # drawn again after each move: wait for the block the feed brought back
+    box = found.bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + 14
 
 
@@ -232,6 +234,7 @@ def test_a_drop_outside_working_hours_asks_before_it_moves(live_server, new_page
         "Everyone on it will get an email."
     )
     assert Session.objects.get(pk=lesson.pk).start == at(day, 17)
+    expect(block(page, lesson).locator(".sd-ev-time")).to_have_text("17:00 - 18:00")
 
     drag(page, grab_top(page, lesson), slot(page, day, "08:00:00"))
     expect(question).to_be_visible()

@@ -1,6 +1,6 @@
 """Every JSON body the emulator answers is checked against Zoom's published schemas (2026 API Hub
-documents where they exist, the 2021 spec for meetings): the parts the tests use are kept in
-openapi/schemas.json (openapi/SOURCE.md says where each document comes from)."""
+documents where they exist, the 2021 spec for meetings): the emulator's own extract of them,
+zoom_emulator/openapi/zoom-api.json (SOURCE.md beside it says where each document comes from)."""
 
 import json
 from functools import cache
@@ -12,7 +12,9 @@ import jsonschema
 import pytest
 from emulator_helpers import bearer
 
-SCHEMAS = Path(__file__).resolve().parent / "openapi" / "schemas.json"
+import zoom_emulator.openapi
+
+SCHEMAS = Path(zoom_emulator.openapi.__file__).resolve().parent / "zoom-api.json"
 
 
 @cache

@@ -191,3 +191,14 @@ def test_every_answer_carries_a_tracking_id(client: httpx.Client, admin: dict[st
         for i in ids
     )
     assert len(set(ids)) == 4
+
+
+def test_digits_int_cannot_read_are_not_numbers(client: httpx.Client, admin: dict[str, str]) -> None:
+    # "¹".isdigit() is true, but int("¹") fails: such a page number is no page number, such an id
+    # no meeting.
+    first_page = client.get("/v2/users", headers=admin).json()
+    odd_page = client.get("/v2/users", params={"page_number": "¹"}, headers=admin)
+    assert (odd_page.status_code, odd_page.json()["users"]) == (200, first_page["users"])
+    missing = client.get("/v2/meetings/¹", headers=admin)
+    assert missing.status_code == 404
+    assert missing.json()["code"] == 3001

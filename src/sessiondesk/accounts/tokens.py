@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import ApiToken, Member, hash_api_token
+from sessiondesk.lib.queries import unique_or_none
 
 TOKEN_PREFIX = "sd_"
 # Writing last_used_at on every request would turn each API read into a write.
@@ -29,10 +30,10 @@ def authenticate(raw: str) -> Member | None:
     """The active member a raw token belongs to, or None."""
     if not raw:
         return None
-    token = (
-        ApiToken.objects.select_related("member__org", "member__user")
-        .filter(token_hash=hash_api_token(raw), member__is_active=True, member__user__is_active=True)
-        .first()
+    token = unique_or_none(
+        ApiToken.objects.select_related("member__org", "member__user").filter(
+            token_hash=hash_api_token(raw), member__is_active=True, member__user__is_active=True
+        )
     )
     if token is None:
         return None

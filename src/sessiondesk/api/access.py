@@ -11,13 +11,14 @@ from django.db.models import Model, QuerySet
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.api.errors import NotFound
+from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.scheduling.errors import InvalidBooking
 from sessiondesk.scheduling.models import Calendar, Client, SessionType
 from sessiondesk.scheduling.visibility import calendars_for
 
 
 def get_or_404[M: Model](queryset: QuerySet[M], pk: int, what: str) -> M:
-    found = queryset.filter(pk=pk).first()
+    found = unique_or_none(queryset.filter(pk=pk))
     if found is None:
         raise NotFound(what)
     return found
@@ -27,7 +28,9 @@ def get_or_404[M: Model](queryset: QuerySet[M], pk: int, what: str) -> M:
 
 
 def org_member(member: Member, pk: int, field: str) -> Member:
-    found = Member.objects.select_related("user").filter(org_id=member.org_id, pk=pk, is_active=True).first()
+    found = unique_or_none(
+        Member.objects.select_related("user").filter(org_id=member.org_id, pk=pk, is_active=True)
+    )
     if found is None:
         raise InvalidBooking(f"No member with id {pk} in this organisation.", field)
     return found
@@ -39,6 +42,8 @@ def org_members(member: Member, ids: Iterable[int], field: str) -> list[Member]:
 
 def org_clients(member: Member, ids: Iterable[int]) -> list[Client]:
     wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
     found = {c.pk: c for c in Client.objects.filter(org_id=member.org_id, pk__in=wanted)}
     for pk in wanted:
         if pk not in found:
@@ -47,14 +52,14 @@ def org_clients(member: Member, ids: Iterable[int]) -> list[Client]:
 
 
 def org_session_type(member: Member, pk: int) -> SessionType:
-    found = SessionType.objects.filter(org_id=member.org_id, pk=pk).first()
+    found = unique_or_none(SessionType.objects.filter(org_id=member.org_id, pk=pk))
     if found is None:
         raise InvalidBooking(f"No session type with id {pk} in this organisation.", "session_type")
     return found
 
 
 def org_calendar(member: Member, pk: int) -> Calendar:
-    found = calendars_for(member).filter(pk=pk).first()
+    found = unique_or_none(calendars_for(member).filter(pk=pk))
     if found is None:
         raise InvalidBooking(f"No calendar with id {pk} in this organisation.", "calendar")
     return found

@@ -14,6 +14,7 @@ from sessiondesk.accounts.models import Member
 from sessiondesk.attendance import corrections, reports
 from sessiondesk.attendance.display import card
 from sessiondesk.attendance.models import AttendancePolicy, policy_of
+from sessiondesk.lib.digits import is_digits
 from sessiondesk.scheduling.models import Session
 
 
@@ -61,7 +62,7 @@ def correct_line(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_for(request, pk)
     raw = request.POST.get("minutes", "").strip()
     try:
-        if not raw.isdigit():
+        if not is_digits(raw):
             raise corrections.CorrectionError("Minutes present must be a whole number.")
         corrections.correct_line(session, request.member, request.POST.get("person", ""), int(raw))  # type: ignore[attr-defined]
     except corrections.CorrectionError as exc:

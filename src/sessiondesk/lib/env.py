@@ -6,6 +6,8 @@ A secret may also be given as ``NAME_FILE`` pointing at a file that holds it.
 import os
 from pathlib import Path
 
+from sessiondesk.lib.digits import is_digits
+
 
 class ConfigError(ValueError):
     pass
@@ -57,6 +59,6 @@ def env_rate(name: str, default: str) -> tuple[int, int]:
     """A rate limit written ``"<requests>/<seconds>"``, e.g. ``"10/300"``; ``"0/60"`` turns it off."""
     raw = env(name, default)
     requests, slash, seconds = raw.partition("/")
-    if slash and requests.strip().isdigit() and seconds.strip().isdigit() and int(seconds) > 0:
+    if slash and is_digits(requests.strip()) and is_digits(seconds.strip()) and int(seconds) > 0:
         return int(requests), int(seconds)
     raise ConfigError(f'{name} must look like "10/300" (requests per seconds), not {raw!r}')

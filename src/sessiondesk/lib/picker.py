@@ -16,6 +16,8 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from sessiondesk.lib.digits import is_digits
+
 SEARCH_BUTTON = "picker"  # the name of every picker's "Find" button; a form sent by it is not saved
 
 
@@ -79,7 +81,7 @@ class Picker(forms.Widget):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        ids = [int(v) for v in self.format_value(value) if v.isdigit()]
+        ids = [int(v) for v in self.format_value(value) if is_digits(v)]
         chosen = self.chosen(ids) if ids else []
         chosen_ids = {option.id for option in chosen}
         found, more = self.find(self.search_text) if self.search_text else ([], False)

@@ -84,18 +84,28 @@ def meeting_link_ready(session: Session) -> None:
     now = timezone.now()
     waiting = OutboundEmail.objects.filter(session=session, state=EmailState.PENDING, not_before__gt=now)
     waiting.update(not_before=now)
+    # Only someone whose last email about it went out may need another. Right after a booking
+    # nobody does: its emails are still waiting for this link, and will carry it.
+    last = {
+        key: email
+        for key, email in prepare.last_told(session.pk, session.series_id).items()
+        if email.state == EmailState.SENT and email.kind != "cancelled"
+    }
+    if not last:
+        return
+    # Read once for the recipients and for the subject of each email queued.
+    prefetch_related_objects([session], "clients", "co_hosts__user")
     fresh = []
     for recipient in _recipients(session):
+        told = last.get(prepare.recipient_key(recipient))
+        if told is None:
+            continue  # never told about it, or a pending email will render the link itself
         # Each client's own link where they have one: a new one (another host) is news for them alone.
         join_url = content.join_url(session, recipient if isinstance(recipient, Client) else None)
         if not join_url:
             continue  # their own link is still being made: the email follows when it is
-        probe = _session_email(session, "updated", recipient, {"event": "link_ready"})
-        history = prepare.history_for(session.pk, session.series_id, probe)
-        if not history or history[-1].state != EmailState.SENT or history[-1].kind == "cancelled":
-            continue  # never told about it, or a pending email will render the link itself
-        if prepare.shown_join_url(history[-1], session.pk) != join_url:
-            fresh.append(probe)
+        if prepare.shown_join_url(told, session.pk) != join_url:
+            fresh.append(_session_email(session, "updated", recipient, {"event": "link_ready"}))
     OutboundEmail.objects.bulk_create(fresh)
 
 

@@ -111,6 +111,26 @@ def history_for(session_id: int, series_id: int | None, email: OutboundEmail) ->
     return list(earlier.exclude(state=EmailState.SKIPPED).order_by("pk"))
 
 
+def last_told(session_id: int, series_id: int | None) -> dict[tuple[str, int], OutboundEmail]:
+    """Each recipient's last email about this session, as ``history_for`` would end, for all
+    recipients in one query; keyed by ``recipient_key``."""
+    about = Q(session_id=session_id, kind__in=SESSION_KINDS)
+    if series_id:
+        about |= Q(session__series_id=series_id, kind="booked")
+    emails = OutboundEmail.objects.filter(about).exclude(state=EmailState.SKIPPED).order_by("pk")
+    last = {}
+    for email in emails.only("session_id", "client_id", "member_id", "kind", "state", "context"):
+        if email.client_id:
+            last[("client", email.client_id)] = email
+        elif email.member_id:
+            last[("member", email.member_id)] = email
+    return last
+
+
+def recipient_key(recipient: Client | Member) -> tuple[str, int]:
+    return ("client" if isinstance(recipient, Client) else "member", recipient.pk)
+
+
 def shown_join_url(email: OutboundEmail, session_id: int) -> str | None:
     """The join link ``email`` showed for the session, or None if it did not cover it."""
     shown = email.context.get("shown") or {}

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import render
 from django.utils import timezone
 
+from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.security.models import RateCounter
 
 # Rows of windows that ended this long ago are deleted now and then.
@@ -61,7 +62,7 @@ def retry_after(scope: str, ident: str, rate: Rate, now: dt.datetime | None = No
     if not rate.enabled:
         return None
     now = now or timezone.now()
-    row = RateCounter.objects.filter(key=_key(scope, ident)).first()
+    row = unique_or_none(RateCounter.objects.filter(key=_key(scope, ident)))
     if row is None:
         return None
     ends = row.window_start + dt.timedelta(seconds=rate.seconds)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sessiondesk.accounts import decorators
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.accounts.views.helpers import current_member
+from sessiondesk.lib.digits import is_digits
 from sessiondesk.scheduling.forms.sessions import SessionFilterForm
 from sessiondesk.scheduling.pickers import search_clients as search
 from sessiondesk.scheduling.views.sessions import _filtered as filtered_sessions
@@ -69,7 +70,7 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     action, actor_id = request.GET.get("action", ""), request.GET.get("member", "")
     if action:
         entries = entries.filter(action=action)
-    if actor_id.isdigit():
+    if is_digits(actor_id):
         entries = entries.filter(actor_id=int(actor_id))
     header, rows = exports.audit_rows(entries, member.timezone)
     return exports.stream_csv(_stamp("audit-log"), header, rows)

@@ -20,6 +20,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.lib.digits import is_digits
 from sessiondesk.meetings import desired
 from sessiondesk.scheduling import validation
 
@@ -165,7 +166,7 @@ def _draft(ctx: Context, line: int, cells: dict[str, str], mapping: dict[str, st
     if cell("end"):
         end = parse_moment(cell("end"), tz_name, "end")
     elif cell("duration"):
-        if not cell("duration").isdigit():
+        if not is_digits(cell("duration")):
             raise p.Refused(f"The duration “{cell('duration')}” is not a number of minutes.")
         end = start + dt.timedelta(minutes=int(cell("duration")))
     else:
@@ -219,7 +220,7 @@ def _provider(value: str, session_type: SessionType) -> str:
 def _repeat(count: str, every: str) -> Repeat | None:
     if not count or count == "1":
         return None
-    if not count.isdigit() or (every and not every.isdigit()):
+    if not is_digits(count) or (every and not is_digits(every)):
         raise p.Refused("The weekly repeat must be a number of sessions (and every how many weeks).")
     return Repeat(every_weeks=int(every or 1), count=int(count))
 

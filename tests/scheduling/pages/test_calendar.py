@@ -186,6 +186,7 @@ def test_it_gives_the_working_hours_of_the_consultants_shown(client, staff, cons
         ({"end": "2027-02-01T00:00:00"}, "The end of the range must be after its start."),
         ({"end": "2027-05-01T00:00:00"}, "Show at most 42 days at once."),
         ({"consultants": "3,x"}, "Consultants are given by their numbers."),
+        ({"consultants": "3,¹"}, "Consultants are given by their numbers."),
         ({"consultants": ",".join(str(n) for n in range(1, 22))}, "Show at most 20 consultants at once."),
     ],
 )
@@ -594,6 +595,9 @@ def test_a_move_it_cannot_read_is_refused(client, algebra, staff):
         400,
         {"error": "The start is not a date and time (expected 2027-03-03T16:00).", "field": "start"},
     )
+    odd = move(client, algebra, start="2027-03-03T18:00:00", end="2027-03-03T19:00:00", consultant="²")
+    assert (odd.status_code, odd.json()["error"]) == (400, "The consultant is given by their number.")
+    assert Session.objects.get(pk=algebra.pk).start == ny(3, 16)
 
 
 # Picking an empty slot opens the schedule form with it -------------------------------------------------

@@ -88,3 +88,9 @@ def base_url(request: Request) -> str:
     environ = request.environ
     host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
     return f"{environ['wsgi.url_scheme']}://{host}"
+
+
+def is_digits(raw: str) -> bool:
+    """Whether ``raw`` is one or more ASCII digits: ``str.isdigit`` also says yes to "¹", which
+    ``int`` cannot read."""
+    return raw.isascii() and raw.isdigit()

@@ -5,7 +5,7 @@ import math
 from typing import Any
 
 from .context import Ctx
-from .http import ZoomError
+from .http import ZoomError, is_digits
 from .ids import opaque
 
 
@@ -30,7 +30,7 @@ def paginate[T](ctx: Ctx, key: str, items: list[T], size: int) -> tuple[list[T],
         offset = found[1]
     else:
         page_number = ctx.request.args.get("page_number", "")
-        if page_number.isdigit() and int(page_number) > 1:
+        if is_digits(page_number) and int(page_number) > 1:
             offset = (int(page_number) - 1) * size
     chunk = items[offset : offset + size]
     next_token = ""

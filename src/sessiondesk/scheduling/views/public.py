@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.meetings import display
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.scheduling import links
@@ -203,10 +204,10 @@ def hosts_phrase(calendar: Calendar) -> str:
 
 
 def _public_calendar(org_slug: str, calendar_slug: str) -> Calendar | None:
-    return (
-        Calendar.objects.select_related("org", "session_type")
-        .filter(org__slug=org_slug, slug=calendar_slug, is_public=True)
-        .first()
+    return unique_or_none(
+        Calendar.objects.select_related("org", "session_type").filter(
+            org__slug=org_slug, slug=calendar_slug, is_public=True
+        )
     )
 
 

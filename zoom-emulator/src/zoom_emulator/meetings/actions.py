@@ -4,7 +4,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..clock import iso
-from ..http import ZoomError
+from ..http import ZoomError, is_digits
 from ..ids import meeting_id, meeting_uuid, password
 from ..users.models import User
 from ..webhooks import events
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def find(state: "State", raw: str) -> Meeting:
-    meeting = state.meetings.get(int(raw)) if raw.isdigit() else None
+    meeting = state.meetings.get(int(raw)) if is_digits(raw) else None
     if meeting is None or meeting.deleted_at is not None:
         # {"code": 3001, "message": "Meeting 123 is not found or has expired."}
         raise ZoomError(404, 3001, f"Meeting {raw} is not found or has expired.")

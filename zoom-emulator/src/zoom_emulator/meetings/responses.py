@@ -4,7 +4,7 @@ from werkzeug.wrappers import Response
 
 from .. import auth
 from ..context import Ctx
-from ..http import ZoomError, json_response, no_content, validation_failed
+from ..http import ZoomError, is_digits, json_response, no_content, validation_failed
 from ..ids import opaque
 from ..openapi import check
 from ..paging import page_size, paginate
@@ -87,7 +87,7 @@ def meeting_status(ctx: Ctx, meeting_id: str) -> Response:
     action = check.body(ctx).get("action")
     if action not in ("end", "recover"):
         raise validation_failed("action")
-    meeting = ctx.state.meetings.get(int(meeting_id)) if meeting_id.isdigit() else None
+    meeting = ctx.state.meetings.get(int(meeting_id)) if is_digits(meeting_id) else None
     if meeting is None or (meeting.deleted_at is not None and action != "recover"):
         raise ZoomError(404, 3001, f"Meeting {meeting_id} is not found or has expired.")
     check_access(ctx, meeting)

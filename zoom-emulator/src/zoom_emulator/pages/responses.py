@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from ..clock import iso
 from ..context import Ctx
-from ..http import ZoomError
+from ..http import ZoomError, is_digits
 from ..meetings import actions, validate
 from ..oauth import grants
 from ..openapi import V2_2021, Operation
@@ -86,7 +86,7 @@ def edit_submit(ctx: Ctx, meeting_id: str) -> Response:
         meeting = actions.find(ctx.state, meeting_id)
         form = ctx.request.form
         raw: dict[str, Any] = {k: form[k] for k in ("topic", "start_time", "duration") if form.get(k)}
-        if raw.get("duration", "").isdigit():
+        if is_digits(raw.get("duration", "")):
             raw["duration"] = int(raw["duration"])
         # A form edit is read as the API's PATCH would read it.
         fields = validate.fields(checked(MEETING_UPDATE, raw), meeting.timezone, ctx.now)

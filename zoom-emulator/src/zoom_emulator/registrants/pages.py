@@ -3,13 +3,14 @@
 from werkzeug.wrappers import Response
 
 from ..context import Ctx
+from ..http import is_digits
 from ..pages.html import error_page
 from ..runs import pages as run_pages
 from . import actions
 
 
 def join_personal(ctx: Ctx, meeting_id: str) -> Response:
-    meeting = ctx.state.meetings.get(int(meeting_id)) if meeting_id.isdigit() else None
+    meeting = ctx.state.meetings.get(int(meeting_id)) if is_digits(meeting_id) else None
     if meeting is None or meeting.deleted_at is not None:
         return error_page("Meeting not found", f"Meeting {meeting_id} is not found or has expired.", 404)
     registrant = actions.by_token(ctx.state, meeting, ctx.request.args.get("tk", ""))

@@ -9,7 +9,7 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
 from ..context import Ctx
-from ..http import ZoomError
+from ..http import ZoomError, is_digits
 from ..meetings.models import Meeting
 from ..pages.html import error_page, hidden, page
 from ..registrants import actions as registrants
@@ -19,7 +19,7 @@ from .models import IN_MEETING, WAITING_ROOM
 
 
 def meeting_of(ctx: Ctx, meeting_id: str) -> Meeting | None:
-    meeting = ctx.state.meetings.get(int(meeting_id)) if meeting_id.isdigit() else None
+    meeting = ctx.state.meetings.get(int(meeting_id)) if is_digits(meeting_id) else None
     return None if meeting is None or meeting.deleted_at is not None else meeting
 
 

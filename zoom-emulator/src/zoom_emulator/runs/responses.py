@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from .. import auth
 from ..clock import iso
 from ..context import Ctx
-from ..http import ZoomError, json_response
+from ..http import ZoomError, is_digits, json_response
 from ..paging import page_size, paginate
 from ..routing import Scopes
 from . import actions
@@ -48,7 +48,7 @@ def ended_run(ctx: Ctx, raw: str) -> Run:
     name = instance_name(raw)
     state = ctx.state
     run: Run | None
-    if name.isdigit():
+    if is_digits(name):
         ended = [r for r in actions.runs_of(state, int(name)) if r.ended_at is not None]
         run = ended[-1] if ended else None
     else:
