@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sessiondesk.api",
     "sessiondesk.ops",
     "sessiondesk.transfer",
+    "sessiondesk.attendance",
     "sessiondesk.integrations.zoom",
     "sessiondesk.integrations.zoom.directory",
     "sessiondesk.security",
@@ -260,6 +261,8 @@ MEETING_UPDATE_SETTLE_SECONDS = env_float("MEETING_UPDATE_SETTLE_SECONDS", 2, mi
 CALL_LOG_RETENTION_DAYS = env_int("CALL_LOG_RETENTION_DAYS", 90, minimum=1)
 # Days a handled Zoom webhook delivery is kept for troubleshooting (unhandled ones stay until handled).
 ZOOM_EVENT_RETENTION_DAYS = env_int("ZOOM_EVENT_RETENTION_DAYS", 30, minimum=1)
+# How long after a meeting ends its provider's participant report is read (Zoom's is not ready at once).
+ATTENDANCE_REPORT_DELAY_SECONDS = env_int("ATTENDANCE_REPORT_DELAY_SECONDS", 300, minimum=0)
 
 # Zoom account administration (integrations/zoom/directory): how often the organisation's Zoom
 # directory is copied again in full, in minutes (webhooks keep it current in between).

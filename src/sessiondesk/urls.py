@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sessiondesk.notifications.urls")),
     path("", include("sessiondesk.meetings.urls")),
     path("", include("sessiondesk.transfer.urls")),
+    path("", include("sessiondesk.attendance.urls")),
     path("integrations/zoom/users/", include("sessiondesk.integrations.zoom.directory.urls")),
     path("integrations/zoom/", include("sessiondesk.integrations.zoom.urls")),
     # The public Zoom guide (no sign-in): the Zoom app listing's Documentation URL.

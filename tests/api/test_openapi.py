@@ -7,6 +7,7 @@ ENDPOINTS = {
     ("patch", "/api/v1/sessions/{session_id}"),
     ("post", "/api/v1/sessions/{session_id}/reschedule"),
     ("post", "/api/v1/sessions/{session_id}/cancel"),
+    ("get", "/api/v1/sessions/{session_id}/attendance"),
     ("get", "/api/v1/calendars/"),
     ("post", "/api/v1/calendars/"),
     ("get", "/api/v1/calendars/{calendar_id}"),

@@ -67,6 +67,7 @@ def test_it_schedules_a_session_on_behalf_of_a_consultant(call_as, staff, consul
             "host_label": "",
             "remedy": "",
         },
+        "outcome": "",
     }
     assert session.booked_via == BookedVia.API
     assert OutboundEmail.objects.filter(session=session).count() == 2

@@ -10,7 +10,7 @@ def test_it_serves_the_join_link(client: httpx.Client, login: Any) -> None:
     ).json()
     page = client.get(meeting["join_url"].removeprefix("http://zoom.test"))
     assert page.status_code == 200
-    assert f"You joined meeting <b>Chem</b> ({meeting['id']})" in page.text
+    assert f"Join <b>Chem</b> ({meeting['id']})" in page.text
 
 
 def test_it_lets_the_host_edit_a_meeting_inside_zoom(client: httpx.Client, login: Any, receiver: Any) -> None:

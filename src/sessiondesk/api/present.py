@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.attendance.models import Attendee, SessionAttendance
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.scheduling.models import Calendar, Client, Session
 
@@ -29,7 +30,7 @@ def client_out(client: Client) -> dict[str, Any]:
 def with_session_details(sessions: QuerySet[Session]) -> QuerySet[Session]:
     return sessions.select_related(
         "session_type", "calendar", "consultant__user", "booked_by__user"
-    ).prefetch_related("co_hosts__user", "clients", "meeting_links")
+    ).prefetch_related("co_hosts__user", "clients", "meeting_links", "attendance")
 
 
 def meeting_out(session: Session) -> dict[str, Any] | None:
@@ -76,6 +77,52 @@ def session_out(session: Session) -> dict[str, Any]:
         "cancelled_at": session.cancelled_at,
         "cancel_reason": session.cancel_reason,
         "meeting": meeting_out(session),
+        "outcome": outcome_of(session),
+    }
+
+
+def outcome_of(session: Session) -> str:
+    """Sessions read through ``with_session_details`` carry their attendance; one that was not (just
+    scheduled) has none yet, so no query is spent on it."""
+    if "attendance" not in session._state.fields_cache:
+        return ""
+    try:
+        return session.attendance.outcome  # type: ignore[attr-defined, no-any-return]
+    except SessionAttendance.DoesNotExist:
+        return ""
+
+
+def attendance_out(session: Session) -> dict[str, Any]:
+    row = SessionAttendance.objects.filter(session=session).first()
+    attendees = (
+        Attendee.objects.filter(session=session)
+        .select_related("client", "member__user")
+        .order_by("kind", "name")
+    )
+    return {
+        "session_id": session.pk,
+        "outcome": row.outcome if row else "",
+        "outcome_corrected": bool(row and row.outcome_corrected),
+        "started_at": row.started_at if row else None,
+        "ended_at": row.ended_at if row else None,
+        "report_state": row.report_state if row else "",
+        "attendees": [
+            {
+                "kind": a.kind,
+                "client": {"id": a.client.pk, "name": a.client.name} if a.client else None,
+                "member": {"id": a.member.pk, "name": a.member.name} if a.member else None,
+                "name": a.name,
+                "email": a.email,
+                "joined_at": a.joined_at,
+                "left_at": a.left_at,
+                "seconds_present": a.seconds_present,
+                "late_seconds": a.late_seconds,
+                "in_meeting": a.in_meeting,
+                "source": a.source,
+                "corrected": a.corrected,
+            }
+            for a in attendees
+        ],
     }
 
 

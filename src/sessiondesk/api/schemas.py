@@ -114,6 +114,10 @@ class SessionOut(Schema):
     cancelled_at: dt.datetime | None
     cancel_reason: str
     meeting: Meeting | None
+    outcome: str = Field(
+        description='What happened: "" (not known yet), in_progress, completed, client_no_show, '
+        "consultant_no_show or did_not_take_place."
+    )
 
 
 class RepeatIn(Input):
@@ -296,3 +300,30 @@ class SessionTypeOut(Schema):
 class Me(Schema):
     member: MemberOut
     organization: Ref
+
+
+class AttendeeOut(Schema):
+    kind: str = Field(description="client, host (the consultant or a co-host) or guest")
+    client: Ref | None
+    member: Ref | None
+    name: str
+    email: str
+    joined_at: dt.datetime | None
+    left_at: dt.datetime | None
+    seconds_present: int = Field(
+        description="Over all of the person's stays (rejoins), overlaps counted once."
+    )
+    late_seconds: int = Field(description="How long after the scheduled start the person first joined.")
+    in_meeting: bool
+    source: str = Field(description="webhook (live events), report (the provider's report) or staff")
+    corrected: bool
+
+
+class AttendanceOut(Schema):
+    session_id: int
+    outcome: str
+    outcome_corrected: bool
+    started_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    report_state: str = Field(description='"" (not needed yet), due, done or unavailable')
+    attendees: list[AttendeeOut]

@@ -5,8 +5,9 @@ from ninja.errors import HttpError
 from sessiondesk.accounts.models import Member
 from sessiondesk.api import access, paging
 from sessiondesk.api.auth import member_of
-from sessiondesk.api.present import session_out, with_session_details
+from sessiondesk.api.present import attendance_out, session_out, with_session_details
 from sessiondesk.api.schemas import (
+    AttendanceOut,
     CancelIn,
     Error,
     Id,
@@ -74,6 +75,16 @@ def list_sessions(request: HttpRequest, filters: Query[SessionFilters]) -> dict:
 @router.get("/{session_id}", response={200: SessionOut, **ERRORS}, summary="Get a session")
 def get_session(request: HttpRequest, session_id: int) -> dict:
     return session_out(_detailed(member_of(request), session_id))
+
+
+@router.get(
+    "/{session_id}/attendance",
+    response={200: AttendanceOut, **ERRORS},
+    summary="Who attended a session, when and for how long, and its outcome",
+)
+def get_attendance(request: HttpRequest, session_id: int) -> dict:
+    session = access.get_or_404(visibility.sessions_for(member_of(request)), session_id, "Session")
+    return attendance_out(session)
 
 
 @router.post("/", response={201: SessionOut, **ERRORS}, summary="Schedule a session or a weekly series")

@@ -18,6 +18,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.attendance.display import calendar_fields
 from sessiondesk.lib.digits import is_digits
 from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import availability
@@ -141,8 +142,14 @@ def with_details(sessions: QuerySet[Session]) -> QuerySet[Session]:
     )
 
 
-def event(session: Session, viewer: Member, tz: zoneinfo.ZoneInfo) -> dict[str, Any]:
+def event(
+    session: Session, viewer: Member, tz: zoneinfo.ZoneInfo, attendance: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """``attendance``: the session's entry of ``attendance.display.calendar_fields`` (read once for
+    all the events shown); when not given it is read for this one session."""
     block = block_for(session, viewer)
+    if attendance is None:
+        attendance = calendar_fields([session.pk]).get(session.pk, {})
     cancelled = session.status == SessionStatus.CANCELLED
     words = MEETING_WORDS.get(block.kind, "")
     return {
@@ -152,7 +159,8 @@ def event(session: Session, viewer: Member, tz: zoneinfo.ZoneInfo) -> dict[str, 
         "end": wall_clock(session.end, tz),
         "url": reverse("session_detail", args=[session.pk]),
         "editable": not cancelled,
-        "classNames": [f"sd-{session.status}", f"sd-meeting-{block.kind}"],
+        "classNames": [f"sd-{session.status}", f"sd-meeting-{block.kind}"]
+        + ([f"sd-attendance-{attendance['attendance']}"] if attendance.get("attendance") else []),
         "extendedProps": {
             "status": session.status,
             "statusLabel": "Cancelled" if cancelled else "Scheduled",
@@ -164,6 +172,10 @@ def event(session: Session, viewer: Member, tz: zoneinfo.ZoneInfo) -> dict[str, 
             "clients": ", ".join(c.name for c in session.clients.all()),
             "series": session.series_id is not None,
             "moveUrl": reverse("calendar_move", args=[session.pk]),
+            # Attendance: the outcome ("" until known) and how many people are in the meeting now.
+            "attendance": attendance.get("attendance", ""),
+            "attendanceLabel": attendance.get("attendanceLabel", ""),
+            "inMeeting": attendance.get("inMeeting", 0),
         },
     }
 

@@ -44,6 +44,8 @@ TABLE = (
         limit=20,
     ),
     Job("zoom-webhooks", "sessiondesk.integrations.zoom.webhooks.receive.process_due", limit=20),
+    Job("attendance-deadlines", "sessiondesk.attendance.deadlines.run", limit=20, every=30),
+    Job("zoom-attendance-reports", "sessiondesk.integrations.zoom.attendance.report.run_due", limit=10),
     Job("zoom-meeting-sweep", "sessiondesk.integrations.zoom.meetings.sweep.run", limit=20),
     Job("zoom-directory-sync", "sessiondesk.integrations.zoom.directory.sync.run_due", limit=1),
     Job("zoom-directory-queue", "sessiondesk.integrations.zoom.directory.queue.apply_due", limit=20),

@@ -74,6 +74,9 @@ def test_it_gives_the_weeks_sessions_in_the_viewers_wall_clock_time(client, alge
                 "clients": "Stu Student",
                 "series": False,
                 "moveUrl": f"/sessions/{algebra.pk}/move/",
+                "attendance": "",
+                "attendanceLabel": "",
+                "inMeeting": 0,
             },
         }
     ]

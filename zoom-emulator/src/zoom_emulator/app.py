@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request, Response
 
 from . import auth
@@ -26,9 +27,10 @@ def all_routes() -> list[Route]:
     from .pages.urls import routes as pages
     from .registrants.urls import routes as registrants
     from .roles.urls import routes as roles
+    from .runs.urls import routes as runs
     from .users.urls import routes as users
 
-    return oauth + users + meetings + registrants + roles + groups + control + pages
+    return oauth + users + meetings + registrants + roles + groups + control + pages + runs
 
 
 _router: Router | None = None
@@ -71,7 +73,8 @@ class EmulatorApp:
         adapter = self.router.bind(environ)
         try:
             endpoint, args = adapter.match(path, method=request.method)
-        except NotFound:
+        except (NotFound, RequestRedirect):
+            # A doubled slash (a meeting UUID encoded once instead of twice) names no resource.
             return self.finish_unrouted(request, path, 404)
         except MethodNotAllowed:
             return self.finish_unrouted(request, path, 405)

@@ -15,6 +15,7 @@ from .meetings.models import Meeting
 from .oauth.models import AccessToken, AuthCode, RefreshToken
 from .registrants.models import Registrant
 from .roles.models import Role
+from .runs.models import Run
 from .users.models import User
 
 
@@ -35,6 +36,8 @@ class Settings:
     base_url: str = "http://127.0.0.1:9000"
     # Seconds a "timeout" fault holds the request when served over a socket.
     timeout_fault_seconds: float = 30.0
+    # Zoom's participant report is not there at once after a meeting ends (it answers 3001 until it is).
+    report_delay_seconds: float = 300.0
 
 
 TABLES: dict[str, type] = {
@@ -49,6 +52,7 @@ TABLES: dict[str, type] = {
     "codes": AuthCode,
     "access_tokens": AccessToken,
     "refresh_tokens": RefreshToken,
+    "runs": Run,
 }
 
 
@@ -90,6 +94,9 @@ class State:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.page_tokens: dict[str, tuple[str, int, float]] = {}
         self.compliance: list[dict[str, Any]] = []
+        self.runs: dict[str, Run] = {}
+        # People who opened a join link before the host started: they go in when it starts.
+        self.waiting_for_host: dict[int, list[dict[str, Any]]] = {}
 
     def reset(self) -> None:
         with self.lock:

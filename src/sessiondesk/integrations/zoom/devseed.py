@@ -12,7 +12,17 @@ from sessiondesk.integrations.zoom.connection import scopes, zoom_app
 from sessiondesk.ops.demo import DEMO_PEOPLE
 
 ZOOM_ROLES = {Role.OWNER: "owner", Role.ADMIN: "admin", Role.CONSULTANT: "member"}
-EVENTS = ["meeting.created", "meeting.updated", "meeting.deleted", "app_deauthorized"]
+EVENTS = [
+    "meeting.created",
+    "meeting.updated",
+    "meeting.deleted",
+    "app_deauthorized",
+    # Attendance: the meeting's run.
+    "meeting.started",
+    "meeting.ended",
+    "meeting.participant_joined",
+    "meeting.participant_left",
+]
 # The organisation app also hears about Zoom users and groups (the Zoom Users page's incremental sync).
 DIRECTORY_EVENTS = [
     "user.created",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.middleware import MemberRequest
 from sessiondesk.accounts.models import Member
+from sessiondesk.attendance import display as attendance
 from sessiondesk.lib import keyset
 from sessiondesk.scheduling import links, pickers
 from sessiondesk.scheduling.forms.clients import ClientForm
@@ -91,6 +92,9 @@ def client_detail(request: MemberRequest, pk: int) -> HttpResponse:
     # A client of many years keeps a short page: the next and the latest few, the rest on the list.
     upcoming = list(sessions.filter(ahead).order_by("start", "pk")[: SESSIONS_SHOWN + 1])
     past = list(sessions.exclude(ahead).order_by("-start", "-pk")[: SESSIONS_SHOWN + 1])
+    attended = attendance.for_client(client.pk, [s.pk for s in past])
+    for session in past:
+        session.attendance_info = attended.get(session.pk)  # type: ignore[attr-defined]
     context = {
         "client": client,
         "upcoming": upcoming[:SESSIONS_SHOWN],

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
+from sessiondesk.attendance.display import calendar_fields
 from sessiondesk.lib.digits import is_digits
 from sessiondesk.scheduling import actions, availability, staff_calendar
 from sessiondesk.scheduling.errors import BookingError, InvalidBooking
@@ -149,12 +150,13 @@ def calendar_events(request: HttpRequest) -> HttpResponse:
     except InvalidBooking as error:
         return JsonResponse({"error": error.message, "field": error.field}, status=400)
     consultants = staff_calendar.shown(member, ids)
-    sessions = staff_calendar.sessions_in(member, start, end, consultants)
+    sessions = list(staff_calendar.sessions_in(member, start, end, consultants))
+    attendance = calendar_fields([s.pk for s in sessions])
     return JsonResponse(
         {
             "timezone": member.timezone,
             "consultants": [{"id": m.pk, "name": m.name} for m in consultants],
-            "events": [staff_calendar.event(s, member, tz) for s in sessions],
+            "events": [staff_calendar.event(s, member, tz, attendance.get(s.pk, {})) for s in sessions],
             "hours": staff_calendar.working_hours(consultants, start, end, tz),
         }
     )

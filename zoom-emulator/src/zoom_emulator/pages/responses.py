@@ -125,19 +125,3 @@ def accept_invitation(ctx: Ctx, user_id: str) -> Response:
     accept(ctx.state, user)
     ctx.state.dirty = True
     return redirect(f"/web/users/{user.id}", 303)
-
-
-def join(ctx: Ctx, meeting_id: str) -> Response:
-    return landing(ctx, meeting_id, "You joined meeting")
-
-
-def start(ctx: Ctx, meeting_id: str) -> Response:
-    return landing(ctx, meeting_id, "You started meeting")
-
-
-def landing(ctx: Ctx, meeting_id: str, verb: str) -> Response:
-    meeting = ctx.state.meetings.get(int(meeting_id)) if is_digits(meeting_id) else None
-    if meeting is None or meeting.deleted_at is not None:
-        return error_page("Meeting not found", f"Meeting {meeting_id} is not found or has expired.", 404)
-    body = f"<p>{escape(verb)} <b>{escape(meeting.topic)}</b> ({meeting.id}).</p><p>This is the emulator: no call takes place.</p>"
-    return page(f"{verb} {meeting.id}", body)

@@ -9,6 +9,4 @@ routes = [
     Route("/web/meetings/<meeting_id>/edit", ("GET",), r.edit_form, kind="page"),
     Route("/web/meetings/<meeting_id>/edit", ("POST",), r.edit_submit, kind="page"),
     Route("/web/meetings/<meeting_id>/delete", ("POST",), r.delete_submit, kind="page"),
-    Route("/j/<meeting_id>", ("GET",), r.join, kind="page"),
-    Route("/s/<meeting_id>", ("GET",), r.start, kind="page"),
 ]

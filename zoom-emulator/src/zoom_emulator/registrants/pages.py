@@ -1,12 +1,11 @@
 """The page a registrant's personal link opens: the token (``tk``) names who joins."""
 
-from html import escape
-
 from werkzeug.wrappers import Response
 
 from ..context import Ctx
 from ..http import is_digits
-from ..pages.html import error_page, page
+from ..pages.html import error_page
+from ..runs import pages as run_pages
 from . import actions
 
 
@@ -23,10 +22,5 @@ def join_personal(ctx: Ctx, meeting_id: str) -> Response:
             "Your registration for this meeting was cancelled or is not approved yet.",
             403,
         )
-    name = f"{registrant.first_name} {registrant.last_name}".strip()
-    body = (
-        f"<p>You joined meeting <b>{escape(meeting.topic)}</b> ({meeting.id}) as "
-        f"<b data-registrant='{escape(registrant.id)}'>{escape(name)}</b> ({escape(registrant.email)}).</p>"
-        "<p>This is the emulator: no call takes place.</p>"
-    )
-    return page(f"You joined meeting {meeting.id}", body)
+    # The join page, with the registrant's name and email filled in.
+    return run_pages.join_form(ctx, meeting_id)

@@ -98,6 +98,21 @@ def _held(scope: str, granted: frozenset[str] | set[str]) -> bool:
     return scope in granted or (scope.endswith(":admin") and scope[:-6] + ":master" in granted)
 
 
+# Asked for on connect but not required: without it attendance comes from live events alone (Zoom
+# offers the participant report to admin-managed apps only; Reference:
+# https://developers.zoom.us/docs/api/accounts/#tag/reports/GET/report/meetings/{meetingId}/participants).
+ATTENDANCE = (
+    Need(
+        ("report:read:list_meeting_participants:admin", "report:read:admin"),
+        "to read who attended each meeting from Zoom's participant report",
+    ),
+)
+
+
+def attendance_reports(granted: frozenset[str] | set[str]) -> bool:
+    return any(s in granted for need in ATTENDANCE for s in need.scopes) or "report:read:master" in granted
+
+
 def needed(kind: str, admin_mode: str = AdminMode.READ_WRITE) -> tuple[Need, ...]:
     if kind == ConnectionKind.ORGANIZATION:
         return ORGANIZATION + (ORGANIZATION_WRITE if admin_mode == AdminMode.READ_WRITE else ())
@@ -123,6 +138,7 @@ def registration_list(app: str) -> list[str]:
     """The granular scopes to add to a Zoom app (docs and the emulator's development apps). ``app``:
     ``personal``, ``organization``, or ``organization_read_only`` (the read scopes only)."""
     if app == "organization_read_only":
-        return [need.name for need in ORGANIZATION + ORGANIZATION_REGISTRATION]
-    wanted = needed(app, AdminMode.READ_WRITE) + registration_needed(app)
+        return [need.name for need in ORGANIZATION + ORGANIZATION_REGISTRATION + ATTENDANCE]
+    extra = ATTENDANCE if app == ConnectionKind.ORGANIZATION else ()
+    wanted = needed(app, AdminMode.READ_WRITE) + registration_needed(app) + extra
     return [need.name for need in wanted]

@@ -8,6 +8,7 @@ Reference: https://developers.zoom.us/docs/api/webhooks/
 
 from collections.abc import Callable
 
+from sessiondesk.integrations.zoom.attendance import events as attendance
 from sessiondesk.integrations.zoom.connection import deauthorize
 from sessiondesk.integrations.zoom.directory import events as directory
 from sessiondesk.integrations.zoom.meetings import events as meetings
@@ -19,6 +20,10 @@ HANDLERS: dict[str, Handler] = {
     "app_deauthorized": deauthorize.after_deauthorization,
     "meeting.deleted": meetings.on_meeting_deleted,
     "meeting.updated": meetings.on_meeting_updated,
+    "meeting.started": attendance.on_started,
+    "meeting.ended": attendance.on_ended,
+    "meeting.participant_joined": attendance.on_joined,
+    "meeting.participant_left": attendance.on_left,
     "user.created": directory.on_created,
     "user.invitation_accepted": directory.on_activated,
     "user.activated": directory.on_activated,

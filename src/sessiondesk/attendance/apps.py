@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class AttendanceConfig(AppConfig):
+    name = "sessiondesk.attendance"
