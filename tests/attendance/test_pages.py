@@ -3,6 +3,7 @@ and the reports page and CSV."""
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -34,6 +35,13 @@ def test_the_session_card_shows_each_persons_attendance(
     assert 'data-outcome="completed"' in page
     assert f'data-attendee="client:{held.ann.pk}" data-state="left"' in page
     assert "Correct attendance" in page
+    # Times in the viewer's zone, on the page and when the card refreshes itself.
+    assert staff.timezone == "America/New_York"  # not UTC, so a time left in UTC shows
+    joined = (held.session.start + dt.timedelta(minutes=4)).astimezone(ZoneInfo(staff.timezone))
+    row = f'data-attendee="client:{held.ann.pk}"'
+    for html in (page, client.get(reverse("attendance_card", args=[held.session.pk])).content.decode()):
+        line = html[html.index(row) :].split("</tr>", 1)[0]
+        assert f"<td>{joined:%H:%M}</td>" in line
 
 
 def test_the_calendar_block_carries_the_outcome(held: Held, client: HttpClient, staff: Member) -> None:

@@ -35,7 +35,12 @@ def session_for(request: HttpRequest, pk: int) -> Session:
 def attendance_card(request: HttpRequest, pk: int) -> HttpResponse:
     session = session_for(request, pk)
     member: Member = request.member  # type: ignore[attr-defined]
-    context = {"session": session, "can_correct": member.manages_org, **card(session)}
+    context = {
+        "session": session,
+        "can_correct": member.manages_org,
+        "viewer_tz": member.timezone,
+        **card(session),
+    }
     return render(request, "attendance/_card.html", context)
 
 

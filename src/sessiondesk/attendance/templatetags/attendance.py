@@ -14,6 +14,7 @@ def attendance_card(context: template.Context, session: Session) -> dict[str, An
     return {
         "session": session,
         "can_correct": bool(member and member.manages_org),
+        "viewer_tz": member.timezone if member else "UTC",
         "csrf_token": context.get("csrf_token"),
         **card(session),
     }
