@@ -130,3 +130,22 @@ def test_last_refresh_is_shown_in_the_viewers_time_zone(
 
     assert "21 Nov 2026, 00:30" in html
     assert "Times are shown in your time zone, Asia/Tokyo." in html
+
+
+def test_it_names_the_report_scope_an_organisation_account_lacks(client: HttpClient, admin: Member) -> None:
+    account = connection(admin, "admin@zoom.test", kind=ConnectionKind.ORGANIZATION)
+    login(client, admin)
+    html = client.get(URL).content.decode()
+    assert "<strong>Attendance reports need:</strong>" in html
+    assert "<code>report:read:list_meeting_participants:admin</code>" in html
+    account.granted_scopes += " report:read:list_meeting_participants:admin"
+    account.save()
+    assert "Attendance reports need:" not in client.get(URL).content.decode()
+
+
+def test_a_personal_connection_is_not_asked_for_reports(
+    client: HttpClient, admin: Member, consultant: Member
+) -> None:
+    connection(consultant, "carla@zoom.test")
+    login(client, admin)
+    assert "Attendance reports need:" not in client.get(URL).content.decode()

@@ -113,6 +113,14 @@ def attendance_reports(granted: frozenset[str] | set[str]) -> bool:
     return any(s in granted for need in ATTENDANCE for s in need.scopes) or "report:read:master" in granted
 
 
+def attendance_missing(kind: str, granted: frozenset[str] | set[str]) -> list[Need]:
+    """The report scope an organisation connection lacks: without it attendance comes from live
+    events alone. Personal connections are never offered it, so they lack nothing here."""
+    if kind != ConnectionKind.ORGANIZATION or attendance_reports(granted):
+        return []
+    return list(ATTENDANCE)
+
+
 def needed(kind: str, admin_mode: str = AdminMode.READ_WRITE) -> tuple[Need, ...]:
     if kind == ConnectionKind.ORGANIZATION:
         return ORGANIZATION + (ORGANIZATION_WRITE if admin_mode == AdminMode.READ_WRITE else ())

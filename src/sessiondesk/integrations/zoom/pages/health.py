@@ -52,6 +52,9 @@ def health_page(request: HttpRequest) -> HttpResponse:
         connection.lacking_registration = scopes.registration_missing(  # type: ignore[attr-defined]
             connection.kind, connection.scopes
         )
+        connection.lacking_reports = scopes.attendance_missing(  # type: ignore[attr-defined]
+            connection.kind, connection.scopes
+        )
     backlog = figures.backlog(org, now)
     context = {
         "rows": rows,
