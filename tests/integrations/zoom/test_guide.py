@@ -36,8 +36,9 @@ COLUMNS = ("personal", "org-read-write", "org-read-only")
 class ScopeTable(HTMLParser):
     """The guide's scope table as {column: [scopes ticked]}, and the headers' columns in order."""
 
-    def __init__(self) -> None:
+    def __init__(self, row_attr: str = "data-scope") -> None:
         super().__init__()
+        self.row_attr = row_attr
         self.columns: list[str] = []
         self.ticked: dict[str, list[str]] = {}
         self._scope: str | None = None
@@ -47,8 +48,8 @@ class ScopeTable(HTMLParser):
         found = dict(attrs)
         if tag == "th" and found.get("data-flow"):
             self.columns.append(str(found["data-flow"]))
-        elif tag == "tr" and found.get("data-scope"):
-            self._scope, self._cell = str(found["data-scope"]), -1
+        elif tag == "tr" and found.get(self.row_attr):
+            self._scope, self._cell = str(found[self.row_attr]), -1
         elif tag == "td" and self._scope and "scope-mark" in (found.get("class") or ""):
             self._cell += 1
         elif tag == "span" and self._scope and found.get("aria-label") == "asked":
@@ -59,8 +60,8 @@ class ScopeTable(HTMLParser):
             self._scope = None
 
 
-def scope_table(html: str) -> ScopeTable:
-    table = ScopeTable()
+def scope_table(html: str, row_attr: str = "data-scope") -> ScopeTable:
+    table = ScopeTable(row_attr)
     table.feed(html)
     return table
 
@@ -119,6 +120,22 @@ def test_the_scope_table_is_what_each_flow_checks(guide: str) -> None:
     ]
     assert table.ticked["org-read-only"] == [need.name for need in scopes.needed("organization", "read_only")]
     assert not set(table.ticked["org-read-only"]) & {need.name for need in scopes.ORGANIZATION_WRITE}
+
+
+def test_the_scopes_asked_for_but_not_required_are_listed_apart(guide: str) -> None:
+    table = scope_table(guide, "data-optional-scope")
+    personal = [need.name for need in scopes.optional("personal")]
+    organization = [need.name for need in scopes.optional("organization")]
+    assert table.ticked == {
+        "personal": personal,
+        "org-read-write": organization,
+        "org-read-only": organization,
+    }
+    assert "meeting:write:registrant" in personal
+    assert "report:read:list_meeting_participants:admin" in organization
+    # Not required, so not in the table of what a connection must hold.
+    required = scope_table(guide).ticked
+    assert not {name for names in required.values() for name in names} & {*personal, *organization}
 
 
 @pytest.fixture

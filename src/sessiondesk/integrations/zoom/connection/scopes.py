@@ -121,6 +121,12 @@ def attendance_missing(kind: str, granted: frozenset[str] | set[str]) -> list[Ne
     return list(ATTENDANCE)
 
 
+def optional(kind: str) -> tuple[Need, ...]:
+    """The scopes asked for on connect but not required: a connection without them keeps working,
+    with the shared join link (registration) and attendance from live events alone (reports)."""
+    return registration_needed(kind) + (ATTENDANCE if kind == ConnectionKind.ORGANIZATION else ())
+
+
 def needed(kind: str, admin_mode: str = AdminMode.READ_WRITE) -> tuple[Need, ...]:
     if kind == ConnectionKind.ORGANIZATION:
         return ORGANIZATION + (ORGANIZATION_WRITE if admin_mode == AdminMode.READ_WRITE else ())

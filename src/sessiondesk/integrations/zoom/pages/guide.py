@@ -31,11 +31,12 @@ class ScopeRow:
     flows: list[bool]
 
 
-def scope_rows() -> list[ScopeRow]:
-    """One row per scope any flow needs, in the order the flows list them, ticked per flow."""
+def scope_rows(optional: bool = False) -> list[ScopeRow]:
+    """One row per scope any flow needs (or, ``optional``, asks for without needing), in the order
+    the flows list them, ticked per flow."""
     rows: dict[str, ScopeRow] = {}
     for column, (_key, _label, kind, mode) in enumerate(FLOWS):
-        for need in scopes.needed(kind, mode):
+        for need in scopes.optional(kind) if optional else scopes.needed(kind, mode):
             row = rows.setdefault(
                 need.name, ScopeRow(need.name, need.scopes[1:], need.purpose, [False] * len(FLOWS))
             )
@@ -63,6 +64,7 @@ def zoom_guide(request: HttpRequest) -> HttpResponse:
         "read_only_app": zoom_app.read_only_configured(),
         "flows": [{"key": key, "label": label} for key, label, _kind, _mode in FLOWS],
         "scope_rows": scope_rows(),
+        "optional_rows": scope_rows(optional=True),
         "policy": policy,
         "policy_is_own": own,
         "guide_url": request.build_absolute_uri(reverse("zoom_guide")),
