@@ -10,7 +10,8 @@ from django.test import Client as HttpClient
 from sessiondesk.accounts import invitations
 from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.accounts.tokens import create_token
-from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.attendance.models import Attendee, Kind, Outcome, SessionAttendance
+from sessiondesk.meetings.models import MeetingLink, Registration, RegistrationState
 from sessiondesk.scheduling.models import Client, SessionStatus
 from tests.conftest import login
 from tests.support.sessions import make_session
@@ -105,6 +106,24 @@ def test_the_organisation_export_holds_everything_but_secrets(
         start_url="https://zoom.example/s/1?zak=SECRET-ZAK",
         passcode="SECRET-PASS",
     )
+    Registration.objects.create(
+        session=session,
+        client=student,
+        state=RegistrationState.REGISTERED,
+        registrant_id="reg-1",
+        join_url="https://zoom.example/w/1?tk=SECRET-PERSONAL",
+    )
+    SessionAttendance.objects.create(session=session, org=session.org, outcome=Outcome.COMPLETED)
+    Attendee.objects.create(
+        session=session,
+        person_key=f"client:{student.pk}",
+        kind=Kind.CLIENT,
+        client=student,
+        name="Stu",
+        joined_at=_at(4, 15),
+        seconds_present=3000,
+        late_seconds=120,
+    )
     _, raw_token = create_token(owner, "backup")
     invitation = invitations.invite(owner, email="new@acme.test", name="New", role="consultant")
     response = login(client, owner).get("/settings/export.json")
@@ -132,7 +151,26 @@ def test_the_organisation_export_holds_everything_but_secrets(
         "state": "pending",
         "join_url": "https://zoom.example/j/1",
     }
-    for secret in (owner.user.password, raw_token, invitation.token, "SECRET-ZAK", "SECRET-PASS", "rival"):
+    assert document["registrations"] == [
+        {"session_id": session.pk, "client_id": student.pk, "state": "registered", "registrant_id": "reg-1"}
+    ]
+    assert [(a["session_id"], a["outcome"]) for a in document["attendance"]] == [(session.pk, "completed")]
+    (came,) = document["attendees"]
+    assert (came["client_id"], came["joined_at"], came["seconds_present"], came["late_seconds"]) == (
+        student.pk,
+        "2030-03-04T15:00:00+00:00",
+        3000,
+        120,
+    )
+    secrets = (
+        owner.user.password,
+        raw_token,
+        invitation.token,
+        "SECRET-ZAK",
+        "SECRET-PASS",
+        "SECRET-PERSONAL",
+    )
+    for secret in (*secrets, "rival"):
         assert secret not in body
     assert "password" not in body and "token" not in body
 

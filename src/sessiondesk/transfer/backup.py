@@ -1,9 +1,11 @@
 """The whole organisation as one JSON document, for backups and for moving elsewhere.
 
 Everything a person entered: the organisation, members, clients, session types, calendars,
-availability and date overrides, series and sessions (with their online meetings' join links).
+availability and date overrides, series and sessions (with their online meetings' join links),
+clients' meeting registrations and attendance.
 No secrets: no password hashes, API tokens or their hashes, invitation tokens, provider tokens,
-meeting start links (they let anyone start the meeting as its host) or passcodes. It is written
+meeting start links (they let anyone start the meeting as its host), personal join links or
+passcodes. It is written
 piece by piece, so a year of sessions is never held in memory.
 """
 
@@ -15,7 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member, Organization
-from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.attendance.models import Attendee, SessionAttendance
+from sessiondesk.meetings.models import MeetingLink, Registration
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
     Calendar,
@@ -167,6 +170,47 @@ def sections(org: Organization) -> list[tuple[str, Iterator[dict[str, Any]]]]:
             ),
         ),
         ("sessions", _sessions(org)),
+        # Each client's registration for a session's meeting; not their personal join link, which
+        # lets its holder in as them.
+        (
+            "registrations",
+            _values(
+                Registration.objects.filter(session__org=org).order_by("pk"),
+                "session_id",
+                "client_id",
+                "state",
+                "registrant_id",
+            ),
+        ),
+        (
+            "attendance",
+            _values(
+                SessionAttendance.objects.filter(org=org).order_by("pk"),
+                "session_id",
+                "outcome",
+                "outcome_corrected",
+                "correction_note",
+                "started_at",
+                "ended_at",
+            ),
+        ),
+        (
+            "attendees",
+            _values(
+                Attendee.objects.filter(session__org=org).order_by("pk"),
+                "session_id",
+                "kind",
+                "client_id",
+                "member_id",
+                "name",
+                "email",
+                "joined_at",
+                "left_at",
+                "seconds_present",
+                "late_seconds",
+                "corrected",
+            ),
+        ),
     ]
 
 
