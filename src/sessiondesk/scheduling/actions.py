@@ -91,9 +91,9 @@ def _lock_calendar(calendar: Calendar) -> None:
 
 
 def _ensure_free(members: list[Member], start: dt.datetime, end: dt.datetime, exclude: list[int]) -> None:
-    overlapping = Session.objects.filter(
-        status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start
-    ).exclude(pk__in=exclude)
+    overlapping = Session.objects.filter(status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start)
+    if exclude:
+        overlapping = overlapping.exclude(pk__in=exclude)
     # Hosted and co-hosted as two halves of one query, each on its own index: an OR across the join
     # would read every session before ``end`` (a year of them at a large organisation).
     hosted = overlapping.filter(consultant__in=members).values_list("start", "pk").order_by()

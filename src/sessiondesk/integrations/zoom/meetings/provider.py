@@ -38,6 +38,7 @@ from sessiondesk.integrations.zoom.meetings import hosts, ledger, registrations
 from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
 from sessiondesk.integrations.zoom.meetings.policy import policy_of, zoom_settings
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
+from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.meetings import logbook
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError, commit_intent
@@ -112,7 +113,7 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
                 # account makes it due again.
                 awaits_connection=decision.kind == "blocked",
             )
-        connection = ZoomConnection.objects.filter(pk=decision.connection_id or 0).first()
+        connection = unique_or_none(ZoomConnection.objects.filter(pk=decision.connection_id or 0))
         reason = registrations.shared_reason(policy_of(session.org), connection, decision.zoom_user_id)
         fields = meeting_fields(session, decision)
         # approval_type 0: registration required, approved automatically; 2: no registration.
@@ -331,7 +332,9 @@ def _known_host(link: MeetingLink, payload: dict[str, Any] | None) -> dict[str, 
 
 
 def _connection(host: dict[str, Any]) -> ZoomConnection:
-    connection = ZoomConnection.objects.filter(pk=host["connection"]).select_related("member__user").first()
+    connection = unique_or_none(
+        ZoomConnection.objects.filter(pk=host["connection"]).select_related("member__user")
+    )
     if connection is None or connection.status == ConnectionStatus.REVOKED:
         raise ProviderError(
             f"The Zoom connection that holds this meeting ({host['email']}) was disconnected.",
