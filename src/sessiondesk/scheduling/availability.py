@@ -15,13 +15,12 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.lib.related import remember
+from sessiondesk.scheduling.clashes import busy_rows
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
     Calendar,
     CalendarKind,
     DateOverride,
-    Session,
-    SessionStatus,
 )
 from sessiondesk.scheduling.recurrence import localize
 
@@ -123,25 +122,7 @@ def busy_intervals(
     """
     ids = sorted({m.pk for m in members})
     busy: dict[int, list[Interval]] = defaultdict(list)
-    hosted = (
-        Session.objects.filter(
-            consultant_id__in=ids, status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start
-        )
-        .values_list("pk", "consultant_id", "start", "end")
-        .order_by()
-    )
-    co_hosted = (
-        Session.co_hosts.through.objects.filter(
-            member_id__in=ids,
-            session__status=SessionStatus.SCHEDULED,
-            session__start__lt=end,
-            session__end__gt=start,
-        )
-        .values_list("session_id", "member_id", "session__start", "session__end")
-        .order_by()
-    )
-    # Unordered: the model's default order (by start) would make SQLite walk the index on start.
-    rows = hosted.union(co_hosted, all=True).order_by()
+    rows = busy_rows(ids, start, end)
     seen: set[tuple[int, int]] = set()
     for session_id, member_id, session_start, session_end in rows:
         if (member_id, session_id) not in seen:
