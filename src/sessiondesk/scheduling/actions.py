@@ -21,7 +21,6 @@ from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
 from sessiondesk.scheduling import validation
 from sessiondesk.scheduling.availability import slot_members
-from sessiondesk.scheduling.clashes import first_clash
 from sessiondesk.scheduling.errors import HostMissing, InvalidBooking, SlotTaken
 from sessiondesk.scheduling.models import (
     BookedVia,
@@ -34,6 +33,7 @@ from sessiondesk.scheduling.models import (
     SessionStatus,
     SessionType,
 )
+from sessiondesk.scheduling.reads import first_clash
 from sessiondesk.scheduling.recurrence import Repeat, occurrences, shift_wall_clock
 
 THIS = "this"

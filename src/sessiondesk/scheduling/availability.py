@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.lib.related import remember
-from sessiondesk.scheduling.clashes import busy_rows
+from sessiondesk.scheduling import reads
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
     Calendar,
@@ -46,14 +46,13 @@ def bookable_members(calendar: Calendar, start: dt.datetime, end: dt.datetime) -
 
 def with_hours(members: list[Member], first: dt.date, last: dt.date) -> None:
     """Read the weekly rules and the date overrides of ``first``..``last`` of every member at once (two
-    queries), for ``working_windows``. Plain reads sorted out here: Django's prefetch machinery costs
-    more CPU than the two queries themselves, on every public booking."""
+    queries, SQL built once: see ``reads``), for ``working_windows``."""
     ids = [m.pk for m in members]
     rules: dict[int, list[AvailabilityRule]] = defaultdict(list)
-    for rule in AvailabilityRule.objects.filter(member_id__in=ids):
+    for rule in reads.weekly_rules(ids):
         rules[rule.member_id].append(rule)
     nearby: dict[int, list[DateOverride]] = defaultdict(list)
-    for override in DateOverride.objects.filter(member_id__in=ids, date__gte=first, date__lte=last):
+    for override in reads.date_overrides(ids, first, last):
         nearby[override.member_id].append(override)
     for member in members:
         remember(member, "availability", rules[member.pk])
@@ -122,7 +121,7 @@ def busy_intervals(
     """
     ids = sorted({m.pk for m in members})
     busy: dict[int, list[Interval]] = defaultdict(list)
-    rows = busy_rows(ids, start, end)
+    rows = reads.busy_rows(ids, start, end)
     seen: set[tuple[int, int]] = set()
     for session_id, member_id, session_start, session_end in rows:
         if (member_id, session_id) not in seen:

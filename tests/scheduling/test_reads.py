@@ -5,9 +5,9 @@ import pytest
 
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.actions import SessionDraft
-from sessiondesk.scheduling.clashes import busy_rows, first_clash
 from sessiondesk.scheduling.errors import SlotTaken
-from sessiondesk.scheduling.models import Session, SessionStatus
+from sessiondesk.scheduling.models import AvailabilityRule, DateOverride, Session, SessionStatus
+from sessiondesk.scheduling.reads import busy_rows, date_overrides, first_clash, weekly_rules
 
 HOUR = dt.timedelta(hours=1)
 
@@ -64,3 +64,37 @@ def test_it_reads_busy_times_as_the_orm_does(org, staff, draft, consultant, cons
     ]
     assert all(start.utcoffset() == dt.timedelta(0) for _, _, start, _ in rows)
     assert busy_rows([consultant.pk], draft.end, draft.end + HOUR) == []
+
+
+def test_it_reads_hours_and_overrides_as_the_orm_does(consultant, consultant2):
+    for member, weekday, opens in [
+        (consultant, 2, 13),
+        (consultant, 0, 9),
+        (consultant, 0, 7),
+        (consultant2, 1, 8),
+    ]:
+        AvailabilityRule.objects.create(
+            member=member, weekday=weekday, start_time=dt.time(opens, 30), end_time=dt.time(opens + 2)
+        )
+    day = dt.date(2027, 3, 15)
+    DateOverride.objects.create(member=consultant, date=day + dt.timedelta(days=1), start_time=dt.time(10))
+    DateOverride.objects.create(member=consultant, date=day)  # the whole day off
+    DateOverride.objects.create(member=consultant2, date=day, start_time=dt.time(9), end_time=dt.time(11))
+    DateOverride.objects.create(member=consultant, date=day + dt.timedelta(days=3))  # outside the dates
+
+    def fields(rows):
+        return [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields} for row in rows]
+
+    ids = [consultant.pk, consultant2.pk]
+    assert fields(weekly_rules(ids)) == fields(AvailabilityRule.objects.filter(member_id__in=ids))
+    assert [r.start_time for r in weekly_rules([consultant.pk])] == [
+        dt.time(7, 30),
+        dt.time(9, 30),
+        dt.time(13, 30),
+    ]
+    nearby = DateOverride.objects.filter(
+        member_id__in=ids, date__gte=day, date__lte=day + dt.timedelta(days=2)
+    )
+    assert fields(date_overrides(ids, day, day + dt.timedelta(days=2))) == fields(nearby)
+    assert len(nearby) == 3
+    assert weekly_rules([]) == [] and date_overrides([], day, day) == []
