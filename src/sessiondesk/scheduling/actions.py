@@ -19,7 +19,7 @@ from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.lib.related import remember
 from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
-from sessiondesk.scheduling import validation
+from sessiondesk.scheduling import reads, validation
 from sessiondesk.scheduling.availability import slot_members
 from sessiondesk.scheduling.errors import HostMissing, InvalidBooking, SlotTaken
 from sessiondesk.scheduling.models import (
@@ -33,7 +33,6 @@ from sessiondesk.scheduling.models import (
     SessionStatus,
     SessionType,
 )
-from sessiondesk.scheduling.reads import first_clash
 from sessiondesk.scheduling.recurrence import Repeat, occurrences, shift_wall_clock
 
 THIS = "this"
@@ -82,17 +81,17 @@ def _row_locks() -> bool:
 def _lock(members: list[Member]) -> None:
     """Serialise bookings per member: row locks on PostgreSQL, nothing more to do on SQLite."""
     if _row_locks():
-        list(Member.objects.select_for_update().filter(pk__in=sorted(m.pk for m in members)).order_by("pk"))
+        reads.lock_members([m.pk for m in members])
 
 
 def _lock_calendar(calendar: Calendar) -> None:
     """``_lock`` for every member of a calendar, in one query."""
     if _row_locks():
-        list(Member.objects.select_for_update(of=("self",)).filter(calendars=calendar).order_by("pk"))
+        reads.lock_calendar_members(calendar.pk)
 
 
 def _ensure_free(members: list[Member], start: dt.datetime, end: dt.datetime, exclude: list[int]) -> None:
-    clash_id = first_clash([m.pk for m in members], start, end, exclude)
+    clash_id = reads.first_clash([m.pk for m in members], start, end, exclude)
     if clash_id is None:
         return
     # Only a refusal needs the clashing session's details (names for the message).
