@@ -19,7 +19,7 @@ from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.lib.related import remember
 from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
-from sessiondesk.scheduling import validation
+from sessiondesk.scheduling import reads, validation
 from sessiondesk.scheduling.availability import slot_members
 from sessiondesk.scheduling.errors import HostMissing, InvalidBooking, SlotTaken
 from sessiondesk.scheduling.models import (
@@ -81,27 +81,19 @@ def _row_locks() -> bool:
 def _lock(members: list[Member]) -> None:
     """Serialise bookings per member: row locks on PostgreSQL, nothing more to do on SQLite."""
     if _row_locks():
-        list(Member.objects.select_for_update().filter(pk__in=sorted(m.pk for m in members)).order_by("pk"))
+        reads.lock_members([m.pk for m in members])
 
 
 def _lock_calendar(calendar: Calendar) -> None:
     """``_lock`` for every member of a calendar, in one query."""
     if _row_locks():
-        list(Member.objects.select_for_update(of=("self",)).filter(calendars=calendar).order_by("pk"))
+        reads.lock_calendar_members(calendar.pk)
 
 
 def _ensure_free(members: list[Member], start: dt.datetime, end: dt.datetime, exclude: list[int]) -> None:
-    overlapping = Session.objects.filter(
-        status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start
-    ).exclude(pk__in=exclude)
-    # Hosted and co-hosted as two halves of one query, each on its own index: an OR across the join
-    # would read every session before ``end`` (a year of them at a large organisation).
-    hosted = overlapping.filter(consultant__in=members).values_list("start", "pk").order_by()
-    co_hosted = overlapping.filter(co_hosts__in=members).values_list("start", "pk").order_by()
-    first = list(hosted.union(co_hosted).order_by("start", "pk")[:1])
-    if not first:
+    clash_id = reads.first_clash([m.pk for m in members], start, end, exclude)
+    if clash_id is None:
         return
-    clash_id = first[0][1]
     # Only a refusal needs the clashing session's details (names for the message).
     clash = (
         Session.objects.select_related("consultant__user").prefetch_related("co_hosts__user").get(pk=clash_id)

@@ -11,17 +11,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.lib.related import remember
+from sessiondesk.scheduling import reads
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
     Calendar,
     CalendarKind,
     DateOverride,
-    Session,
-    SessionStatus,
 )
 from sessiondesk.scheduling.recurrence import localize
 
@@ -47,11 +46,17 @@ def bookable_members(calendar: Calendar, start: dt.datetime, end: dt.datetime) -
 
 def with_hours(members: list[Member], first: dt.date, last: dt.date) -> None:
     """Read the weekly rules and the date overrides of ``first``..``last`` of every member at once (two
-    queries), for ``working_windows``."""
-    nearby = DateOverride.objects.filter(date__gte=first, date__lte=last)
-    prefetch_related_objects(
-        members, "availability", Prefetch("date_overrides", nearby, to_attr="nearby_overrides")
-    )
+    queries, SQL built once: see ``reads``), for ``working_windows``."""
+    ids = [m.pk for m in members]
+    rules: dict[int, list[AvailabilityRule]] = defaultdict(list)
+    for rule in reads.weekly_rules(ids):
+        rules[rule.member_id].append(rule)
+    nearby: dict[int, list[DateOverride]] = defaultdict(list)
+    for override in reads.date_overrides(ids, first, last):
+        nearby[override.member_id].append(override)
+    for member in members:
+        remember(member, "availability", rules[member.pk])
+        member.nearby_overrides = nearby[member.pk]  # type: ignore[attr-defined]
 
 
 def _overrides(member: Member, first: dt.date, last: dt.date) -> list[DateOverride]:
@@ -116,25 +121,7 @@ def busy_intervals(
     """
     ids = sorted({m.pk for m in members})
     busy: dict[int, list[Interval]] = defaultdict(list)
-    hosted = (
-        Session.objects.filter(
-            consultant_id__in=ids, status=SessionStatus.SCHEDULED, start__lt=end, end__gt=start
-        )
-        .values_list("pk", "consultant_id", "start", "end")
-        .order_by()
-    )
-    co_hosted = (
-        Session.co_hosts.through.objects.filter(
-            member_id__in=ids,
-            session__status=SessionStatus.SCHEDULED,
-            session__start__lt=end,
-            session__end__gt=start,
-        )
-        .values_list("session_id", "member_id", "session__start", "session__end")
-        .order_by()
-    )
-    # Unordered: the model's default order (by start) would make SQLite walk the index on start.
-    rows = hosted.union(co_hosted, all=True).order_by()
+    rows = reads.busy_rows(ids, start, end)
     seen: set[tuple[int, int]] = set()
     for session_id, member_id, session_start, session_end in rows:
         if (member_id, session_id) not in seen:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sessiondesk.integrations.zoom.directory.links import host_links
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
+from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
 
@@ -169,7 +170,7 @@ def host_for(session: Session) -> HostDecision:
     if not online or session.provider != Provider.ZOOM:
         return NO_MEETING
     live = ZoomConnection.objects.exclude(status=ConnectionStatus.REVOKED).select_related("member__user")
-    org = live.filter(org_id=session.org_id, kind=ConnectionKind.ORGANIZATION).first()
+    org = unique_or_none(live.filter(org_id=session.org_id, kind=ConnectionKind.ORGANIZATION))
     members = (session.consultant_id, *co_hosts)
     personal: dict[int, ConnectionFacts] = {
         c.member_id: _facts(c)  # type: ignore[misc]  # personal connections always name their member

@@ -4,11 +4,12 @@ from typing import Any
 
 from sessiondesk.accounts.models import Organization
 from sessiondesk.integrations.zoom.models import MeetingPolicy
+from sessiondesk.lib.queries import unique_or_none
 
 
 def policy_of(org: Organization) -> MeetingPolicy:
     """The saved policy, or the defaults (waiting room on, join before host off, no recording)."""
-    return MeetingPolicy.objects.filter(org=org).first() or MeetingPolicy(org=org)
+    return unique_or_none(MeetingPolicy.objects.filter(org=org)) or MeetingPolicy(org=org)
 
 
 def zoom_settings(policy: MeetingPolicy) -> dict[str, Any]:

@@ -37,7 +37,8 @@ from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.meetings import hosts, ledger, registrations
 from sessiondesk.integrations.zoom.meetings.answers import ZoomAnswers
 from sessiondesk.integrations.zoom.meetings.policy import policy_of, zoom_settings
-from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection
+from sessiondesk.integrations.zoom.models import ConnectionStatus, MeetingPolicy, ZoomConnection
+from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.meetings import logbook
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.meetings.providers import Meeting, MeetingProvider, ProviderError, commit_intent
@@ -64,7 +65,7 @@ def carries(agenda: str, token: str) -> bool:
     return bool(token) and agenda.rstrip().rsplit("\n", 1)[-1].strip() == MARKER + token
 
 
-def meeting_fields(session: Session, decision: hosts.HostDecision) -> dict[str, Any]:
+def meeting_fields(session: Session, decision: hosts.HostDecision, policy: MeetingPolicy) -> dict[str, Any]:
     minutes = -(-int(session.duration.total_seconds()) // 60)
     return {
         "topic": session.title[:200],
@@ -74,7 +75,7 @@ def meeting_fields(session: Session, decision: hosts.HostDecision) -> dict[str, 
         "timezone": session.org.timezone,
         "agenda": session.agenda[: AGENDA_LIMIT - 60],  # room for the marker line
         "settings": {
-            **zoom_settings(policy_of(session.org)),
+            **zoom_settings(policy),
             "alternative_hosts": ";".join(decision.alternative_hosts),
         },
     }
@@ -112,9 +113,10 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
                 # account makes it due again.
                 awaits_connection=decision.kind == "blocked",
             )
-        connection = ZoomConnection.objects.filter(pk=decision.connection_id or 0).first()
-        reason = registrations.shared_reason(policy_of(session.org), connection, decision.zoom_user_id)
-        fields = meeting_fields(session, decision)
+        connection = unique_or_none(ZoomConnection.objects.filter(pk=decision.connection_id or 0))
+        policy = policy_of(session.org)
+        reason = registrations.shared_reason(policy, connection, decision.zoom_user_id)
+        fields = meeting_fields(session, decision, policy)
         # approval_type 0: registration required, approved automatically; 2: no registration.
         fields["settings"]["approval_type"] = 2 if reason else 0
         if not reason:
@@ -331,7 +333,9 @@ def _known_host(link: MeetingLink, payload: dict[str, Any] | None) -> dict[str, 
 
 
 def _connection(host: dict[str, Any]) -> ZoomConnection:
-    connection = ZoomConnection.objects.filter(pk=host["connection"]).select_related("member__user").first()
+    connection = unique_or_none(
+        ZoomConnection.objects.filter(pk=host["connection"]).select_related("member__user")
+    )
     if connection is None or connection.status == ConnectionStatus.REVOKED:
         raise ProviderError(
             f"The Zoom connection that holds this meeting ({host['email']}) was disconnected.",

@@ -1,0 +1,100 @@
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from sessiondesk.scheduling import actions
+from sessiondesk.scheduling.actions import SessionDraft
+from sessiondesk.scheduling.errors import SlotTaken
+from sessiondesk.scheduling.models import AvailabilityRule, DateOverride, Session, SessionStatus
+from sessiondesk.scheduling.reads import busy_rows, date_overrides, first_clash, weekly_rules
+
+HOUR = dt.timedelta(hours=1)
+
+
+def book(org, draft: SessionDraft, actor, **changes) -> Session:
+    return actions.schedule_session(org, dataclasses.replace(draft, **changes), actor=actor)
+
+
+def test_it_finds_the_earliest_clash_of_hosts_and_co_hosts(org, staff, draft, consultant, consultant2):
+    later = book(org, draft, staff, title="Later", start=draft.start + HOUR / 2, end=draft.end + HOUR / 2)
+    earlier = book(
+        org,
+        draft,
+        staff,
+        title="Earlier",
+        consultant=consultant2,
+        start=draft.start - HOUR / 2,
+        end=draft.end - HOUR / 2,
+        co_hosts=[consultant],
+    )
+    assert first_clash([consultant.pk], draft.start, draft.end, []) == earlier.pk
+    assert first_clash([consultant.pk], draft.start, draft.end, [earlier.pk]) == later.pk
+    assert first_clash([consultant.pk], draft.start, draft.end, [earlier.pk, later.pk]) is None
+    assert first_clash([consultant2.pk], draft.start + HOUR, draft.end + HOUR, []) is None
+    assert first_clash([], draft.start, draft.end, []) is None
+
+
+def test_it_leaves_out_cancelled_and_touching_sessions(org, staff, draft, consultant):
+    cancelled = book(org, draft, staff)
+    Session.objects.filter(pk=cancelled.pk).update(status=SessionStatus.CANCELLED)
+    before = book(org, draft, staff, start=draft.start - HOUR, end=draft.start)
+    after = book(org, draft, staff, start=draft.end, end=draft.end + HOUR)
+    assert first_clash([consultant.pk], draft.start, draft.end, []) is None
+    assert first_clash([consultant.pk], draft.start - HOUR / 2, draft.end, []) == before.pk
+    assert first_clash([consultant.pk], draft.start, draft.end + HOUR / 2, []) == after.pk
+
+
+def test_it_refuses_a_member_who_co_hosts_a_session_then(org, staff, draft, consultant, consultant2):
+    book(org, draft, staff, title="Shared", consultant=consultant2, co_hosts=[consultant])
+    with pytest.raises(SlotTaken) as refused:
+        book(org, draft, staff, title="Mine", start=draft.start + HOUR / 2, end=draft.end + HOUR / 2)
+    assert "Carla Consultant already has a session at that time (Shared" in refused.value.message
+    assert list(Session.objects.values_list("title", flat=True)) == ["Shared"]
+
+
+def test_it_reads_busy_times_as_the_orm_does(org, staff, draft, consultant, consultant2):
+    hosted = book(org, draft, staff, co_hosts=[consultant2])
+    other = book(org, draft, staff, consultant=consultant2, start=draft.end, end=draft.end + HOUR)
+    rows = sorted(busy_rows([consultant.pk, consultant2.pk], draft.start, draft.end + HOUR))
+    assert rows == [
+        (hosted.pk, consultant.pk, hosted.start, hosted.end),
+        (hosted.pk, consultant2.pk, hosted.start, hosted.end),
+        (other.pk, consultant2.pk, other.start, other.end),
+    ]
+    assert all(start.utcoffset() == dt.timedelta(0) for _, _, start, _ in rows)
+    assert busy_rows([consultant.pk], draft.end, draft.end + HOUR) == []
+
+
+def test_it_reads_hours_and_overrides_as_the_orm_does(consultant, consultant2):
+    for member, weekday, opens in [
+        (consultant, 2, 13),
+        (consultant, 0, 9),
+        (consultant, 0, 7),
+        (consultant2, 1, 8),
+    ]:
+        AvailabilityRule.objects.create(
+            member=member, weekday=weekday, start_time=dt.time(opens, 30), end_time=dt.time(opens + 2)
+        )
+    day = dt.date(2027, 3, 15)
+    DateOverride.objects.create(member=consultant, date=day + dt.timedelta(days=1), start_time=dt.time(10))
+    DateOverride.objects.create(member=consultant, date=day)  # the whole day off
+    DateOverride.objects.create(member=consultant2, date=day, start_time=dt.time(9), end_time=dt.time(11))
+    DateOverride.objects.create(member=consultant, date=day + dt.timedelta(days=3))  # outside the dates
+
+    def fields(rows):
+        return [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields} for row in rows]
+
+    ids = [consultant.pk, consultant2.pk]
+    assert fields(weekly_rules(ids)) == fields(AvailabilityRule.objects.filter(member_id__in=ids))
+    assert [r.start_time for r in weekly_rules([consultant.pk])] == [
+        dt.time(7, 30),
+        dt.time(9, 30),
+        dt.time(13, 30),
+    ]
+    nearby = DateOverride.objects.filter(
+        member_id__in=ids, date__gte=day, date__lte=day + dt.timedelta(days=2)
+    )
+    assert fields(date_overrides(ids, day, day + dt.timedelta(days=2))) == fields(nearby)
+    assert len(nearby) == 3
+    assert weekly_rules([]) == [] and date_overrides([], day, day) == []
