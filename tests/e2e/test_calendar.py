@@ -241,6 +241,19 @@ def test_a_drop_outside_working_hours_asks_before_it_moves(live_server, new_page
     shot(page, "calendar-07-outside-hours")  # last: the screenshot's resize redraws the grid
 
 
+def test_a_resized_window_keeps_the_grid_where_it_was_scrolled(live_server, new_page, consultant):  # type: ignore[no-untyped-def]
+    day = a_wednesday()
+    page = new_page()
+    log_in(page, live_server.url, consultant.email)
+    open_week(page, live_server.url, day)
+    scroller = page.locator("#calendar .fc-scroller").filter(has=page.locator(".fc-timegrid-slots"))
+    scroller.evaluate("s => { s.scrollTop = 600; }")  # the afternoon
+    page.wait_for_timeout(100)  # the scroll event is the page's record of where the person is
+    page.screenshot(full_page=True)  # resizes the window to the whole page, then back
+    expect(page.locator("#calendar[data-redrawn]")).to_have_count(1)  # FullCalendar redrew the grid
+    expect(scroller).to_have_js_property("scrollTop", 600)  # without the fix: 1, the top of the day
+
+
 def test_the_now_line_is_in_the_viewers_zone_not_the_browsers(live_server, new_page, consultant):  # type: ignore[no-untyped-def]
     page = new_page(timezone_id="Asia/Tokyo")  # Carla reads New York time, wherever her browser is
     log_in(page, live_server.url, consultant.email)

@@ -325,6 +325,7 @@
         const scroller = hoursScroller(el);
         if (scroller && kept !== null) scroller.scrollTop = kept;
         resizing = false;
+        root.dataset.redrawn = String(Number(root.dataset.redrawn || 0) + 1);  // for tests and tools
       },
     }));
     calendar.render();
