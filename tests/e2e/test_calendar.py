@@ -82,8 +82,14 @@ def drag(page, start: tuple[float, float], end: tuple[float, float]) -> None:  #
 
 def grab_top(page, session: Session, scope: Any = None) -> tuple[float, float]:  # type: ignore[no-untyped-def]
     found = block(page, session, scope)
-    found.wait_for()  # drawn again after each move: wait for the block the feed brought back
-    box = found.bounding_box()
+    box = None
+    for _ in range(50):  # drawn again after each move: wait for the block the feed brought back
+        found.wait_for()
+        box = found.bounding_box()
+        if box is not None:
+            break
+        page.wait_for_timeout(100)
+    assert box is not None
     return box["x"] + box["width"] / 2, box["y"] + 14
 
 
@@ -228,7 +234,8 @@ def test_a_drop_outside_working_hours_asks_before_it_moves(live_server, new_page
     assert Session.objects.get(pk=lesson.pk).start == at(day, 10)
 
     drag(page, grab_top(page, lesson), slot(page, day, "17:00:00"))
-    question.get_by_role("button", name="Move it anyway").click()
+    with page.expect_response(re.compile(r"/calendar/events/\?")):  # the calendar looks again after a move
+        question.get_by_role("button", name="Move it anyway").click()
     expect(page.locator("#cal-status")).to_have_text(
         f"“Algebra” moved to Wednesday {day.day} {day:%B} at 17:00 {at(day, 17):%Z}. "
         "Everyone on it will get an email."
