@@ -84,17 +84,7 @@ def joined(session: Session, instance_id: str, seen: Seen, at: dt.datetime) -> N
     if row.report_state == ReportState.DONE:
         return  # the report already said what happened
     note_run(row, instance_id, at)
-    person = match(session, seen)
-    Segment.objects.create(
-        session=session,
-        source=Source.WEBHOOK,
-        participant=seen.participant,
-        person_key=person.key,
-        name=seen.name,
-        email=seen.email,
-        registrant_id=seen.registrant_id,
-        joined_at=at,
-    )
+    _stay(session, seen, joined_at=at).save()
     refresh(session, row)
 
 
@@ -112,20 +102,24 @@ def left(session: Session, instance_id: str, seen: Seen, at: dt.datetime) -> Non
     )
     if open_stay is None:
         # The join was lost: the stay began no later than the meeting did, as far as we know.
-        person = match(session, seen)
-        open_stay = Segment(
-            session=session,
-            source=Source.WEBHOOK,
-            participant=seen.participant,
-            person_key=person.key,
-            name=seen.name,
-            email=seen.email,
-            registrant_id=seen.registrant_id,
-            joined_at=row.started_at,
-        )
+        open_stay = _stay(session, seen, joined_at=row.started_at)
     open_stay.left_at = at
     open_stay.save()
     refresh(session, row)
+
+
+def _stay(session: Session, seen: Seen, joined_at: dt.datetime | None) -> Segment:
+    """A stay in the meeting as a webhook reported it, its person matched."""
+    return Segment(
+        session=session,
+        source=Source.WEBHOOK,
+        participant=seen.participant,
+        person_key=match(session, seen).key,
+        name=seen.name,
+        email=seen.email,
+        registrant_id=seen.registrant_id,
+        joined_at=joined_at,
+    )
 
 
 def report(
