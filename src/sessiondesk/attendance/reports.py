@@ -83,6 +83,12 @@ class Query:
             org=self.org, session__start__gte=self.first, session__start__lt=self.last
         ).exclude(outcome__in=[Outcome.PENDING, Outcome.IN_PROGRESS])
 
+    def attendees(self, kind: str) -> Any:
+        """The attendees of one kind at the sessions of the months asked for."""
+        return Attendee.objects.filter(
+            session__org=self.org, session__start__gte=self.first, session__start__lt=self.last, kind=kind
+        )
+
 
 def outcome_counts(prefix: str = "") -> dict[str, Any]:
     field = f"{prefix}outcome"
@@ -103,16 +109,9 @@ def table(query: Query) -> list[dict[str, Any]]:
     return by_month(query)
 
 
-def host_minutes(query: Query, key: str) -> dict[Any, int]:
+def host_minutes(query: Query, key: str, **annotations: Any) -> dict[Any, int]:
     seconds = (
-        Attendee.objects.filter(
-            session__org=query.org,
-            session__start__gte=query.first,
-            session__start__lt=query.last,
-            kind=Kind.HOST,
-        )
-        .values(key)
-        .annotate(total=Sum("seconds_present"))
+        query.attendees(Kind.HOST).annotate(**annotations).values(key).annotate(total=Sum("seconds_present"))
     )
     return {row[key]: round((row["total"] or 0) / 60) for row in seconds}
 
@@ -144,18 +143,7 @@ def by_month(query: Query) -> list[dict[str, Any]]:
         .annotate(**outcome_counts())
         .order_by("month")
     )
-    seconds = (
-        Attendee.objects.filter(
-            session__org=query.org,
-            session__start__gte=query.first,
-            session__start__lt=query.last,
-            kind=Kind.HOST,
-        )
-        .annotate(month=month)
-        .values("month")
-        .annotate(total=Sum("seconds_present"))
-    )
-    minutes = {r["month"]: round((r["total"] or 0) / 60) for r in seconds}
+    minutes = host_minutes(query, "month", month=month)
     return [{"label": f"{r['month']:%Y-%m}", **r, "minutes": minutes.get(r["month"], 0)} for r in rows]
 
 
@@ -173,13 +161,8 @@ def by_client(query: Query) -> list[dict[str, Any]]:
         .order_by("client__name", "client_id")
     )
     came = (
-        Attendee.objects.filter(
-            session__org=query.org,
-            session__start__gte=query.first,
-            session__start__lt=query.last,
-            kind=Kind.CLIENT,
-            seconds_present__gt=0,
-        )
+        query.attendees(Kind.CLIENT)
+        .filter(seconds_present__gt=0)
         .values("client_id")
         .annotate(
             total=Sum("seconds_present"),
