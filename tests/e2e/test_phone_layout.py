@@ -86,6 +86,7 @@ def staff_pages(names: dict[str, object]) -> dict[str, str]:
         "integrations": "/integrations/zoom/health/",
         "meeting-policy": "/integrations/zoom/meeting-policy/",
         "audit-log": "/audit/",
+        "attendance": "/attendance/",
         "mailbox": "/dev/mailbox/",
         "mailbox-message": f"/dev/mailbox/{MailboxMessage.objects.get(to=LONG_EMAIL).pk}/",
         "session-reschedule": f"/sessions/{session.pk}/reschedule/",
