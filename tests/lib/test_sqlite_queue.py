@@ -100,6 +100,17 @@ def in_thread(work: Callable[[], None]) -> tuple[threading.Thread, threading.Eve
     return thread, done
 
 
+def writer(db: DatabaseWrapper, what: str) -> Callable[[], None]:
+    """A transaction that writes ``what``, to run in a thread of its own."""
+
+    def write() -> None:
+        begin(db)
+        insert(db, what)
+        end(db)
+
+    return write
+
+
 def test_a_second_transaction_starts_only_when_the_first_commits(open_db) -> None:  # type: ignore[no-untyped-def]
     first, second = open_db(), open_db()
     begin(first)
@@ -163,3 +174,53 @@ def test_a_stuck_lock_file_delays_but_never_blocks_a_writer(open_db) -> None:  #
     finally:
         os.close(fd)
     assert events(db) == ["written anyway"]
+
+
+def test_writers_of_one_process_wait_for_each_other_without_polling_the_lock_file(
+    open_db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Only the writer at the head of a process's queue tries the file lock; the others sleep on the
+    process's own lock until it commits, then start in turn."""
+    first = open_db()
+    begin(first)
+    insert(first, "first")
+    attempts: list[str] = []
+    real_flock = fcntl.flock
+
+    def counted_flock(fd: int, operation: int) -> None:
+        attempts.append(threading.current_thread().name)
+        real_flock(fd, operation)
+
+    monkeypatch.setattr("sessiondesk.lib.sqlite.base.fcntl.flock", counted_flock)
+    waiting = [open_db() for _ in range(3)]
+    started = [in_thread(writer(db, f"waiting {i}")) for i, db in enumerate(waiting)]
+    assert not any(done.wait(0.3) for _, done in started)
+    assert attempts == []
+    end(first)
+    for thread, done in started:
+        thread.join(5)
+        assert done.is_set()
+    assert sorted(events(first)) == ["first", "waiting 0", "waiting 1", "waiting 2"]
+    assert lock_is_free(first)
+
+
+def test_a_stuck_lock_file_lets_every_writer_of_the_process_go_on_in_turn(open_db) -> None:  # type: ignore[no-untyped-def]
+    """A writer that gave up waiting for the file lock leaves the process's queue too, so the writers
+    behind it are not held past their own timeout."""
+    first, second = open_db(timeout=0.3), open_db(timeout=0.3)
+    fd = hold_queue(first)
+    try:
+        thread, done = in_thread(writer(second, "second"))
+        begin(first)
+        insert(first, "first")
+        end(first)
+        thread.join(5)
+        assert done.is_set()
+    finally:
+        os.close(fd)
+    assert sorted(events(first)) == ["first", "second"]
+    third = open_db()
+    begin(third)
+    assert not lock_is_free(third), "the queue was left held by a writer that gave up"
+    end(third)
+    assert lock_is_free(third)

@@ -5,7 +5,10 @@ Every transaction starts with ``BEGIN IMMEDIATE`` (settings), so writers wait fo
 ``BEGIN``. SQLite's own wait is a busy handler that sleeps in growing steps, up to 100 ms at a time,
 whether or not the lock was freed meanwhile: under concurrent bookings most of the waiting was
 sleeping past a free lock. Here a writer first takes an exclusive ``flock`` on ``<database>-lock``,
-polled every millisecond or two, and releases it at commit, rollback or close. A write outside a
+polled every millisecond or two, and releases it at commit, rollback or close. Within one process
+the writers first queue on a thread lock for the same file, which wakes the next one the moment it
+is released, so only one writer per process polls the file lock: polling threads each took the
+interpreter's lock every millisecond or two from the thread doing the work. A write outside a
 transaction (``INSERT``/``UPDATE``/``DELETE`` in autocommit, such as a rate-limit count) is its own
 transaction to SQLite, so it takes the file lock for that one statement.
 
@@ -25,6 +28,7 @@ import logging
 import os
 import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -36,6 +40,15 @@ log = logging.getLogger(__name__)
 _FIRST_PAUSE = 0.0005
 _LONGEST_PAUSE = 0.002
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+_process_queues: dict[str, threading.Lock] = {}
+_process_queues_guard = threading.Lock()
+
+
+def _process_queue(path: str) -> threading.Lock:
+    """The writers' queue inside this process for the database whose lock file is ``path``."""
+    with _process_queues_guard:
+        return _process_queues.setdefault(path, threading.Lock())
 
 
 def _create_private(path: str) -> None:
@@ -83,7 +96,7 @@ class _Cursor(base.SQLiteCursorWrapper):
 
 class DatabaseWrapper(base.DatabaseWrapper):
     _queue_fd: int | None = None
-    _queued = False
+    _queued: threading.Lock | None = None  # this process's queue, while this connection heads it
 
     def _file_name(self) -> str | None:
         name = str(self.settings_dict["NAME"])
@@ -104,33 +117,37 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return super().get_new_connection(conn_params)
 
     def _take_queue(self, any_mode: bool = False) -> None:
-        if self._queued or not (
+        if self._queued is not None or not (
             any_mode or getattr(self, "transaction_mode", None) in ("IMMEDIATE", "EXCLUSIVE")
         ):
             return
+        path = self._queue_path()
+        if path is None:
+            return
         if self._queue_fd is None:
-            path = self._queue_path()
-            if path is None:
-                return
             self._queue_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         timeout = float(self.settings_dict["OPTIONS"].get("timeout", 5))
         deadline = time.monotonic() + timeout
+        in_process = _process_queue(path)
+        if not in_process.acquire(timeout=timeout):
+            return
         pause = _FIRST_PAUSE
         while True:
             try:
                 fcntl.flock(self._queue_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if time.monotonic() >= deadline:
+                    in_process.release()
                     return
                 time.sleep(pause)
                 pause = min(pause * 2, _LONGEST_PAUSE)
             else:
-                self._queued = True
+                self._queued = in_process
                 return
 
     @contextlib.contextmanager
     def queued(self) -> Iterator[None]:
-        if self._queued:
+        if self._queued is not None:
             yield
             return
         self._take_queue(any_mode=True)
@@ -145,9 +162,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return cursor
 
     def _leave_queue(self) -> None:
-        if self._queued and self._queue_fd is not None:
-            self._queued = False
+        if self._queued is not None and self._queue_fd is not None:
             fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
+            self._queued.release()
+            self._queued = None
 
     def _start_transaction_under_autocommit(self) -> None:
         self._take_queue()
