@@ -67,3 +67,24 @@ def test_it_revokes_only_the_members_own_token(consultant, consultant2):
     assert authenticate(raw) is None
     assert ApiToken.objects.count() == 0
     assert AuditEntry.objects.filter(action="api_token.revoked", object_id=str(token.pk)).count() == 1
+
+
+def test_it_refuses_tokens_of_deactivated_users(consultant):
+    _, raw = create_token(consultant, "CLI")
+    consultant.user.is_active = False
+    consultant.user.save()
+
+    assert authenticate(raw) is None
+
+
+def test_it_returns_the_member_with_their_organisation_and_user_read(consultant, django_assert_num_queries):
+    _, raw = create_token(consultant, "CLI")
+    authenticate(raw)  # the last use is written once a minute
+    with django_assert_num_queries(1):
+        member = authenticate(raw)
+        assert member == consultant
+        assert (member.org.slug, member.user.email, member.name) == (
+            "acme",
+            consultant.user.email,
+            consultant.name,
+        )

@@ -2,12 +2,28 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.actions import SessionDraft
 from sessiondesk.scheduling.errors import SlotTaken
-from sessiondesk.scheduling.models import AvailabilityRule, DateOverride, Session, SessionStatus
-from sessiondesk.scheduling.reads import busy_rows, date_overrides, first_clash, weekly_rules
+from sessiondesk.scheduling.models import (
+    AvailabilityRule,
+    Calendar,
+    Client,
+    DateOverride,
+    Session,
+    SessionStatus,
+)
+from sessiondesk.scheduling.reads import (
+    busy_rows,
+    calendar_members,
+    client_by_email,
+    date_overrides,
+    first_clash,
+    weekly_rules,
+)
 
 HOUR = dt.timedelta(hours=1)
 
@@ -98,3 +114,32 @@ def test_it_reads_hours_and_overrides_as_the_orm_does(consultant, consultant2):
     assert fields(date_overrides(ids, day, day + dt.timedelta(days=2))) == fields(nearby)
     assert len(nearby) == 3
     assert weekly_rules([]) == [] and date_overrides([], day, day) == []
+
+
+def test_it_reads_a_calendars_active_members_as_the_orm_does(org, lesson, consultant, consultant2, staff):
+    calendar = Calendar.objects.create(org=org, name="Team", slug="team", session_type=lesson)
+    calendar.members.set([consultant2, staff, consultant])
+    staff.is_active = False
+    staff.save()
+    Calendar.objects.create(org=org, name="Other", slug="other", session_type=lesson).members.set([staff])
+
+    def fields(rows):
+        return [{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields} for row in rows]
+
+    read = calendar_members(calendar.pk)
+    orm = list(calendar.members.filter(is_active=True).select_related("user").order_by("pk"))
+    assert fields(read) == fields(orm)
+    assert [m.pk for m in read] == sorted([consultant.pk, consultant2.pk])
+    with CaptureQueriesContext(connection) as captured:
+        assert [fields([m.user]) for m in read] == [fields([m.user]) for m in orm]
+    assert captured.captured_queries == []
+
+
+def test_it_reads_a_client_by_email_as_the_orm_does(org, outsider, student):
+    Client.objects.create(org=outsider.org, name="Their Stu", email=student.email)
+    found = client_by_email(org.pk, student.email)
+    assert found is not None
+    assert {f.attname: getattr(found, f.attname) for f in Client._meta.concrete_fields} == {
+        f.attname: getattr(student, f.attname) for f in Client._meta.concrete_fields
+    }
+    assert client_by_email(org.pk, "nobody@example.test") is None

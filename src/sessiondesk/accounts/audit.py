@@ -3,6 +3,7 @@ from typing import Any
 from django.db import models
 
 from sessiondesk.accounts.models import AuditEntry, Member, Organization
+from sessiondesk.lib.rows import insert
 
 
 def record(
@@ -15,7 +16,7 @@ def record(
     **detail: Any,
 ) -> AuditEntry:
     """Append to the organisation's audit log; call inside the transaction that made the change."""
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         org=org,
         actor=actor,
         actor_label=actor_label or (str(actor) if actor else "system"),
@@ -25,3 +26,5 @@ def record(
         object_repr=str(obj)[:300] if obj is not None else "",
         detail=detail,
     )
+    insert([entry])  # every change writes one: SQL built once
+    return entry

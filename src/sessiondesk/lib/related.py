@@ -1,8 +1,12 @@
 """Related-object caches filled by hand for rows a transaction has just written."""
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import ManyToManyField, Model
+from django.db.models.signals import m2m_changed
+
+from sessiondesk.lib.rows import insert
 
 
 def remember(instance: Model, relation: str, objects: list[Any]) -> None:
@@ -13,3 +17,16 @@ def remember(instance: Model, relation: str, objects: list[Any]) -> None:
     cached._result_cache = objects
     cached._prefetch_done = True
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = cached
+
+
+def add_to_new(instance: Model, relation: str, objects: Sequence[Model]) -> None:
+    """``instance.<relation>.add(*objects)`` for an instance this transaction has just inserted, so
+    none of them is on it yet: one insert built once (see ``lib.rows``). Like ``add()``, it sends no
+    ``m2m_changed`` while nothing listens, and refuses when something does."""
+    field = instance._meta.get_field(relation)
+    assert isinstance(field, ManyToManyField)
+    through: type[Model] = field.remote_field.through  # type: ignore[assignment]
+    if m2m_changed.has_listeners(through):
+        raise ValueError(f"{through.__name__} has m2m_changed receivers: add through the ORM.")
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    insert([through(**{source: instance.pk, target: pk}) for pk in dict.fromkeys(obj.pk for obj in objects)])

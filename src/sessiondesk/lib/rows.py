@@ -1,7 +1,7 @@
-"""Model instances from rows read with plain SQL, as the ORM would have returned them.
+"""Rows read and written with SQL built once, as the ORM would have read and written them.
 
-For the few reads on the booking path whose SQL is built once (see ``scheduling.reads``): building
-and compiling a query through the ORM costs ten times what running it does.
+For the statements every booking makes (see ``scheduling.reads``): building and compiling a query
+through the ORM costs ten times what running it does.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -9,7 +9,8 @@ from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, ForeignKey, Model
+from django.db.models.signals import post_save, pre_save
 
 
 def columns(model: type[Model]) -> str:
@@ -24,6 +25,124 @@ def instances[M: Model](model: type[M], rows: Iterable[Sequence[Any]]) -> list[M
     database's converters (SQLite returns times and dates as text), then ``Model.from_db``."""
     names, convert = _reader(connection.vendor, model)
     return [model.from_db(connection.alias, names, convert(row)) for row in rows]  # type: ignore[misc]
+
+
+def select_related(model: type[Model], *paths: str) -> str:
+    """``SELECT`` of the columns of ``model`` and of the rows its foreign keys ``paths`` lead to
+    (``"member"``, ``"member__org"``: as ``select_related`` names them), ``FROM`` the model's table
+    joined to theirs. The caller adds the ``WHERE``; ``related_instances`` reads the rows. Only
+    foreign keys that cannot be null (a row without its related row would be left out), each to a
+    table of its own."""
+    quote = connection.ops.quote_name
+    steps = _steps(model, paths)
+    tables = [model, *(target for _, _, target in steps)]
+    joins = "".join(
+        f" INNER JOIN {quote(target._meta.db_table)} ON {quote(target._meta.db_table)}."
+        f"{quote(str(target._meta.pk.column))} = {quote(tables[holder]._meta.db_table)}.{quote(str(key.column))}"
+        for holder, key, target in steps
+    )
+    return f"SELECT {', '.join(columns(m) for m in tables)} FROM {quote(model._meta.db_table)}{joins}"
+
+
+def related_instances[M: Model](
+    model: type[M], paths: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> list[M]:
+    """``rows`` of ``select_related(model, *paths)`` as instances of ``model``, their related rows
+    attached as ``select_related`` attaches them (``token.member.org`` then reads nothing)."""
+    steps = _steps(model, tuple(paths))
+    kinds: list[type[Model]] = [model, *(target for _, _, target in steps)]
+    readers = [(kind, *_reader(connection.vendor, kind)) for kind in kinds]
+    found = []
+    for row in rows:
+        objects: list[Model] = []
+        at = 0
+        for kind, names, convert in readers:
+            objects.append(kind.from_db(connection.alias, names, convert(row[at : at + len(names)])))
+            at += len(names)
+        for index, (holder, key, _) in enumerate(steps, start=1):
+            key.set_cached_value(objects[holder], objects[index])
+        found.append(objects[0])
+    return found  # type: ignore[return-value]
+
+
+@cache
+def _steps(model: type[Model], paths: tuple[str, ...]) -> list[tuple[int, ForeignKey, type[Model]]]:
+    """Each foreign key that ``paths`` go through, once: (index of the model holding it, 0 for
+    ``model`` and n for the n-th step's target; the key; the model it leads to)."""
+    steps: list[tuple[int, ForeignKey, type[Model]]] = []
+    for path in paths:
+        holder, owner = 0, model
+        for name in path.split("__"):
+            key = owner._meta.get_field(name)
+            if not isinstance(key, ForeignKey) or key.null:
+                raise ValueError(f"{owner.__name__}.{name} is not a foreign key that cannot be null.")
+            index = next((i for i, (h, k, _) in enumerate(steps, start=1) if h == holder and k is key), None)
+            target: type[Model] = key.related_model  # type: ignore[assignment]
+            if index is None:
+                steps.append((holder, key, target))
+                index = len(steps)
+            holder, owner = index, target
+    tables = [m._meta.db_table for m in [model, *(target for _, _, target in steps)]]
+    if len(set(tables)) != len(tables):
+        raise ValueError(f"{paths} join a table twice.")
+    return steps
+
+
+def insert(objects: Sequence[Model], *, unless: Sequence[str] = ()) -> int:
+    """Insert ``objects`` (new instances of one model) in one statement, as ``bulk_create`` (and
+    ``create``, for one) writes them: each value through its field's ``pre_save`` (``auto_now``) and
+    ``get_db_prep_save``; the new ids read back and set; the instances marked as saved. Returns how
+    many were inserted.
+
+    ``unless``: columns of a unique constraint; an object whose values there are already taken is
+    left out (``ON CONFLICT (...) DO NOTHING``) and keeps no id. It refuses a model whose saving does
+    more: its own ``save()``, receivers of ``pre_save`` or ``post_save`` (it sends neither).
+    """
+    if not objects:
+        return 0
+    if unless and len(objects) > 1:
+        raise ValueError("Insert one object at a time with unless=: the ids read back would not say whose.")
+    model = type(objects[0])
+    if model.save is not Model.save or pre_save.has_listeners(model) or post_save.has_listeners(model):
+        raise ValueError(f"{model.__name__} does more when saved: save it through the ORM.")
+    fields = _insert_fields(model)
+    inserted = 0
+    size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+    for first in range(0, len(objects), size):
+        batch = objects[first : first + size]
+        params = []
+        for obj in batch:
+            obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+            params += [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(connection.vendor, model, len(batch), tuple(unless)), params)
+            ids = cursor.fetchall()
+        for obj, (pk,) in zip(batch, ids, strict=False):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        inserted += len(ids)
+    return inserted
+
+
+@cache
+def _insert_fields(model: type[Model]) -> list[Field]:
+    if model._meta.parents:
+        raise ValueError(f"{model.__name__} inherits from another model: save it through the ORM.")
+    return [
+        f for f in model._meta.local_concrete_fields if f is not model._meta.auto_field and not f.generated
+    ]
+
+
+@cache
+def _insert_sql(vendor: str, model: type[Model], count: int, unless: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    table, fields = quote(model._meta.db_table), _insert_fields(model)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = f"INSERT INTO {table} ({', '.join(quote(str(f.column)) for f in fields)}) VALUES {', '.join([row] * count)}"
+    if unless:
+        sql += f" ON CONFLICT ({', '.join(quote(c) for c in unless)}) DO NOTHING"
+    return f"{sql} RETURNING {table}.{quote(str(model._meta.pk.column))}"
 
 
 @cache

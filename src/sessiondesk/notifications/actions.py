@@ -12,6 +12,7 @@ from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.lib.rows import insert
 from sessiondesk.notifications import content, prepare
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.scheduling.models import Client, Session
@@ -63,7 +64,7 @@ def session_event(session: Session, kind: str, *, previous_start: dt.datetime | 
             _session_email(session, "cancelled", p, {"event": "removed"})
             for p in _former(session, recipients)
         ]
-    OutboundEmail.objects.bulk_create(emails)
+    insert(emails)  # after every change: one statement, built once
 
 
 def meeting_link_ready(session: Session) -> None:

@@ -10,13 +10,14 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
-from sessiondesk.lib.related import remember
+from sessiondesk.lib.related import add_to_new, remember
+from sessiondesk.lib.rows import insert
 from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
 from sessiondesk.scheduling import reads, validation
@@ -205,7 +206,7 @@ def _insert(
     for index, start in enumerate(starts):
         if not (checked and len(starts) == 1):
             _ensure_free(everyone, start, start + duration, exclude=[])
-        session = Session.objects.create(
+        session = Session(
             org=org,
             title=draft.title.strip(),
             agenda=draft.agenda,
@@ -223,11 +224,10 @@ def _insert(
             series=series,
             series_index=index if series else None,
         )
+        insert([session])  # every booking writes one: SQL built once
         # A new session has no attendees yet: add them without reading the (empty) current set.
-        if draft.clients:
-            session.clients.add(*draft.clients)
-        if draft.co_hosts:
-            session.co_hosts.add(*draft.co_hosts)
+        add_to_new(session, "clients", draft.clients)
+        add_to_new(session, "co_hosts", draft.co_hosts)
         _remember(session, "clients", draft.clients)
         _remember(session, "co_hosts", draft.co_hosts)
         desired.session_created(session)
@@ -473,6 +473,25 @@ def pick_round_robin(candidates: list[Member]) -> Member:
     return min(candidates, key=key)
 
 
+def _public_client(
+    org: Organization, email: str, *, name: str, timezone_name: str, phone: str, notes: str
+) -> Client:
+    """The organisation's client with this email, added with the visitor's details when there is none.
+    As ``get_or_create``, without its savepoint: a booking that adds the same email meanwhile wins,
+    and its client is the one booked."""
+    email = email.strip().lower()
+    client = reads.client_by_email(org.pk, email)
+    if client is not None:
+        return client
+    client = Client(org=org, email=email, name=name.strip(), timezone=timezone_name, phone=phone, notes=notes)
+    if insert([client], unless=["org_id", "email"]):
+        return client
+    added = reads.client_by_email(org.pk, email)
+    if added is None:  # added and deleted since
+        raise IntegrityError(f"The client {email} was added and deleted during this booking.")
+    return added
+
+
 def book_public(
     calendar: Calendar,
     *,
@@ -499,11 +518,7 @@ def book_public(
             host, co_hosts = pick_round_robin(members), []
         else:
             host, co_hosts = members[0], []
-        client, _ = Client.objects.get_or_create(
-            org=org,
-            email=email.strip().lower(),
-            defaults={"name": name.strip(), "timezone": timezone_name, "phone": phone, "notes": notes},
-        )
+        client = _public_client(org, email, name=name, timezone_name=timezone_name, phone=phone, notes=notes)
         session_type = calendar.session_type
         draft = SessionDraft(
             title=session_type.name,

@@ -15,8 +15,15 @@ from typing import Any
 from django.db import connection
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.lib.rows import columns, instances
-from sessiondesk.scheduling.models import AvailabilityRule, Calendar, DateOverride, Session, SessionStatus
+from sessiondesk.lib.rows import columns, instances, related_instances, select_related
+from sessiondesk.scheduling.models import (
+    AvailabilityRule,
+    Calendar,
+    Client,
+    DateOverride,
+    Session,
+    SessionStatus,
+)
 
 
 def first_clash(
@@ -120,6 +127,25 @@ def _reader(vendor: str) -> Callable[[Any], dt.datetime]:
     return lambda value: reduce(lambda v, convert: convert(v, column, connection), converters, value)
 
 
+def calendar_members(calendar_id: int) -> list[Member]:
+    """The calendar's active members with their users, by id."""
+    with connection.cursor() as cursor:
+        cursor.execute(_calendar_members_sql(connection.vendor), [calendar_id, True])
+        return related_instances(Member, ["user"], cursor.fetchall())
+
+
+@cache
+def _calendar_members_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    member, pk = quote(Member._meta.db_table), quote("id")
+    through = quote(Calendar.members.through._meta.db_table)
+    return (
+        f"{select_related(Member, 'user')} "
+        f"INNER JOIN {through} ON {through}.{quote('member_id')} = {member}.{pk} "
+        f"WHERE {through}.{quote('calendar_id')} = %s AND {member}.{quote('is_active')} = %s ORDER BY {member}.{pk}"
+    )
+
+
 def weekly_rules(member_ids: Sequence[int]) -> list[AvailabilityRule]:
     """The weekly rules of ``member_ids``, in the rules' order (weekday, then start)."""
     if not member_ids:
@@ -197,4 +223,22 @@ def _lock_calendar_sql(vendor: str) -> str:
         f"SELECT {member}.{pk} FROM {member} "
         f"INNER JOIN {through} ON {through}.{quote('member_id')} = {member}.{pk} "
         f"WHERE {through}.{quote('calendar_id')} = %s ORDER BY {member}.{pk} FOR UPDATE OF {member}"
+    )
+
+
+def client_by_email(org_id: int, email: str) -> Client | None:
+    """The organisation's client with this email (stored lower-case), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_client_sql(connection.vendor), [org_id, email])
+        found = instances(Client, cursor.fetchall())
+    return found[0] if found else None
+
+
+@cache
+def _client_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    table = quote(Client._meta.db_table)
+    return (
+        f"SELECT {columns(Client)} FROM {table} "
+        f"WHERE {table}.{quote('org_id')} = %s AND {table}.{quote('email')} = %s"
     )

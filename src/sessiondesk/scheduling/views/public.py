@@ -7,16 +7,18 @@ move or cancel the booking (``views.portal``).
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sessiondesk.accounts.models import Member
-from sessiondesk.lib.queries import unique_or_none
+from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.lib.rows import related_instances, select_related
 from sessiondesk.meetings import display
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.scheduling import links
@@ -204,10 +206,24 @@ def hosts_phrase(calendar: Calendar) -> str:
 
 
 def _public_calendar(org_slug: str, calendar_slug: str) -> Calendar | None:
-    return unique_or_none(
-        Calendar.objects.select_related("org", "session_type").filter(
-            org__slug=org_slug, slug=calendar_slug, is_public=True
-        )
+    """The public calendar with its organisation and session type (SQL built once: every view of the
+    booking pages starts here)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_calendar_sql(connection.vendor), [org_slug, calendar_slug, True])
+        found = related_instances(Calendar, _CALENDAR_WITH, cursor.fetchall())
+    return found[0] if found else None
+
+
+_CALENDAR_WITH = ("org", "session_type")
+
+
+@cache
+def _calendar_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    calendar, org, slug = quote(Calendar._meta.db_table), quote(Organization._meta.db_table), quote("slug")
+    return (
+        f"{select_related(Calendar, *_CALENDAR_WITH)} WHERE {org}.{slug} = %s AND {calendar}.{slug} = %s "
+        f"AND {calendar}.{quote('is_public')} = %s"
     )
 
 

@@ -1,0 +1,156 @@
+"""Rows read and written with SQL built once come out and go in as the ORM reads and writes them."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_save
+from django.test.utils import CaptureQueriesContext
+
+from sessiondesk.accounts.models import ApiToken, AuditEntry
+from sessiondesk.accounts.tokens import create_token
+from sessiondesk.lib.related import add_to_new
+from sessiondesk.lib.rows import insert, related_instances, select_related
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.notifications.models import OutboundEmail
+from sessiondesk.scheduling.models import Calendar, Client, Session
+
+NOT_SAVED_ALIKE = {"id", "created_at", "updated_at"}
+START = dt.datetime(2030, 1, 7, 10, tzinfo=dt.UTC)
+END = START + dt.timedelta(hours=1)
+
+
+def fields(obj: Model, leave_out: set[str] = frozenset()) -> dict:  # type: ignore[assignment]
+    return {
+        f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in leave_out
+    }
+
+
+def test_it_reads_rows_with_their_related_rows_as_select_related_does(consultant, consultant2):
+    create_token(consultant, "CLI")
+    create_token(consultant2, "Script")
+    paths = ("member__org", "member__user")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select_related(ApiToken, *paths)} ORDER BY 1")
+        read = related_instances(ApiToken, paths, cursor.fetchall())
+    orm = list(ApiToken.objects.select_related(*paths).order_by("pk"))
+
+    assert [fields(t) for t in read] == [fields(t) for t in orm]
+    with CaptureQueriesContext(connection) as captured:
+        related = [(fields(t.member), fields(t.member.org), fields(t.member.user)) for t in read]
+    assert captured.captured_queries == []
+    assert related == [(fields(t.member), fields(t.member.org), fields(t.member.user)) for t in orm]
+    assert [t.member.user.email for t in read] == [consultant.user.email, consultant2.user.email]
+    assert all(t._state.db == "default" and not t._state.adding for t in read)
+
+
+def test_it_joins_only_keys_that_cannot_be_null_each_to_a_table_of_its_own(db):
+    with pytest.raises(ValueError, match=r"Session\.series is not a foreign key that cannot be null"):
+        select_related(Session, "series")
+    with pytest.raises(ValueError, match="join a table twice"):
+        select_related(Calendar, "org", "session_type__org")
+
+
+def test_it_inserts_a_row_as_create_does(org, consultant, staff, lesson):
+    values = dict(
+        org=org,
+        title="Algebra",
+        session_type=lesson,
+        consultant=consultant,
+        start=START,
+        end=END,
+        booked_by=staff,
+    )
+    made = Session.objects.create(**values)
+    inserted = Session(**values)
+    before = dt.datetime.now(dt.UTC)
+    with CaptureQueriesContext(connection) as captured:
+        assert insert([inserted]) == 1
+    assert len(captured.captured_queries) == 1
+    assert inserted.pk == made.pk + 1
+    assert (inserted._state.adding, inserted._state.db) == (False, "default")
+    assert inserted.created_at >= before and inserted.updated_at >= before  # auto_now_add, auto_now
+    again = Session.objects.get(pk=inserted.pk)
+    assert fields(again) == fields(inserted)
+    assert fields(again, NOT_SAVED_ALIKE) == fields(Session.objects.get(pk=made.pk), NOT_SAVED_ALIKE)
+
+
+def test_it_inserts_many_rows_in_one_statement_with_their_ids_and_json(org, consultant, student):
+    emails = [
+        OutboundEmail(
+            org=org,
+            kind="booked",
+            to=f"{n}@example.test",
+            subject=f"Email {n}",
+            body_text="Hi",
+            member=consultant if n else None,
+            client=student if not n else None,
+            context={"event": "booked", "n": n},
+        )
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        assert insert(emails) == 3
+    assert len(captured.captured_queries) == 1
+    assert [fields(OutboundEmail.objects.get(pk=e.pk)) for e in emails] == [fields(e) for e in emails]
+    assert OutboundEmail.objects.get(subject="Email 2").context == {"event": "booked", "n": 2}
+    assert insert([]) == 0
+
+
+def test_it_leaves_out_a_row_whose_unique_values_are_taken(org, student):
+    again = Client(org=org, name="Someone Else", email=student.email)
+    with CaptureQueriesContext(connection) as captured:
+        assert insert([again], unless=["org_id", "email"]) == 0
+    assert len(captured.captured_queries) == 1
+    assert again.pk is None and again._state.adding
+    assert list(Client.objects.values_list("name", flat=True)) == ["Stu Student"]
+    new = Client(org=org, name="Nina New", email="nina@example.test")
+    assert insert([new], unless=["org_id", "email"]) == 1
+    assert Client.objects.get(pk=new.pk).name == "Nina New"
+    with pytest.raises(ValueError, match="one object at a time"):
+        insert(
+            [Client(org=org, email="a@example.test"), Client(org=org, email="b@example.test")],
+            unless=["email"],
+        )
+
+
+def test_it_refuses_a_model_whose_saving_does_more(org, consultant, lesson, student):
+    session = Session.objects.create(
+        org=org, title="T", session_type=lesson, consultant=consultant, start=START, end=END
+    )
+    with pytest.raises(ValueError, match="MeetingLink does more when saved"):
+        insert([MeetingLink(session=session, provider="custom")])
+
+    def receiver(**kwargs):  # type: ignore[no-untyped-def]
+        pass
+
+    post_save.connect(receiver, sender=AuditEntry)
+    try:
+        with pytest.raises(ValueError, match="AuditEntry does more when saved"):
+            insert([AuditEntry(org=org, action="x")])
+    finally:
+        post_save.disconnect(receiver, sender=AuditEntry)
+    assert AuditEntry.objects.filter(action="x").count() == 0
+
+    m2m_changed.connect(receiver, sender=Session.clients.through)
+    try:
+        with pytest.raises(ValueError, match="m2m_changed receivers"):
+            add_to_new(session, "clients", [student])
+    finally:
+        m2m_changed.disconnect(receiver, sender=Session.clients.through)
+    assert list(session.clients.all()) == []
+
+
+def test_it_adds_to_a_new_row_as_add_does(org, consultant, consultant2, lesson, student):
+    session = Session.objects.create(
+        org=org, title="T", session_type=lesson, consultant=consultant, start=START, end=END
+    )
+    other = Client.objects.create(org=org, name="Amy Adams", email="amy@example.test")
+    with CaptureQueriesContext(connection) as captured:
+        add_to_new(session, "clients", [student, other, student])
+        add_to_new(session, "co_hosts", [consultant2])
+        add_to_new(session, "co_hosts", [])
+    assert len(captured.captured_queries) == 2
+    assert sorted(session.clients.values_list("pk", flat=True)) == sorted([student.pk, other.pk])
+    assert list(session.co_hosts.all()) == [consultant2]
