@@ -220,18 +220,6 @@ def test_a_window_ends_and_counting_starts_again(db):
     assert RateCounter.objects.get().count == 1
 
 
-def test_a_released_request_is_given_back_in_its_own_window_only(db):
-    rate = ratelimit.Rate(2, 60)
-    start = timezone.now()
-    ratelimit.hit("t", "x", rate, start)
-    ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=5))
-    ratelimit.release("t", "x", rate, start + dt.timedelta(seconds=5))
-    assert RateCounter.objects.get().count == 1
-    ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=61))  # a new window
-    ratelimit.release("t", "x", rate, start + dt.timedelta(seconds=5))  # counted in the old one
-    assert RateCounter.objects.get().count == 1
-
-
 def test_a_rate_of_zero_requests_is_off(db):
     rate = ratelimit.Rate(0, 60)
     assert [ratelimit.hit("t", "x", rate) for _ in range(5)] == [None] * 5

@@ -7,6 +7,7 @@ effects commit together or not at all.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -501,13 +502,19 @@ def book_public(
     timezone_name: str,
     phone: str = "",
     notes: str = "",
+    admit: Callable[[], None] | None = None,
 ) -> Session:
-    """A client books a slot on a public page. A slot taken meanwhile raises SlotTaken."""
+    """A client books a slot on a public page. A slot taken meanwhile raises SlotTaken.
+
+    ``admit`` runs first in the booking's transaction and may raise to turn the booking away: what it
+    writes (the page's rate-limit count) commits with the booking, or is undone with it."""
     if not name.strip():
         raise InvalidBooking("Please enter your name.", "name")
     validation.validate_client_timezone(timezone_name)
     org = calendar.org
     with transaction.atomic(durable=True):
+        if admit is not None:
+            admit()
         _lock_calendar(calendar)
         members = slot_members(calendar, start)
         if not members:

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -122,18 +121,6 @@ def hit(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> i
     if _count(_key(scope, ident), rate, now) <= rate.requests:
         return None
     return retry_after(scope, ident, rate, now) or 1
-
-
-def release(scope: str, ident: str, rate: Rate, counted_at: dt.datetime) -> None:
-    """Take back the request ``hit`` counted at ``counted_at``: what it asked for did not happen. Only
-    the window it was counted in gives it back; a window that has ended since is left alone."""
-    if rate.enabled:
-        RateCounter.objects.filter(
-            key=_key(scope, ident),
-            window_start__lte=counted_at,
-            window_start__gt=counted_at - dt.timedelta(seconds=rate.seconds),
-            count__gt=0,
-        ).update(count=F("count") - 1)
 
 
 def too_many(

@@ -339,6 +339,12 @@ def booking_details(request: HttpRequest, org_slug: str, calendar_slug: str) -> 
 BOOKING_SCOPE = "booking"
 
 
+class _OverLimit(Exception):
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
 def _booking_ident(request: HttpRequest, calendar: Calendar) -> str:
     return f"{calendar.pk}\0{ratelimit.client_ip(request)}"
 
@@ -371,12 +377,14 @@ def _book(request: HttpRequest, calendar: Calendar) -> HttpResponse:
             return _details(request, calendar, form, 400, slot_message=form.errors["start"][0])
         return _details(request, calendar, form, 400, start=form.cleaned_data.get("start"))
     data = form.cleaned_data
-    # Counted before booking, in one statement, so parallel submits cannot all slip under the limit;
-    # given back when the booking does not happen.
-    counted_at = timezone.now()
-    wait = ratelimit.hit(BOOKING_SCOPE, ident, rate, counted_at)
-    if wait is not None:
-        return _too_many_bookings(request, calendar, wait)
+
+    def admit() -> None:
+        # Counted in the booking's transaction, so parallel submits cannot all slip under the limit
+        # and a booking that does not happen is not counted.
+        wait = ratelimit.hit(BOOKING_SCOPE, ident, rate)
+        if wait is not None:
+            raise _OverLimit(wait)
+
     try:
         session = book_public(
             calendar,
@@ -386,19 +394,17 @@ def _book(request: HttpRequest, calendar: Calendar) -> HttpResponse:
             timezone_name=data["tz"],
             phone=data["phone"],
             notes=data["notes"],
+            admit=admit,
         )
+    except _OverLimit as refused:
+        return _too_many_bookings(request, calendar, refused.wait)
     except SlotTaken:
-        ratelimit.release(BOOKING_SCOPE, ident, rate, counted_at)
         if offered_when_free(calendar, data["start"]):
             return _taken(request, calendar, form, data["start"], data["tz"])
         return _details(request, calendar, form, 400, slot_message=NOT_OFFERED)
     except InvalidBooking as error:
-        ratelimit.release(BOOKING_SCOPE, ident, rate, counted_at)
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _details(request, calendar, form, 400, start=data["start"])
-    except BaseException:
-        ratelimit.release(BOOKING_SCOPE, ident, rate, counted_at)
-        raise
     [client] = session.clients.all()  # the visitor; the new session carries it, no query
     token = links.booking_token(session, client, visitor_tz=data["tz"])
     url = reverse("booking_confirmed", args=[token]) + "?" + urlencode({"tz": data["tz"]})
