@@ -153,6 +153,30 @@ def cpu_seconds(pid: int) -> float:
     return total
 
 
+def database_cpu_seconds(env: dict[str, str]) -> float:
+    """CPU time (user + system) of the PostgreSQL server processes serving the instance ``env``'s
+    database, on this machine, from /proc; 0 for SQLite, which runs inside the processes using it."""
+    url = env.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return 0.0
+    name = url.rsplit("/", 1)[-1]
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # A backend names itself "postgres: [<cluster>: ]<user> <database> <address> <state>".
+            words = (entry / "cmdline").read_bytes().decode(errors="replace").split()
+            if words[:1] != ["postgres:"] or name not in words:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def migrate(env: dict[str, str]) -> None:
     subprocess.run([PYTHON, "-m", "sessiondesk", "migrate", "-v", "0"], env=env, check=True)
     subprocess.run(

@@ -10,7 +10,9 @@ booking); ``served_cpu_ms_per_booking``, the web processes' CPU time (from /proc
 back-to-back run ÷ its bookings; ``client_cpu_ms_per_booking``, this script's own CPU over the
 back-to-back run ÷ its bookings (its clients share the cores with the server); and ``efficiency``,
 the back-to-back throughput ÷ (cores ÷ (server cost + client cost)), the share of what the machine
-allows for the code's own cost that the server reaches.
+allows for the code's own cost that the server reaches. On PostgreSQL, ``db_cpu_ms_per_booking`` is
+the database server's own CPU (its processes serving the benchmark's database, from /proc) over the
+same run ÷ its bookings: it shares the same cores but is not in ``efficiency``'s ceiling.
 
 First the clients book back to back (a closed loop: each sends its next booking as soon as the last
 is answered), which measures how many bookings a second the server can take; latency is then about
@@ -39,7 +41,7 @@ import time
 
 import booking_cpu
 import httpx
-from _common import cpu_seconds, database, django_run, migrate, serve, summary
+from _common import cpu_seconds, database, database_cpu_seconds, django_run, migrate, serve, summary
 from _zoombench import connect_members, emulator, latency, requests, workers, zoom_env
 
 SEED = """
@@ -106,11 +108,19 @@ def public_booking(client: httpx.Client, n: int, index: int, k: int) -> int:
 
 
 def drive(
-    url: str, seed: dict, clients: int, requests: int, rate: float = 0, first: int = 0, server_pid: int = 0
+    url: str,
+    seed: dict,
+    clients: int,
+    requests: int,
+    rate: float = 0,
+    first: int = 0,
+    server_pid: int = 0,
+    env: dict[str, str] | None = None,
 ) -> dict:
     """``clients`` threads make ``requests`` bookings each, the ``first``-th booking of each client
     onwards; back to back, or with ``rate`` (bookings a second, all clients together) paced. With
-    ``server_pid``, also the CPU seconds the clients and the server spent on those bookings."""
+    ``server_pid``, also the CPU seconds the clients and the server spent on those bookings, and with
+    the instance's ``env`` the database server's."""
     interval = clients / rate if rate else 0.0
     latencies: list[float] = []
     errors: list[int] = []
@@ -119,7 +129,8 @@ def drive(
     cpu_at: list[float] = []  # this process's and the server's CPU seconds then
 
     def start() -> None:
-        cpu_at.extend([time.process_time(), cpu_seconds(server_pid) if server_pid else 0.0])
+        server = cpu_seconds(server_pid) if server_pid else 0.0
+        cpu_at.extend([time.process_time(), server, database_cpu_seconds(env) if env else 0.0])
         began_at.append(time.perf_counter())
 
     barrier = threading.Barrier(clients, action=start)
@@ -160,6 +171,8 @@ def drive(
     if server_pid:
         result["client_cpu_s"] = round(time.process_time() - cpu_at[0], 3)
         result["server_cpu_s"] = round(cpu_seconds(server_pid) - cpu_at[1], 3)
+    if env:
+        result["db_cpu_s"] = round(database_cpu_seconds(env) - cpu_at[2], 3)
     if errors:
         result["error_statuses"] = sorted(set(errors))
     return result
@@ -189,7 +202,7 @@ def main() -> None:
             seed = django_run(env, SEED.format(clients=args.clients))
             in_process = booking_cpu.measure(env, seed, args.clients, args.cpu_bookings)
             with serve(env, args.workers, args.threads) as (url, server_pid):
-                run = drive(url, seed, args.clients, args.requests, server_pid=server_pid)
+                run = drive(url, seed, args.clients, args.requests, server_pid=server_pid, env=env)
                 results[backend] = run | costs(run, in_process)
                 rates = [float(v) for v in args.rates.split(",") if v.strip()]
                 if rates:
@@ -212,7 +225,10 @@ def costs(run: dict, in_process: dict) -> dict:
     bookings = run["requests"]
     server_ms, client_ms = in_process["cpu_ms_per_booking"], run["client_cpu_s"] * 1000 / bookings
     ceiling = (os.cpu_count() or 1) / ((server_ms + client_ms) / 1000)
-    return {
+    database = (
+        {"db_cpu_ms_per_booking": round(run["db_cpu_s"] * 1000 / bookings, 2)} if run["db_cpu_s"] else {}
+    )
+    return database | {
         "cpu_ms_per_booking": server_ms,
         "api_cpu_ms": in_process["api_cpu_ms"],
         "public_cpu_ms": in_process["public_cpu_ms"],
