@@ -10,9 +10,10 @@ else blocked with "<consultant> must connect Zoom". Whoever booked the session i
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from sessiondesk.integrations.zoom.directory.links import host_links
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
-from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
 
@@ -157,7 +158,15 @@ def _facts(connection: ZoomConnection) -> ConnectionFacts:
 
 def host_for(session: Session) -> HostDecision:
     """Gather the facts for ``session`` from the database and resolve its host."""
+    return decide(session)[0]
+
+
+def decide(session: Session) -> tuple[HostDecision, ZoomConnection | None]:
+    """``host_for``, and the connection that holds the host's meetings as it was read for the
+    decision (None when nobody hosts), so its caller need not read it again."""
     online = session.is_online and session.status == SessionStatus.SCHEDULED
+    if not online or session.provider != Provider.ZOOM:
+        return NO_MEETING, None
     co_hosts = tuple(session.co_hosts.values_list("pk", flat=True))
     facts = SessionFacts(
         online=online,
@@ -167,14 +176,11 @@ def host_for(session: Session) -> HostDecision:
         co_host_ids=co_hosts,
         booker_id=session.booked_by_id,
     )
-    if not online or session.provider != Provider.ZOOM:
-        return NO_MEETING
-    live = ZoomConnection.objects.exclude(status=ConnectionStatus.REVOKED).select_related("member__user")
-    org = unique_or_none(live.filter(org_id=session.org_id, kind=ConnectionKind.ORGANIZATION))
     members = (session.consultant_id, *co_hosts)
+    org, personal_rows = _live_connections(session.org_id, members)
     personal: dict[int, ConnectionFacts] = {
         c.member_id: _facts(c)  # type: ignore[misc]  # personal connections always name their member
-        for c in live.filter(org_id=session.org_id, kind=ConnectionKind.PERSONAL, member_id__in=members)
+        for c in personal_rows
     }
     org_facts = _facts(org) if org is not None else None
     # A member's Zoom user is linked to the organisation's account when their personal connection
@@ -187,4 +193,22 @@ def host_for(session: Session) -> HostDecision:
     if org_facts is not None:
         # Links an admin made on the Zoom Users page win over those inferred from personal connections.
         links.update({m: ZoomUserRef(*ref) for m, ref in host_links(session.org_id, members).items()})
-    return resolve_host(facts, org_facts, personal, links)
+    decision = resolve_host(facts, org_facts, personal, links)
+    held = {c.pk: c for c in (org, *personal_rows) if c is not None}
+    return decision, held.get(decision.connection_id or 0)
+
+
+def _live_connections(
+    org_id: int, member_ids: tuple[int, ...]
+) -> tuple[ZoomConnection | None, list[ZoomConnection]]:
+    """The organisation's connection (at most one is live) and the personal ones of ``member_ids``,
+    in one query."""
+    live = ZoomConnection.objects.exclude(status=ConnectionStatus.REVOKED).select_related("member__user")
+    rows = list(
+        live.filter(
+            Q(kind=ConnectionKind.ORGANIZATION) | Q(kind=ConnectionKind.PERSONAL, member_id__in=member_ids),
+            org_id=org_id,
+        ).order_by()
+    )
+    org = next((c for c in rows if c.kind == ConnectionKind.ORGANIZATION), None)
+    return org, [c for c in rows if c.kind == ConnectionKind.PERSONAL]
