@@ -5,7 +5,7 @@ and compiling a query through the ORM costs ten times what running it does.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, reduce
 from typing import Any
 
 from django.db import connection
@@ -24,6 +24,18 @@ def instances[M: Model](model: type[M], rows: Iterable[Sequence[Any]]) -> list[M
     database's converters (SQLite returns times and dates as text), then ``Model.from_db``."""
     names, convert = _reader(connection.vendor, model)
     return [model.from_db(connection.alias, names, convert(row)) for row in rows]  # type: ignore[misc]
+
+
+def value_reader(model: type[Model], name: str) -> Callable[[Any], Any]:
+    """Turns one column of ``model`` as the database returns it into what the ORM would return."""
+    return _value_reader(connection.vendor, model, name)
+
+
+@cache
+def _value_reader(vendor: str, model: type[Model], name: str) -> Callable[[Any], Any]:
+    column = model._meta.get_field(name).get_col(model._meta.db_table)  # type: ignore[union-attr]
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    return lambda value: reduce(lambda v, convert: convert(v, column, connection), converters, value)
 
 
 @cache
