@@ -7,6 +7,7 @@ bound (building them through the ORM cost more CPU than running them).
 
 import datetime as dt
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -70,7 +71,7 @@ def _candidates(now: dt.datetime, limit: int, lock: bool) -> list[Candidate]:
     return [(int(pk), int(session), str(previous), when(until)) for pk, session, previous, until in rows]
 
 
-def _due_params(now: dt.datetime) -> list[object]:
+def _due_params(now: dt.datetime) -> list[Any]:
     at = connection.ops.adapt_datetimefield_value(now)
     return [at, *(state.value for state in CLAIMABLE), at]
 
