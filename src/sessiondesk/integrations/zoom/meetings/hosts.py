@@ -10,9 +10,8 @@ else blocked with "<consultant> must connect Zoom". Whoever booked the session i
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-
 from sessiondesk.integrations.zoom.directory.links import host_links
+from sessiondesk.integrations.zoom.meetings import host_reads
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
@@ -167,7 +166,7 @@ def decide(session: Session) -> tuple[HostDecision, ZoomConnection | None]:
     online = session.is_online and session.status == SessionStatus.SCHEDULED
     if not online or session.provider != Provider.ZOOM:
         return NO_MEETING, None
-    co_hosts = tuple(session.co_hosts.values_list("pk", flat=True))
+    co_hosts = host_reads.co_host_ids(session.pk)
     facts = SessionFacts(
         online=online,
         provider=session.provider,
@@ -201,14 +200,7 @@ def decide(session: Session) -> tuple[HostDecision, ZoomConnection | None]:
 def _live_connections(
     org_id: int, member_ids: tuple[int, ...]
 ) -> tuple[ZoomConnection | None, list[ZoomConnection]]:
-    """The organisation's connection (at most one is live) and the personal ones of ``member_ids``,
-    in one query."""
-    live = ZoomConnection.objects.exclude(status=ConnectionStatus.REVOKED).select_related("member__user")
-    rows = list(
-        live.filter(
-            Q(kind=ConnectionKind.ORGANIZATION) | Q(kind=ConnectionKind.PERSONAL, member_id__in=member_ids),
-            org_id=org_id,
-        ).order_by()
-    )
+    """The organisation's connection (at most one is live) and the personal ones of ``member_ids``."""
+    rows = host_reads.live_connections(org_id, member_ids)
     org = next((c for c in rows if c.kind == ConnectionKind.ORGANIZATION), None)
     return org, [c for c in rows if c.kind == ConnectionKind.PERSONAL]
