@@ -1,9 +1,10 @@
-"""The reconciler's read of a claimed link, with its session, the session's consultant (and their
-user) and organisation, as SQL built once per database vendor.
+"""Reads made on every meeting pass, as SQL built once per shape and database vendor: the claimed
+link with its session, the session's consultant (and their user) and organisation; the session's
+clients and registrations; the active join links of sessions (the link emails).
 
-Every meeting pass starts with it; through the ORM, building and compiling this join of five
-tables (about a hundred columns) cost more CPU than the database spent answering it. Rows become
-model instances as the ORM's ``select_related`` would make them (``lib.rows``).
+Through the ORM, building and compiling these cost more CPU than the database spent answering
+them (the link's join of five tables selects about a hundred columns). Rows become model
+instances as the ORM would make them (``lib.rows``).
 """
 
 from collections.abc import Iterator
@@ -15,8 +16,8 @@ from django.db.models import Model
 
 from sessiondesk.accounts.models import Member, Organization, User
 from sessiondesk.lib.rows import columns, instances
-from sessiondesk.meetings.models import MeetingLink
-from sessiondesk.scheduling.models import Session
+from sessiondesk.meetings.models import LinkState, MeetingLink, Registration
+from sessiondesk.scheduling.models import Client, Session
 
 # The tables read, in the order of their columns in a row.
 MODELS: tuple[type[Model], ...] = (MeetingLink, Session, Member, User, Organization)
@@ -56,4 +57,58 @@ def _sql(vendor: str) -> str:
         f"INNER JOIN {user} ON {member}.{quote('user_id')} = {user}.{pk} "
         f"INNER JOIN {org} ON {session}.{quote('org_id')} = {org}.{pk} "
         f"WHERE {link}.{pk} = %s"
+    )
+
+
+def clients_of(session_id: int) -> list[Client]:
+    """The session's clients, by id."""
+    with connection.cursor() as cursor:
+        cursor.execute(_clients_sql(connection.vendor), [session_id])
+        return instances(Client, cursor.fetchall())
+
+
+def registrations_of(session_id: int) -> list[Registration]:
+    """The session's registrations, in no particular order."""
+    with connection.cursor() as cursor:
+        cursor.execute(_registrations_sql(connection.vendor), [session_id])
+        return instances(Registration, cursor.fetchall())
+
+
+def active_join_urls(session_ids: list[int]) -> list[tuple[int, str, str]]:
+    """``(session id, provider, join URL)`` of each active link with a join URL of these sessions."""
+    if not session_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _join_urls_sql(connection.vendor, len(session_ids)), [*session_ids, LinkState.ACTIVE.value]
+        )
+        return [(int(session), str(provider), str(url)) for session, provider, url in cursor.fetchall()]
+
+
+@cache
+def _clients_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    client, through = quote(Client._meta.db_table), quote(Session.clients.through._meta.db_table)
+    return (
+        f"SELECT {columns(Client)} FROM {client} "
+        f"INNER JOIN {through} ON {client}.{quote('id')} = {through}.{quote('client_id')} "
+        f"WHERE {through}.{quote('session_id')} = %s ORDER BY {client}.{quote('id')} ASC"
+    )
+
+
+@cache
+def _registrations_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    table = quote(Registration._meta.db_table)
+    return f"SELECT {columns(Registration)} FROM {table} WHERE {table}.{quote('session_id')} = %s"
+
+
+@cache
+def _join_urls_sql(vendor: str, sessions: int) -> str:
+    quote = connection.ops.quote_name
+    table = quote(MeetingLink._meta.db_table)
+    picked = ", ".join(f"{table}.{quote(c)}" for c in ("session_id", "provider", "join_url"))
+    return (
+        f"SELECT {picked} FROM {table} WHERE {table}.{quote('session_id')} IN ({', '.join(['%s'] * sessions)}) "
+        f"AND {table}.{quote('state')} = %s AND NOT ({table}.{quote('join_url')} = '')"
     )
