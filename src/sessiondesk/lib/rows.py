@@ -26,6 +26,21 @@ def instances[M: Model](model: type[M], rows: Iterable[Sequence[Any]]) -> list[M
     return [model.from_db(connection.alias, names, convert(row)) for row in rows]  # type: ignore[misc]
 
 
+def unique_row[M: Model](model: type[M], column: str, value: Any) -> M | None:
+    """The instance of ``model`` whose ``column`` (a unique key) holds ``value``, or None; the SQL is
+    built once per model, column and database vendor. For lookups made on every call of a hot
+    path (a meeting's policy, a connection's tokens)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_unique_sql(connection.vendor, model, column), [value])
+        return next(iter(instances(model, cursor.fetchall())), None)
+
+
+@cache
+def _unique_sql(vendor: str, model: type[Model], column: str) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"SELECT {columns(model)} FROM {table} WHERE {table}.{connection.ops.quote_name(column)} = %s"
+
+
 def value_reader(model: type[Model], name: str) -> Callable[[Any], Any]:
     """Turns one column of ``model`` as the database returns it into what the ORM would return."""
     return _value_reader(connection.vendor, model, name)
