@@ -4,8 +4,9 @@ Zoom's per-second limits are per account, shared by every user and app. Each cal
 account's next free slot (slots are ``1 / ZOOM_ACCOUNT_CALLS_PER_SECOND`` apart) in a short
 transaction holding the account's row lock (PostgreSQL ``FOR UPDATE``; SQLite's write lock), then
 sleeps until its slot. With W workers the wait is at most about W slots. The row is read and moved
-with SQL built once (one read and one write a call; the ORM's get_or_create, locked read and save
-cost more CPU than the rest of the call's bookkeeping).
+with SQL built once: one locked read and one write a call, where the ORM's get-or-create (in a
+transaction of its own), locked read and save took three statements and cost more CPU to build than
+to run.
 """
 
 import datetime as dt
