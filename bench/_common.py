@@ -23,7 +23,9 @@ PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:543
 def profile(pid: int, name: str, seconds: float) -> subprocess.Popen | None:
     """When ``BENCH_PROFILE`` names a folder, sample process ``pid`` and its children with py-spy for
     ``seconds`` (from now), as collapsed stacks in ``<folder>/<name>-<pid>.txt`` (``flamegraph.pl``
-    and speedscope read them). Wait for the returned process before reading the file."""
+    and speedscope read them). Wait for the returned process before reading the file.
+    ``BENCH_PROFILE_GIL=1`` keeps only samples of threads holding the GIL: without it, a thread that
+    waits inside psycopg or httpcore counts as busy."""
     folder = os.environ.get("BENCH_PROFILE")
     if not folder:
         return None
@@ -32,6 +34,8 @@ def profile(pid: int, name: str, seconds: float) -> subprocess.Popen | None:
     spy = Path(PYTHON).with_name("py-spy")
     argv = [str(spy), "record", "--pid", str(pid), "--subprocesses", "--duration", str(int(seconds))]
     argv += ["--rate", "250", "--format", "raw", "--output", str(out)]
+    if os.environ.get("BENCH_PROFILE_GIL") == "1":
+        argv.append("--gil")
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 

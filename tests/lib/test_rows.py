@@ -7,11 +7,13 @@ from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_save
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from sessiondesk.accounts.models import ApiToken, AuditEntry
 from sessiondesk.accounts.tokens import create_token
+from sessiondesk.integrations.zoom.models import ConnectionKind, MeetingPolicy, ZoomConnection, ZoomTokenSet
 from sessiondesk.lib.related import add_to_new
-from sessiondesk.lib.rows import insert, related_instances, select_related
+from sessiondesk.lib.rows import insert, related_instances, select_related, unique_row
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.models import Calendar, Client, Session
@@ -154,3 +156,27 @@ def test_it_adds_to_a_new_row_as_add_does(org, consultant, consultant2, lesson, 
     assert len(captured.captured_queries) == 2
     assert sorted(session.clients.values_list("pk", flat=True)) == sorted([student.pk, other.pk])
     assert list(session.co_hosts.all()) == [consultant2]
+
+
+def values(instance: Model) -> dict[str, object]:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_it_reads_a_row_by_its_unique_key_as_the_orm_does(consultant, org) -> None:  # type: ignore[no-untyped-def]
+    zoom = ZoomConnection.objects.create(
+        org=org, member=consultant, kind=ConnectionKind.PERSONAL, zoom_user_id="zu-1",
+        zoom_account_id="acct", zoom_email="carla@zoom.test",
+    )  # fmt: skip
+    ZoomTokenSet.objects.create(
+        connection=zoom, access_token="at-secret", refresh_token="rt-secret",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
+    )  # fmt: skip
+    MeetingPolicy.objects.create(org=org, waiting_room=False, auto_recording="cloud")
+    tokens = unique_row(ZoomTokenSet, "connection_id", zoom.pk)
+    assert tokens is not None
+    assert values(tokens) == values(ZoomTokenSet.objects.get(connection=zoom))
+    assert (tokens.access_token, tokens.refresh_token) == ("at-secret", "rt-secret")  # decrypted
+    policy = unique_row(MeetingPolicy, "org_id", org.pk)
+    assert policy is not None
+    assert values(policy) == values(MeetingPolicy.objects.get(org=org))
+    assert unique_row(ZoomTokenSet, "connection_id", zoom.pk + 1) is None

@@ -2,7 +2,9 @@ import datetime as dt
 import threading
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from sessiondesk.meetings import claims
@@ -69,3 +71,40 @@ def test_it_gives_each_link_to_exactly_one_of_many_concurrent_claimers(consultan
     assert sorted(claimed) == sorted(ids)
     owners = {link.pk: link.lease_owner for link in MeetingLink.objects.all()}
     assert all(link_id in won[owners[link_id]] for link_id in ids)
+
+
+def test_its_statements_pick_and_lease_the_links_the_orm_would(consultant, lesson) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.sessions import make_session
+
+    links = [make_session(consultant, lesson, title=f"S{i}").meeting_links.get() for i in range(7)]
+    now = timezone.now()
+    later, leased, expired, blocked, waiting = links[1], links[2], links[3], links[4], links[5]
+    MeetingLink.objects.filter(pk=later.pk).update(next_attempt_at=now + dt.timedelta(minutes=1))
+    MeetingLink.objects.filter(pk=leased.pk).update(
+        lease_owner="x", lease_until=now + dt.timedelta(minutes=1)
+    )
+    MeetingLink.objects.filter(pk=expired.pk).update(
+        lease_owner="y", lease_until=now - dt.timedelta(seconds=1)
+    )
+    MeetingLink.objects.filter(pk=blocked.pk).update(state="blocked")
+    MeetingLink.objects.filter(pk=waiting.pk).update(
+        state="waiting", next_attempt_at=now - dt.timedelta(days=1)
+    )
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    due = MeetingLink.objects.filter(free, state__in=claims.CLAIMABLE, next_attempt_at__lte=now)
+    orm = list(
+        due.order_by("next_attempt_at", "id").values_list("id", "session_id", "lease_owner", "lease_until")
+    )
+    assert [row[0] for row in orm] == [waiting.pk, links[0].pk, expired.pk, links[6].pk]
+    assert claims._candidates(now, 10, lock=False) == orm
+    assert claims._candidates(now, 2, lock=False) == orm[:2]
+    assert claims.claim("z", 10, now=now) == [row[0] for row in orm]
+    owners = dict(MeetingLink.objects.values_list("id", "lease_owner"))
+    assert owners == {
+        **{link.pk: "z" for link in (links[0], expired, waiting, links[6])},
+        later.pk: "",
+        leased.pk: "x",
+        blocked.pk: "",
+    }
+    until = now + dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS)
+    assert set(MeetingLink.objects.filter(lease_owner="z").values_list("lease_until", flat=True)) == {until}

@@ -212,3 +212,53 @@ def test_it_creates_each_meeting_once_with_several_threads(consultant, lesson, r
     Worker(concurrency=3, once=True).run()
     assert sorted(topic for _, topic in recorder.calls) == [f"S{i}" for i in range(8)]
     assert list(MeetingLink.objects.values_list("state", flat=True).distinct()) == ["active"]
+
+
+@pytest.fixture
+def quiet_job(settings) -> Iterator[Callable[[Callable[[int], int]], jobs.Job]]:  # type: ignore[no-untyped-def]
+    settings.WORKER_POLL_SECONDS = 0.01
+
+    def add(run: Callable[[int], int]) -> jobs.Job:
+        jobs.JOBS["quiet"] = jobs.Job("quiet", run, busy_every=1.0)
+        return jobs.JOBS["quiet"]
+
+    yield add
+    jobs.unregister("quiet")
+    jobs.unregister("busy")
+
+
+def test_a_job_that_found_nothing_looks_again_once_a_second_while_another_keeps_the_worker_busy(
+    quiet_job, session: Session
+) -> None:  # type: ignore[no-untyped-def]
+    stop, clock = threading.Event(), Clock()
+    busy_runs: list[float] = []
+    quiet_runs: list[float] = []
+
+    def busy(limit: int) -> int:
+        clock.now += 0.4
+        busy_runs.append(clock.now)
+        if len(busy_runs) == 7:
+            stop.set()
+            return 0
+        return 1
+
+    jobs.register("busy", busy)
+    quiet_job(lambda limit: quiet_runs.append(clock.now) or 0)
+    Worker(stop=stop, clock=clock).run()
+    assert len(busy_runs) == 7
+    assert quiet_runs == [pytest.approx(100.4), pytest.approx(101.6)]
+
+
+def test_a_job_that_found_work_runs_again_on_the_next_pass(quiet_job, session: Session) -> None:  # type: ignore[no-untyped-def]
+    stop, clock = threading.Event(), Clock()
+    runs: list[float] = []
+
+    def importing(limit: int) -> int:
+        runs.append(clock.now)
+        if len(runs) == 5:
+            stop.set()
+        return 1 if len(runs) <= 3 else 0
+
+    quiet_job(importing)
+    Worker(stop=stop, clock=clock).run()
+    assert runs == [100.0] * 5  # the clock stood still: every pass ran it

@@ -5,7 +5,7 @@ through the ORM costs ten times what running it does.
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, reduce
 from typing import Any
 
 from django.db import connection
@@ -143,6 +143,33 @@ def _insert_sql(vendor: str, model: type[Model], count: int, unless: tuple[str, 
     if unless:
         sql += f" ON CONFLICT ({', '.join(quote(c) for c in unless)}) DO NOTHING"
     return f"{sql} RETURNING {table}.{quote(str(model._meta.pk.column))}"
+
+
+def unique_row[M: Model](model: type[M], column: str, value: Any) -> M | None:
+    """The instance of ``model`` whose ``column`` (a unique key) holds ``value``, or None; the SQL is
+    built once per model, column and database vendor. For lookups made on every call of a hot
+    path (a meeting's policy, a connection's tokens)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_unique_sql(connection.vendor, model, column), [value])
+        return next(iter(instances(model, cursor.fetchall())), None)
+
+
+@cache
+def _unique_sql(vendor: str, model: type[Model], column: str) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"SELECT {columns(model)} FROM {table} WHERE {table}.{connection.ops.quote_name(column)} = %s"
+
+
+def value_reader(model: type[Model], name: str) -> Callable[[Any], Any]:
+    """Turns one column of ``model`` as the database returns it into what the ORM would return."""
+    return _value_reader(connection.vendor, model, name)
+
+
+@cache
+def _value_reader(vendor: str, model: type[Model], name: str) -> Callable[[Any], Any]:
+    column = model._meta.get_field(name).get_col(model._meta.db_table)  # type: ignore[union-attr]
+    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    return lambda value: reduce(lambda v, convert: convert(v, column, connection), converters, value)
 
 
 @cache

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from sessiondesk.meetings import attempts, claims, horizon, logbook, providers
+from sessiondesk.meetings import attempts, claims, horizon, logbook, providers, reads
 from sessiondesk.meetings.backoff import retry_delay
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
@@ -55,7 +55,7 @@ def reconcile_due(limit: int, owner: str, now: dt.datetime | None = None) -> int
 
 
 def reconcile(link_id: int, owner: str, now: dt.datetime | None = None) -> None:
-    link = MeetingLink.objects.select_related("session__consultant__user", "session__org").get(id=link_id)
+    link = reads.link_for_pass(link_id)
     version = link.desired_version
     try:
         fields = _apply(link, owner, now or timezone.now())

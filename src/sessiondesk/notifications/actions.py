@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.lib.rows import insert
-from sessiondesk.notifications import content, prepare
+from sessiondesk.notifications import content, prepare, reads
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.scheduling.models import Client, Session
 
@@ -77,7 +77,7 @@ def meeting_link_ready(session: Session) -> None:
     - each attendee whose last email went out without this join URL gets one "updated" email;
     - nothing is queued for a cancelled session or for people who already have the link.
     """
-    session = Session.objects.select_related("consultant__user", "series").get(pk=session.pk)
+    session = reads.session_for_emails(session.pk)
     if session.is_cancelled:
         return
     if not content.join_url(session):

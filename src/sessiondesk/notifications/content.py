@@ -8,7 +8,7 @@ from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.meetings import registrations
+from sessiondesk.meetings import reads, registrations
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionStatus
@@ -37,11 +37,9 @@ def join_urls(sessions: list[Session], client: Client | None = None) -> dict[int
     """The link attendees use to join each session ("" when there is none, or none yet). For a
     ``client``: their own link where they have one, and none while it is being made."""
     active = {
-        link.session_id: link.join_url
-        for link in MeetingLink.objects.filter(session__in=sessions, state=LinkState.ACTIVE).exclude(
-            join_url=""
-        )
-        if link.provider == _provider(sessions, link.session_id)
+        session_id: url
+        for session_id, provider, url in reads.active_join_urls([s.pk for s in sessions])
+        if provider == _provider(sessions, session_id)
     }
     urls = {}
     for session in sessions:

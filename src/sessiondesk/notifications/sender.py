@@ -14,7 +14,7 @@ from django.core.mail import EmailMultiAlternatives, mailers
 from django.db.models import Q
 from django.utils import timezone
 
-from sessiondesk.notifications import prepare
+from sessiondesk.notifications import prepare, reads
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,7 @@ def send_due(limit: int = 20) -> int:
 def _claim(limit: int) -> list[tuple[OutboundEmail, dt.datetime]]:
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    due = OutboundEmail.objects.filter(free, state=EmailState.PENDING, not_before__lte=now)
-    ids = list(due.order_by("not_before", "id").values_list("id", flat=True)[:limit])
+    ids = reads.due_email_ids(now, limit)  # every pass looks: SQL built once
     claimed = []
     for pk in ids:
         # The lease doubles as the claim's token: later updates only apply while it is ours.

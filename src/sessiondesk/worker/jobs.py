@@ -20,12 +20,24 @@ class Job:
     parallel: bool = False
     # Housekeeping jobs run at most once per this many seconds (0: every pass).
     every: float = 0
+    # A job that found nothing last time, while other jobs keep the worker busy (its last pass
+    # found work, so the next one starts at once): looks again at most once per this many seconds.
+    # An idle worker runs it on every pass (every WORKER_POLL_SECONDS, or at once when woken), and
+    # one that found work runs again on the next pass. 0: every pass.
+    busy_every: float = 0
     next_at: float = 0
+    busy_next_at: float = 0
+    found: bool = True  # the last run did something (or failed, and is tried again next pass)
 
-    def due(self, now: float) -> bool:
-        if now < self.next_at:
+    @property
+    def spaced(self) -> bool:
+        return bool(self.every or self.busy_every)
+
+    def due(self, now: float, busy: bool = False) -> bool:
+        if now < self.next_at or (busy and not self.found and now < self.busy_next_at):
             return False
         self.next_at = now + self.every
+        self.busy_next_at = now + self.busy_every
         return True
 
     @cached_property
@@ -33,22 +45,53 @@ class Job:
         return import_string(self.target) if isinstance(self.target, str) else self.target
 
 
+# While meetings are being made back to back, the jobs nobody waits for within a second look for
+# work once a second instead of on every pass: each look is a query or two, and at a create every
+# few hundred milliseconds they weighed on each meeting.
+BACKGROUND = 1.0
+
 TABLE = (
     Job("meetings", "sessiondesk.meetings.reconciler.run_due", limit=1, parallel=True),
     Job("emails", "sessiondesk.notifications.sender.send_due", limit=20),
-    Job("imports", "sessiondesk.transfer.runs.run_due", limit=1),
-    Job("zoom-token-refresh", "sessiondesk.integrations.zoom.connection.tokens.refresh_ahead", limit=10),
+    Job("imports", "sessiondesk.transfer.runs.run_due", limit=1, busy_every=BACKGROUND),
+    Job(
+        "zoom-token-refresh",
+        "sessiondesk.integrations.zoom.connection.tokens.refresh_ahead",
+        limit=10,
+        busy_every=BACKGROUND,
+    ),
     Job(
         "zoom-reconnect-reminders",
         "sessiondesk.integrations.zoom.connection.reconnect.send_reminders",
         limit=20,
+        busy_every=BACKGROUND,
     ),
     Job("zoom-webhooks", "sessiondesk.integrations.zoom.webhooks.receive.process_due", limit=20),
     Job("attendance-deadlines", "sessiondesk.attendance.deadlines.run", limit=20, every=30),
-    Job("zoom-attendance-reports", "sessiondesk.integrations.zoom.attendance.report.run_due", limit=10),
-    Job("zoom-meeting-sweep", "sessiondesk.integrations.zoom.meetings.sweep.run", limit=20),
-    Job("zoom-directory-sync", "sessiondesk.integrations.zoom.directory.sync.run_due", limit=1),
-    Job("zoom-directory-queue", "sessiondesk.integrations.zoom.directory.queue.apply_due", limit=20),
+    Job(
+        "zoom-attendance-reports",
+        "sessiondesk.integrations.zoom.attendance.report.run_due",
+        limit=10,
+        busy_every=BACKGROUND,
+    ),
+    Job(
+        "zoom-meeting-sweep",
+        "sessiondesk.integrations.zoom.meetings.sweep.run",
+        limit=20,
+        busy_every=BACKGROUND,
+    ),
+    Job(
+        "zoom-directory-sync",
+        "sessiondesk.integrations.zoom.directory.sync.run_due",
+        limit=1,
+        busy_every=BACKGROUND,
+    ),
+    Job(
+        "zoom-directory-queue",
+        "sessiondesk.integrations.zoom.directory.queue.apply_due",
+        limit=20,
+        busy_every=BACKGROUND,
+    ),
     # Housekeeping: logs past their retention (docs/security.md, "What is kept and for how long").
     Job("call-log-retention", "sessiondesk.meetings.retention.run", limit=4, every=3600),
     Job("zoom-event-retention", "sessiondesk.integrations.zoom.webhooks.retention.run", limit=4, every=3600),

@@ -71,12 +71,13 @@ class Worker:
 
     def loop(self, index: int) -> None:
         jobs = [job for job in JOBS.values() if job.parallel or index == 0]
+        busy = False  # the last pass found work: this one follows at once (``Job.busy_every``)
         try:
             while not self.stop.is_set():
                 close_old_connections()
                 outcome = Pass()
                 for job in jobs:
-                    self._run(job, outcome)
+                    self._run(job, outcome, busy)
                 if index == 0 and not outcome.database_gone:
                     self._heartbeat(outcome)
                 close_old_connections()
@@ -84,6 +85,7 @@ class Worker:
                     self.failures.database_answered()
                 if outcome.done == 0 and self.once:
                     break
+                busy = outcome.done > 0 and not outcome.failed and not self.once
                 if outcome.failed:
                     self.stop.wait(self.pause)
                 elif outcome.done == 0:
@@ -91,12 +93,13 @@ class Worker:
         finally:
             connection.close()
 
-    def _run(self, job: Job, outcome: Pass) -> None:
+    def _run(self, job: Job, outcome: Pass, busy: bool = False) -> None:
         # A job that fails as a whole is tried again next pass, never crash-looping.
-        if self.stop.is_set() or (job.every and not job.due(self.clock())):
+        if self.stop.is_set() or (job.spaced and not job.due(self.clock(), busy)):
             return
+        job.found = True
         try:
-            outcome.done += job.run(job.limit)
+            done = job.run(job.limit)
         except DATABASE_GONE as error:
             outcome.failed = outcome.database_gone = True
             self.failures.database_lost(error)
@@ -104,6 +107,8 @@ class Worker:
             outcome.failed = True
             self.failures.job_failed(job.name, error)
         else:
+            outcome.done += done
+            job.found = done > 0
             self.failures.job_succeeded(job.name)
 
     def _heartbeat(self, outcome: Pass) -> None:

@@ -20,7 +20,7 @@ from sessiondesk.integrations.zoom import client
 from sessiondesk.integrations.zoom.connection import reconnect, zoom_app
 from sessiondesk.integrations.zoom.errors import ZoomError
 from sessiondesk.integrations.zoom.models import ConnectionStatus, ZoomConnection, ZoomTokenSet
-from sessiondesk.lib.queries import unique_or_none
+from sessiondesk.lib.rows import unique_row
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class NotConnected(ZoomError):
 
 def access_token(connection: ZoomConnection) -> str:
     """A usable access token for ``connection``; raises ``NotConnected`` when it needs reconnecting."""
-    tokens = unique_or_none(ZoomTokenSet.objects.filter(connection_id=connection.pk))
+    tokens = unique_row(ZoomTokenSet, "connection_id", connection.pk)  # before every call: SQL built once
     if tokens is not None and tokens.expires_at > timezone.now() + REQUEST_MARGIN:
         return tokens.access_token
     return refresh(connection.pk, margin=REQUEST_MARGIN)

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sessiondesk.integrations.zoom.directory.links import host_links
+from sessiondesk.integrations.zoom.meetings import host_reads
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
-from sessiondesk.lib.queries import unique_or_none
 from sessiondesk.scheduling.models import Provider, Session, SessionStatus
 
 
@@ -157,8 +157,16 @@ def _facts(connection: ZoomConnection) -> ConnectionFacts:
 
 def host_for(session: Session) -> HostDecision:
     """Gather the facts for ``session`` from the database and resolve its host."""
+    return decide(session)[0]
+
+
+def decide(session: Session) -> tuple[HostDecision, ZoomConnection | None]:
+    """``host_for``, and the connection that holds the host's meetings as it was read for the
+    decision (None when nobody hosts), so its caller need not read it again."""
     online = session.is_online and session.status == SessionStatus.SCHEDULED
-    co_hosts = tuple(session.co_hosts.values_list("pk", flat=True))
+    if not online or session.provider != Provider.ZOOM:
+        return NO_MEETING, None
+    co_hosts = host_reads.co_host_ids(session.pk)
     facts = SessionFacts(
         online=online,
         provider=session.provider,
@@ -167,14 +175,11 @@ def host_for(session: Session) -> HostDecision:
         co_host_ids=co_hosts,
         booker_id=session.booked_by_id,
     )
-    if not online or session.provider != Provider.ZOOM:
-        return NO_MEETING
-    live = ZoomConnection.objects.exclude(status=ConnectionStatus.REVOKED).select_related("member__user")
-    org = unique_or_none(live.filter(org_id=session.org_id, kind=ConnectionKind.ORGANIZATION))
     members = (session.consultant_id, *co_hosts)
+    org, personal_rows = _live_connections(session.org_id, members)
     personal: dict[int, ConnectionFacts] = {
         c.member_id: _facts(c)  # type: ignore[misc]  # personal connections always name their member
-        for c in live.filter(org_id=session.org_id, kind=ConnectionKind.PERSONAL, member_id__in=members)
+        for c in personal_rows
     }
     org_facts = _facts(org) if org is not None else None
     # A member's Zoom user is linked to the organisation's account when their personal connection
@@ -187,4 +192,15 @@ def host_for(session: Session) -> HostDecision:
     if org_facts is not None:
         # Links an admin made on the Zoom Users page win over those inferred from personal connections.
         links.update({m: ZoomUserRef(*ref) for m, ref in host_links(session.org_id, members).items()})
-    return resolve_host(facts, org_facts, personal, links)
+    decision = resolve_host(facts, org_facts, personal, links)
+    held = {c.pk: c for c in (org, *personal_rows) if c is not None}
+    return decision, held.get(decision.connection_id or 0)
+
+
+def _live_connections(
+    org_id: int, member_ids: tuple[int, ...]
+) -> tuple[ZoomConnection | None, list[ZoomConnection]]:
+    """The organisation's connection (at most one is live) and the personal ones of ``member_ids``."""
+    rows = host_reads.live_connections(org_id, member_ids)
+    org = next((c for c in rows if c.kind == ConnectionKind.ORGANIZATION), None)
+    return org, [c for c in rows if c.kind == ConnectionKind.PERSONAL]

@@ -4,12 +4,12 @@ from typing import Any
 
 from sessiondesk.accounts.models import Organization
 from sessiondesk.integrations.zoom.models import MeetingPolicy
-from sessiondesk.lib.queries import unique_or_none
+from sessiondesk.lib.rows import unique_row
 
 
 def policy_of(org: Organization) -> MeetingPolicy:
     """The saved policy, or the defaults (waiting room on, join before host off, no recording)."""
-    return unique_or_none(MeetingPolicy.objects.filter(org=org)) or MeetingPolicy(org=org)
+    return unique_row(MeetingPolicy, "org_id", org.pk) or MeetingPolicy(org=org)
 
 
 def zoom_settings(policy: MeetingPolicy) -> dict[str, Any]:

@@ -103,7 +103,7 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
     records_calls = True  # each HTTP call, through calls.ZoomCall
 
     def build_payload(self, session: Session) -> dict[str, Any]:
-        decision = hosts.host_for(session)
+        decision, connection = hosts.decide(session)
         if decision.kind != "zoom":
             raise ProviderError(
                 decision.message or "This session needs no Zoom meeting.",
@@ -113,7 +113,7 @@ class ZoomProvider(ZoomAnswers, MeetingProvider):
                 # account makes it due again.
                 awaits_connection=decision.kind == "blocked",
             )
-        connection = unique_or_none(ZoomConnection.objects.filter(pk=decision.connection_id or 0))
+        _hold(session, connection)
         policy = policy_of(session.org)
         reason = registrations.shared_reason(policy, connection, decision.zoom_user_id)
         fields = meeting_fields(session, decision, policy)
@@ -332,10 +332,25 @@ def _known_host(link: MeetingLink, payload: dict[str, Any] | None) -> dict[str, 
     return host_fields(decision)
 
 
-def _connection(host: dict[str, Any]) -> ZoomConnection:
-    connection = unique_or_none(
-        ZoomConnection.objects.filter(pk=host["connection"]).select_related("member__user")
-    )
+# Where a session instance keeps the connection its payload was built with, for the calls of the
+# same pass (like Django's ``_prefetched_objects_cache``: it lives and dies with the instance).
+HELD = "_zoom_connection"
+
+
+def _hold(session: Session, connection: ZoomConnection | None) -> None:
+    session.__dict__[HELD] = connection
+
+
+def _connection(link: MeetingLink, host: dict[str, Any]) -> ZoomConnection:
+    """The connection that holds ``host``'s meetings: the one this pass's host decision read, else
+    read now (an old host's, on a move or a delete)."""
+    held = link.session.__dict__.get(HELD)
+    if held is not None and held.pk == host["connection"]:
+        connection: ZoomConnection | None = held
+    else:
+        connection = unique_or_none(
+            ZoomConnection.objects.filter(pk=host["connection"]).select_related("member__user")
+        )
     if connection is None or connection.status == ConnectionStatus.REVOKED:
         raise ProviderError(
             f"The Zoom connection that holds this meeting ({host['email']}) was disconnected.",
@@ -348,7 +363,9 @@ def _connection(host: dict[str, Any]) -> ZoomConnection:
 def _call(link: MeetingLink, host: dict[str, Any]) -> calls.ZoomCall:
     """Calls for ``link`` through the connection that holds ``host``'s meetings, in ``host``'s account,
     creates and updates charged to ``host``'s day."""
-    return calls.ZoomCall(_connection(host), link=link, host=host["zoom_user_id"], account=host["account"])
+    return calls.ZoomCall(
+        _connection(link, host), link=link, host=host["zoom_user_id"], account=host["account"]
+    )
 
 
 def _zoom(call: calls.ZoomCall, host: dict[str, Any], fn: Any, *args: Any) -> Any:

@@ -26,6 +26,7 @@ from sessiondesk.integrations.zoom import client
 from sessiondesk.integrations.zoom.connection import scopes
 from sessiondesk.integrations.zoom.directory.models import DirectoryUser
 from sessiondesk.integrations.zoom.models import MeetingPolicy, ZoomConnection
+from sessiondesk.meetings import reads
 from sessiondesk.meetings.models import MeetingLink, Registration, RegistrationState
 from sessiondesk.meetings.providers import ProviderError
 from sessiondesk.scheduling.models import Client, Session, SessionStatus
@@ -80,7 +81,7 @@ def attendees(session: Session) -> list[Client]:
     if session.status != SessionStatus.SCHEDULED:
         return []
 
-    return list(session.clients.order_by("pk"))
+    return reads.clients_of(session.pk)
 
 
 def person(who: Client) -> dict[str, str]:
@@ -102,7 +103,7 @@ class Sync:
         if self.session.end <= timezone.now():
             return  # Zoom refuses registration once a meeting is over (code 3038): nothing to change
         clients = attendees(self.session)
-        rows = {row.client_id: row for row in Registration.objects.filter(session=self.session)}
+        rows = {row.client_id: row for row in reads.registrations_of(self.session.pk)}
         if self.reason:
             self._share(clients)
             return
@@ -204,6 +205,8 @@ class Sync:
         )
 
     def _cancel(self, rows: list[Registration]) -> None:
+        if not rows:
+            return
         here = [row for row in rows if row.registrant_id and row.meeting_id == self.meeting_id]
         for start in range(0, len(here), BATCH):
             chunk = here[start : start + BATCH]
