@@ -12,7 +12,14 @@ back-to-back run ÷ its bookings (its clients share the cores with the server); 
 the back-to-back throughput ÷ (cores ÷ (server cost + client cost)), the share of what the machine
 allows for the code's own cost that the server reaches. On PostgreSQL, ``db_cpu_ms_per_booking`` is
 the database server's own CPU (its processes serving the benchmark's database, from /proc) over the
-same run ÷ its bookings: it shares the same cores but is not in ``efficiency``'s ceiling.
+same run ÷ its bookings: it shares the same cores but is not in ``efficiency``'s ceiling;
+``efficiency_with_db`` counts it in (the machine's whole cost of a booking: web, database, clients).
+``cores_busy`` is the CPU all of them used over the run ÷ its wall time: below the cores, the server
+waited on something other than CPU (SQLite's one writer at a time); near them, a served booking cost
+more CPU than the in-process one (``served_cpu_ms_per_booking``).
+
+With ``BENCH_PROFILE`` set (see ``_common.profile``), the web processes are sampled with py-spy for
+``--profile-seconds`` from the moment the clients start booking back to back.
 
 First the clients book back to back (a closed loop: each sends its next booking as soon as the last
 is answered), which measures how many bookings a second the server can take; latency is then about
@@ -33,15 +40,27 @@ should not move with Zoom's latency, since no request waits for Zoom.
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import booking_cpu
 import httpx
-from _common import cpu_seconds, database, database_cpu_seconds, django_run, migrate, serve, summary
+from _common import (
+    cpu_seconds,
+    database,
+    database_cpu_seconds,
+    django_run,
+    migrate,
+    profile,
+    serve,
+    summary,
+)
 from _zoombench import connect_members, emulator, latency, requests, workers, zoom_env
 
 SEED = """
@@ -116,6 +135,7 @@ def drive(
     first: int = 0,
     server_pid: int = 0,
     env: dict[str, str] | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> dict:
     """``clients`` threads make ``requests`` bookings each, the ``first``-th booking of each client
     onwards; back to back, or with ``rate`` (bookings a second, all clients together) paced. With
@@ -132,6 +152,8 @@ def drive(
         server = cpu_seconds(server_pid) if server_pid else 0.0
         cpu_at.extend([time.process_time(), server, database_cpu_seconds(env) if env else 0.0])
         began_at.append(time.perf_counter())
+        if on_start:
+            on_start()
 
     barrier = threading.Barrier(clients, action=start)
 
@@ -187,6 +209,9 @@ def main() -> None:
     parser.add_argument("--cpu-bookings", type=int, default=200, help="in-process bookings of each kind")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--rates", default="20,40", help='paced runs at these bookings/s ("" for none)')
+    parser.add_argument(
+        "--profile-seconds", type=float, default=8, help="with BENCH_PROFILE: how long to sample the server"
+    )
     parser.add_argument("--zoom-latency-ms", default="", help="e.g. 0,400: also book Zoom sessions")
     args = parser.parse_args()
     results: dict = {
@@ -202,7 +227,16 @@ def main() -> None:
             seed = django_run(env, SEED.format(clients=args.clients))
             in_process = booking_cpu.measure(env, seed, args.clients, args.cpu_bookings)
             with serve(env, args.workers, args.threads) as (url, server_pid):
-                run = drive(url, seed, args.clients, args.requests, server_pid=server_pid, env=env)
+                spies: list[subprocess.Popen | None] = []
+                sample = functools.partial(
+                    _sample, spies, server_pid, f"serve-{backend}", args.profile_seconds
+                )
+                run = drive(
+                    url, seed, args.clients, args.requests, server_pid=server_pid, env=env, on_start=sample
+                )
+                for spy in spies:
+                    if spy:
+                        spy.wait()
                 results[backend] = run | costs(run, in_process)
                 rates = [float(v) for v in args.rates.split(",") if v.strip()]
                 if rates:
@@ -220,13 +254,24 @@ def main() -> None:
     print(json.dumps(results))
 
 
+def _sample(spies: list[subprocess.Popen | None], pid: int, name: str, seconds: float) -> None:
+    spies.append(profile(pid, name, seconds))
+
+
 def costs(run: dict, in_process: dict) -> dict:
     """CPU per booking of the back-to-back ``run`` and the efficiency it reached."""
-    bookings = run["requests"]
+    bookings, cores = run["requests"], os.cpu_count() or 1
     server_ms, client_ms = in_process["cpu_ms_per_booking"], run["client_cpu_s"] * 1000 / bookings
-    ceiling = (os.cpu_count() or 1) / ((server_ms + client_ms) / 1000)
+    db_ms = run["db_cpu_s"] * 1000 / bookings
+    ceiling = cores / ((server_ms + client_ms) / 1000)
+    seconds = bookings / run["rps"]
     database = (
-        {"db_cpu_ms_per_booking": round(run["db_cpu_s"] * 1000 / bookings, 2)} if run["db_cpu_s"] else {}
+        {
+            "db_cpu_ms_per_booking": round(db_ms, 2),
+            "efficiency_with_db": round(run["rps"] / (cores / ((server_ms + client_ms + db_ms) / 1000)), 3),
+        }
+        if db_ms
+        else {}
     )
     return database | {
         "cpu_ms_per_booking": server_ms,
@@ -234,6 +279,7 @@ def costs(run: dict, in_process: dict) -> dict:
         "public_cpu_ms": in_process["public_cpu_ms"],
         "served_cpu_ms_per_booking": round(run["server_cpu_s"] * 1000 / bookings, 2),
         "client_cpu_ms_per_booking": round(client_ms, 2),
+        "cores_busy": round((run["server_cpu_s"] + run["client_cpu_s"] + run["db_cpu_s"]) / seconds, 2),
         "ceiling_rps": round(ceiling, 1),
         "efficiency": round(run["rps"] / ceiling, 3),
     }
