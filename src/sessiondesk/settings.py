@@ -8,7 +8,16 @@ from pathlib import Path
 
 import dj_database_url
 
-from sessiondesk.lib.env import ConfigError, env, env_bool, env_float, env_int, env_list, env_rate
+from sessiondesk.lib.env import (
+    ConfigError,
+    env,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_rate,
+)
 from sessiondesk.ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -291,6 +300,7 @@ for _network in METRICS_ALLOWED_NETWORKS:
 WEB_BIND = env("WEB_BIND", "127.0.0.1:8000")
 WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
 WEB_THREADS = env_int("WEB_THREADS", 4)
+WEB_CPU_AFFINITY = env_choice("WEB_CPU_AFFINITY", "auto", ("auto", "true", "false"))
 WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 1)
 
 # Hardening: security headers and rate limits (docs/security.md) -----------------------------------

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sessiondesk.lib.env import ConfigError, env_float, env_int
+from sessiondesk.lib.env import ConfigError, env_choice, env_float, env_int
 
 
 def test_it_reads_a_number_or_falls_back_to_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,3 +33,16 @@ def test_it_accepts_the_minimum_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SD_TEST_DAYS", "1")
     assert env_float("SD_TEST_RATE", 10, minimum=0) == 0.0
     assert env_int("SD_TEST_DAYS", 30, minimum=1) == 1
+
+
+def test_a_choice_is_one_of_its_values_or_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WEB_CPU_AFFINITY", raising=False)
+    assert env_choice("WEB_CPU_AFFINITY", "auto", ("auto", "true", "false")) == "auto"
+    monkeypatch.setenv("WEB_CPU_AFFINITY", "false")
+    assert env_choice("WEB_CPU_AFFINITY", "auto", ("auto", "true", "false")) == "false"
+
+
+def test_it_refuses_a_choice_it_does_not_offer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_CPU_AFFINITY", "yes")
+    with pytest.raises(ConfigError, match=r"WEB_CPU_AFFINITY must be one of auto, true, false, not 'yes'"):
+        env_choice("WEB_CPU_AFFINITY", "auto", ("auto", "true", "false"))

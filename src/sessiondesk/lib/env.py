@@ -27,6 +27,13 @@ def env_bool(name: str, default: bool) -> bool:
     return raw == "true"
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env(name, default)
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 def env_int(name: str, default: int, minimum: int | None = None) -> int:
     raw = env(name, str(default))
     try:

@@ -1,7 +1,10 @@
 """gunicorn's configuration for ``sessiondesk serve``: its own log lines (start, workers booting,
-timeouts) in the same format as SessionDesk's, so a JSON log stays JSON from the first line."""
+timeouts) in the same format as SessionDesk's, so a JSON log stays JSON from the first line; and,
+when ``serve`` hands it CPUs (``WEB_CPU_AFFINITY``), each web process kept on one of them."""
 
 import logging
+import os
+from collections import Counter
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -23,3 +26,22 @@ class RequestLogger(Logger):
 
 
 logger_class = RequestLogger
+
+
+# The CPUs ``serve`` chose to spread its processes over (``serve.pinned_cpus``); none: the kernel places them.
+CPUS = [int(cpu) for cpu in env("SESSIONDESK_WEB_CPUS").split(",") if cpu.strip()]
+
+
+def pre_fork(server: Any, worker: Any) -> None:
+    """In gunicorn's master, before a web process starts: the CPU fewest of its running siblings are
+    kept on, so processes replaced after ``--max-requests`` stay spread out."""
+    if CPUS:
+        taken = Counter(getattr(sibling, "cpu", None) for sibling in server.WORKERS.values())
+        worker.cpu = min(CPUS, key=lambda cpu: (taken[cpu], cpu))
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """In the new web process, before its threads start (they inherit it): keep it on its CPU."""
+    cpu = getattr(worker, "cpu", None)
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})

@@ -58,6 +58,8 @@ class Command(BaseCommand):
         # WhiteNoise serves the collected, pre-compressed files (gzip and Brotli), not the source folders.
         env["STATIC_COLLECTED"] = "true"
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder(env.get("PROMETHEUS_MULTIPROC_DIR"), bind))
+        cpus = pinned_cpus(settings.WEB_CPU_AFFINITY, workers)
+        env["SESSIONDESK_WEB_CPUS"] = ",".join(str(cpu) for cpu in cpus)
         argv = [
             sys.executable,
             "-m",
@@ -89,10 +91,30 @@ class Command(BaseCommand):
             settings.LOG_LEVEL.lower(),
         ]
         # Through the log (not stdout), so that with LOG_FORMAT=json every line of the output is JSON.
-        log.info("Serving SessionDesk on %s with %s process(es) × %s thread(s).", bind, workers, threads)
+        log.info(
+            "Serving SessionDesk on %s with %s process(es) × %s thread(s)%s.",
+            bind,
+            workers,
+            threads,
+            f", each kept on one of CPUs {env['SESSIONDESK_WEB_CPUS']}" if cpus else "",
+        )
         for handler in logging.getLogger().handlers:
             handler.flush()
         os.execve(sys.executable, argv, env)
+
+
+def pinned_cpus(mode: str, workers: int) -> list[int]:
+    """The CPUs to keep the web processes on, one each in turn (``WEB_CPU_AFFINITY``), or none.
+
+    A process that stays on one CPU keeps its caches: on a machine the web processes fill, the kernel
+    otherwise moves them between CPUs and among the other processes' work, and each booking costs
+    more CPU (docs/performance.md). ``auto`` keeps them on CPUs only when there are at least as many
+    processes as CPUs this process may use: with fewer, the free CPUs are better left to the kernel
+    to share, and two instances on a larger machine would crowd the same first CPUs."""
+    available = sorted(os.sched_getaffinity(0))
+    if mode == "false" or len(available) < 2 or (mode == "auto" and workers < len(available)):
+        return []
+    return available
 
 
 def metrics_folder(given: str | None, bind: str) -> Path:

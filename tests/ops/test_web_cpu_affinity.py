@@ -1,0 +1,141 @@
+"""serve keeps each web process on one CPU when the processes fill the machine (WEB_CPU_AFFINITY)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from sessiondesk.ops import gunicorn_config
+from sessiondesk.ops.management.commands.serve import pinned_cpus
+
+
+@pytest.fixture
+def four_cpus(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3, 1, 2, 0})
+
+
+def test_auto_keeps_processes_on_cpus_only_when_they_are_as_many_as_the_cpus(four_cpus) -> None:  # type: ignore[no-untyped-def]
+    assert pinned_cpus("auto", 4) == [0, 1, 2, 3]
+    assert pinned_cpus("auto", 6) == [0, 1, 2, 3]
+    assert pinned_cpus("auto", 3) == []
+    assert pinned_cpus("true", 2) == [0, 1, 2, 3]
+    assert pinned_cpus("false", 8) == []
+
+
+def test_one_cpu_leaves_nothing_to_choose(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5})
+
+    assert pinned_cpus("true", 4) == []
+
+
+def test_each_new_process_goes_to_the_cpu_fewest_siblings_run_on(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(gunicorn_config, "CPUS", [0, 1])
+    server = SimpleNamespace(WORKERS={})
+    for pid in range(100, 105):
+        worker = SimpleNamespace()
+        gunicorn_config.pre_fork(server, worker)
+        server.WORKERS[pid] = worker
+    assert [w.cpu for w in server.WORKERS.values()] == [0, 1, 0, 1, 0]
+
+    # Two processes on CPU 0 reach --max-requests and are replaced: both replacements go there.
+    del server.WORKERS[100], server.WORKERS[102]
+    replacements = [SimpleNamespace(), SimpleNamespace()]
+    for pid, worker in zip((105, 106), replacements, strict=True):
+        gunicorn_config.pre_fork(server, worker)
+        server.WORKERS[pid] = worker
+    assert [w.cpu for w in replacements] == [0, 0]
+
+
+def test_without_cpus_no_process_is_given_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(gunicorn_config, "CPUS", [])
+    worker = SimpleNamespace()
+
+    gunicorn_config.pre_fork(SimpleNamespace(WORKERS={}), worker)
+    gunicorn_config.post_fork(None, worker)
+
+    assert not hasattr(worker, "cpu")
+
+
+def _allowed_cpus(pid: int) -> str:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Cpus_allowed_list:"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError(f"no Cpus_allowed_list for {pid}")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs"
+)
+@pytest.mark.parametrize("mode", ["true", "false"])
+@pytest.mark.django_db(transaction=True)
+def test_serve_keeps_each_process_on_its_own_cpu_when_asked(tmp_path, mode) -> None:  # type: ignore[no-untyped-def]
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SESSIONDESK_HOME": str(tmp_path),
+        "SECRET_KEY": django_settings.SECRET_KEY,
+        "DJANGO_SETTINGS_MODULE": "sessiondesk.settings",
+        "WEB_CPU_AFFINITY": mode,
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    argv = [sys.executable, "-m", "sessiondesk", "serve", "--no-collectstatic"]
+    argv += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "1"]
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        processes = _children(server.pid)
+        while len(processes) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            processes = _children(server.pid)
+        allowed = sorted(_allowed_cpus(pid) for pid in processes)
+        everything = _allowed_cpus(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    cpus = sorted(os.sched_getaffinity(0))
+    assert len(allowed) == 2
+    if mode == "true":
+        assert allowed == sorted(str(cpu) for cpu in cpus[:2])
+    else:
+        assert allowed == [everything, everything]
+    assert everything == _allowed_cpus(os.getpid())  # the master itself is never pinned
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
