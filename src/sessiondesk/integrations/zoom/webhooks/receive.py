@@ -86,7 +86,8 @@ def receive(event: str, body: dict[str, Any], raw_body: bytes) -> WebhookEvent |
 
 def due_ids(limit: int) -> list[int]:
     """The first ``limit`` unprocessed events that have a handler, oldest first. The worker looks on
-    every pass, so the SQL is built once per database vendor (the ORM's cost ten times the query's)."""
+    every pass, so the SQL is built once per database vendor: through the ORM, building the query
+    cost several times running it."""
     events = list(HANDLERS)
     with connection.cursor() as cursor:
         cursor.execute(_due_sql(connection.vendor, len(events)), [*events, limit])
