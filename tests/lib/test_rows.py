@@ -12,9 +12,10 @@ from django.utils import timezone
 from sessiondesk.accounts.models import ApiToken, AuditEntry
 from sessiondesk.accounts.tokens import create_token
 from sessiondesk.integrations.zoom.models import ConnectionKind, MeetingPolicy, ZoomConnection, ZoomTokenSet
+from sessiondesk.lib import rows
 from sessiondesk.lib.related import add_to_new
 from sessiondesk.lib.rows import insert, related_instances, select_related, unique_row
-from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.models import Calendar, Client, Session
 
@@ -180,3 +181,47 @@ def test_it_reads_a_row_by_its_unique_key_as_the_orm_does(consultant, org) -> No
     assert policy is not None
     assert values(policy) == values(MeetingPolicy.objects.get(org=org))
     assert unique_row(ZoomTokenSet, "connection_id", zoom.pk + 1) is None
+
+
+def test_it_updates_a_row_as_update_does(org, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
+    sessions = [
+        Session.objects.create(
+            org=org, title=title, session_type=lesson, consultant=consultant, start=START, end=END
+        )
+        for title in ("By the ORM", "Built once")
+    ]
+    links = [MeetingLink.objects.create(session=s, provider="zoom", lease_owner="w-1") for s in sessions]
+    values = dict(
+        state=LinkState.ACTIVE,
+        join_url="https://zoom.test/j/1",
+        host_member_id=consultant.pk,
+        applied_payload={"meeting": {"topic": "Algebra", "duration": 60}, "host": None},
+        intent_payload=None,
+        lease_until=None,
+        next_attempt_at=END,
+        awaits_connection=False,
+    )
+    assert MeetingLink.objects.filter(id=links[0].pk, lease_owner="w-1").update(**values) == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert rows.update(MeetingLink, {"id": links[1].pk, "lease_owner": "w-1"}, **values) == 1
+        assert rows.update(MeetingLink, {"id": links[1].pk, "lease_owner": "w-2"}, **values) == 0
+    assert len(captured.captured_queries) == 2
+    orm, built = (MeetingLink.objects.get(pk=link.pk) for link in links)
+    assert fields(built, NOT_SAVED_ALIKE | {"session_id"}) == fields(orm, NOT_SAVED_ALIKE | {"session_id"})
+    assert built.applied_payload == {"meeting": {"topic": "Algebra", "duration": 60}, "host": None}
+    assert (built.state, built.host_member_id, built.next_attempt_at) == ("active", consultant.pk, END)
+    assert built.updated_at == links[1].updated_at  # like update(): auto_now is left as it was
+
+
+def test_it_updates_only_rows_equal_to_values(org, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
+    session = Session.objects.create(
+        org=org, title="T", session_type=lesson, consultant=consultant, start=START, end=END
+    )
+    link = MeetingLink.objects.create(session=session, provider="zoom", lease_owner="w-1")
+    with pytest.raises(ValueError, match="None would need IS NULL"):
+        rows.update(MeetingLink, {"id": link.pk, "host_member_id": None}, passcode="1")
+    with pytest.raises(ValueError, match="must each name columns of MeetingLink"):
+        rows.update(MeetingLink, {}, passcode="1")
+    assert rows.update(MeetingLink, {"id": link.pk, "desired_version": 2}, passcode="2") == 0
+    assert rows.update(MeetingLink, {"id": link.pk, "desired_version": 1}, passcode="3") == 1
+    assert MeetingLink.objects.get(pk=link.pk).passcode == "3"

@@ -4,11 +4,11 @@ For the statements every booking makes (see ``scheduling.reads``): building and 
 through the ORM costs ten times what running it does.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, reduce
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Field, ForeignKey, Model
 from django.db.models.signals import post_save, pre_save
 
@@ -143,6 +143,44 @@ def _insert_sql(vendor: str, model: type[Model], count: int, unless: tuple[str, 
     if unless:
         sql += f" ON CONFLICT ({', '.join(quote(c) for c in unless)}) DO NOTHING"
     return f"{sql} RETURNING {table}.{quote(str(model._meta.pk.column))}"
+
+
+def update(model: type[Model], where: Mapping[str, Any], **values: Any) -> int:
+    """``model.objects.filter(**where).update(**values)`` in one statement built once per model,
+    names and database vendor: each value through its field's ``get_db_prep_save``, as ``update``
+    writes it; ``where`` only equalities of fields with a value (``filter(a=1, b="x")``). Returns
+    how many rows it changed. Like ``update``, it calls no ``save()``, sends no signal and leaves
+    ``auto_now`` fields as they are."""
+    if any(value is None for value in where.values()):
+        raise ValueError("where= holds equalities with a value: None would need IS NULL.")
+    shape = _update_shape(connection.vendor, model, tuple(values), tuple(where))
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(shape[1], values.values(), strict=True)
+    ]
+    params += [
+        field.get_db_prep_value(value, connection)
+        for field, value in zip(shape[2], where.values(), strict=True)
+    ]
+    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+        cursor.execute(shape[0], params)
+        return cursor.rowcount
+
+
+@cache
+def _update_shape(
+    vendor: str, model: type[Model], names: tuple[str, ...], keys: tuple[str, ...]
+) -> tuple[str, list[Field], list[Field]]:
+    """The statement, the fields it sets and the fields it compares (by name or attname)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    sets: list[Field] = [model._meta.get_field(name) for name in names]  # type: ignore[misc]
+    compared: list[Field] = [model._meta.get_field(name) for name in keys]  # type: ignore[misc]
+    if not sets or not compared or any(not f.concrete or f.many_to_many for f in sets + compared):
+        raise ValueError(f"{names} and {keys} must each name columns of {model.__name__}.")
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in sets)
+    conditions = " AND ".join(f"{table}.{quote(str(f.column))} = %s" for f in compared)
+    return f"UPDATE {table} SET {assignments} WHERE {conditions}", sets, compared
 
 
 def unique_row[M: Model](model: type[M], column: str, value: Any) -> M | None:

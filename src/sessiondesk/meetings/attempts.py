@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from sessiondesk.lib.rows import insert
 from sessiondesk.meetings.models import CallAttempt, MeetingLink
 
 EXCERPT_CHARS = 2000
@@ -19,7 +20,7 @@ def record(
     excerpt: str = "",
 ) -> CallAttempt:
     """Log one call. ``outcome`` is "ok", "transient" or "permanent"; providers may call this for sub-calls."""
-    return CallAttempt.objects.create(
+    attempt = CallAttempt(
         link=link,
         provider=provider,
         operation=operation,
@@ -30,3 +31,5 @@ def record(
         excerpt=excerpt[:EXCERPT_CHARS],
         created_at=timezone.now(),
     )
+    insert([attempt])  # one for every call to a provider: SQL built once
+    return attempt

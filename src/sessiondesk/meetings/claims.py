@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from sessiondesk.lib import rows
 from sessiondesk.lib.rows import value_reader
 from sessiondesk.meetings import logbook
 from sessiondesk.meetings.models import LinkState, MeetingLink
@@ -114,6 +115,6 @@ def _cas_sql(vendor: str) -> str:
 
 def release(link_id: int, owner: str, **fields: object) -> int:
     """Write ``fields`` and drop the lease, only if ``owner`` still holds it."""
-    return MeetingLink.objects.filter(id=link_id, lease_owner=owner).update(
-        lease_until=None, lease_owner="", **fields
+    return rows.update(
+        MeetingLink, {"id": link_id, "lease_owner": owner}, lease_until=None, lease_owner="", **fields
     )

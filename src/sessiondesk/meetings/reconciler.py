@@ -15,6 +15,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from sessiondesk.lib import rows
 from sessiondesk.meetings import attempts, claims, horizon, logbook, providers, reads
 from sessiondesk.meetings.backoff import retry_delay
 from sessiondesk.meetings.desired import wanted_provider
@@ -105,7 +106,7 @@ def _apply(link: MeetingLink, owner: str, now: dt.datetime) -> dict[str, Any]:
 
 
 def _keep(link: MeetingLink, owner: str, fields: dict[str, Any]) -> None:
-    if not MeetingLink.objects.filter(id=link.pk, lease_owner=owner).update(**fields):
+    if not rows.update(MeetingLink, {"id": link.pk, "lease_owner": owner}, **fields):
         raise ProviderError("The worker lost its lease before saving the meeting.", permanent=False)
     for name, value in fields.items():
         setattr(link, name, value)
@@ -181,8 +182,9 @@ def _succeeded(link: MeetingLink, version: int, owner: str, fields: dict[str, An
         "waiting_for": "",
         **fields,
     }
-    applied = MeetingLink.objects.filter(id=link.pk, lease_owner=owner, desired_version=version).update(
-        applied_version=version, lease_until=None, lease_owner="", **done
+    unchanged = {"id": link.pk, "lease_owner": owner, "desired_version": version}
+    applied = rows.update(
+        MeetingLink, unchanged, applied_version=version, lease_until=None, lease_owner="", **done
     )
     if not applied:
         # The session changed while we worked: keep what the provider holds, stay pending for another

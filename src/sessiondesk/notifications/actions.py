@@ -83,8 +83,7 @@ def meeting_link_ready(session: Session) -> None:
     if not content.join_url(session):
         return
     now = timezone.now()
-    waiting = OutboundEmail.objects.filter(session=session, state=EmailState.PENDING, not_before__gt=now)
-    waiting.update(not_before=now)
+    reads.release_waiting(session.pk, now)
     # Only someone whose last email about it went out may need another. Right after a booking
     # nobody does: its emails are still waiting for this link, and will carry it.
     last = {
@@ -107,7 +106,7 @@ def meeting_link_ready(session: Session) -> None:
             continue  # their own link is still being made: the email follows when it is
         if prepare.shown_join_url(told, session.pk) != join_url:
             fresh.append(_session_email(session, "updated", recipient, {"event": "link_ready"}))
-    OutboundEmail.objects.bulk_create(fresh)
+    insert(fresh)
 
 
 Recipient = Client | Member

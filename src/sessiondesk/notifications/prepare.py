@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.notifications import content, ics
+from sessiondesk.notifications import content, ics, reads
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.models import Client, Session, SessionStatus
@@ -114,12 +114,8 @@ def history_for(session_id: int, series_id: int | None, email: OutboundEmail) ->
 def last_told(session_id: int, series_id: int | None) -> dict[tuple[str, int], OutboundEmail]:
     """Each recipient's last email about this session, as ``history_for`` would end, for all
     recipients in one query; keyed by ``recipient_key``."""
-    about = Q(session_id=session_id, kind__in=SESSION_KINDS)
-    if series_id:
-        about |= Q(session__series_id=series_id, kind="booked")
-    emails = OutboundEmail.objects.filter(about).exclude(state=EmailState.SKIPPED).order_by("pk")
     last = {}
-    for email in emails.only("session_id", "client_id", "member_id", "kind", "state", "context"):
+    for email in reads.emails_told(session_id, series_id, SESSION_KINDS):
         if email.client_id:
             last[("client", email.client_id)] = email
         elif email.member_id:

@@ -1,6 +1,7 @@
-"""The two reads the worker makes for emails on every pass or meeting, as SQL built once per
-database vendor: the due emails' ids (the sender's look, every pass) and a session with what its
-link emails need (after every meeting made).
+"""The statements the worker makes for emails on every pass or meeting, as SQL built once per
+database vendor: the due emails' ids (the sender's look, every pass); after every meeting made, a
+session with what its link emails need, the release of its emails waiting for the link, and the
+emails its attendees were last told.
 
 Through the ORM these cost more CPU to build and compile than to run; rows become instances as
 ``select_related`` would make them (``lib.rows``).
@@ -15,7 +16,7 @@ from django.db import connection
 from django.db.models import Model
 
 from sessiondesk.accounts.models import Member, User
-from sessiondesk.lib.rows import columns, instances
+from sessiondesk.lib.rows import columns, instances, value_reader
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.scheduling.models import Series, Session
 
@@ -44,6 +45,41 @@ def session_for_emails(session_id: int) -> Session:
     return session
 
 
+def release_waiting(session_id: int, now: dt.datetime) -> int:
+    """The session's pending emails waiting past ``now`` may go at ``now``; returns how many."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_release_sql(connection.vendor), [at, at, session_id, EmailState.PENDING.value])
+        return cursor.rowcount
+
+
+# What the link emails read of an attendee's last email, in the model's order (``from_db`` wants it).
+TOLD = tuple(
+    f.attname
+    for f in OutboundEmail._meta.concrete_fields
+    if f.attname in {"id", "session_id", "kind", "client_id", "member_id", "context", "state"}
+)
+
+
+def emails_told(session_id: int, series_id: int | None, kinds: tuple[str, ...]) -> list[OutboundEmail]:
+    """The emails of ``kinds`` about the session, and the series' "booked" ones when ``series_id``,
+    that were not skipped, oldest first; only ``TOLD`` loaded, the rest deferred as ``only()``
+    leaves them."""
+    params: list[Any] = [*kinds, session_id]
+    if series_id:
+        params += ["booked", series_id]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _told_sql(connection.vendor, len(kinds), bool(series_id)), [*params, EmailState.SKIPPED.value]
+        )
+        rows = cursor.fetchall()
+    read = [value_reader(OutboundEmail, name) for name in TOLD]
+    return [
+        OutboundEmail.from_db(connection.alias, TOLD, [r(v) for r, v in zip(read, row, strict=True)])
+        for row in rows
+    ]
+
+
 def _next[M: Model](model: type[M], values: Iterator[Any]) -> M:
     """The instance of ``model`` that the row's next columns hold."""
     return instances(model, [[next(values) for _ in model._meta.concrete_fields]])[0]
@@ -58,6 +94,33 @@ def _due_sql(vendor: str) -> str:
         f"SELECT {table}.{quote('id')} FROM {table} "
         f"WHERE ({lease_until} IS NULL OR {lease_until} < %s) AND {table}.{quote('state')} = %s "
         f"AND {not_before} <= %s ORDER BY {not_before} ASC, {table}.{quote('id')} ASC LIMIT %s"
+    )
+
+
+@cache
+def _release_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    table = quote(OutboundEmail._meta.db_table)
+    not_before = f"{table}.{quote('not_before')}"
+    return (
+        f"UPDATE {table} SET {quote('not_before')} = %s WHERE {not_before} > %s "
+        f"AND {table}.{quote('session_id')} = %s AND {table}.{quote('state')} = %s"
+    )
+
+
+@cache
+def _told_sql(vendor: str, kinds: int, series: bool) -> str:
+    quote = connection.ops.quote_name
+    table, session = quote(OutboundEmail._meta.db_table), quote(Session._meta.db_table)
+    kind = f"{table}.{quote('kind')}"
+    about = f"({kind} IN ({', '.join(['%s'] * kinds)}) AND {table}.{quote('session_id')} = %s)"
+    join = ""
+    if series:
+        join = f" INNER JOIN {session} ON {table}.{quote('session_id')} = {session}.{quote('id')}"
+        about = f"({about} OR ({kind} = %s AND {session}.{quote('series_id')} = %s))"
+    return (
+        f"SELECT {', '.join(f'{table}.{quote(name)}' for name in TOLD)} FROM {table}{join} "
+        f"WHERE {about} AND NOT ({table}.{quote('state')} = %s) ORDER BY {table}.{quote('id')} ASC"
     )
 
 

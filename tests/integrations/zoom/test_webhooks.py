@@ -2,6 +2,7 @@
 tampered, stale or unsigned is refused with 401 and stores nothing."""
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
+from django.utils import timezone
 
 from sessiondesk.integrations.zoom.models import WebhookEvent
 from sessiondesk.integrations.zoom.webhooks import receive
@@ -212,3 +214,24 @@ def test_the_organisation_apps_own_secret_is_accepted_too(
 
     assert response.status_code == 200
     assert response.json() == receive.url_validation_answer("org-app-secret", "abc")
+
+
+def test_it_picks_the_due_events_the_orm_would(db: None) -> None:
+    now = timezone.now()
+    second = dt.timedelta(seconds=1)
+
+    def stored(event: str, received: dt.datetime, **fields: Any) -> WebhookEvent:
+        key = f"{event}:{received.isoformat()}:{len(fields)}"
+        return WebhookEvent.objects.create(
+            dedupe_key=key, event=event, payload={}, received_at=received, **fields
+        )
+
+    late = stored("meeting.deleted", now)
+    early = stored("user.created", now - 2 * second)
+    stored("meeting.created", now - 3 * second)  # no handler
+    stored("meeting.updated", now - 3 * second, processed_at=now)
+    same_time = stored("user.deleted", now)
+    due = WebhookEvent.objects.filter(processed_at__isnull=True, event__in=list(receive.HANDLERS))
+    orm = list(due.order_by("received_at", "id").values_list("id", flat=True))
+    assert receive.due_ids(10) == orm == [early.pk, late.pk, same_time.pk]
+    assert receive.due_ids(2) == orm[:2]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sessiondesk.accounts.models import Member, Organization
+from sessiondesk.lib import rows
 from sessiondesk.meetings.models import MeetingLink
 from sessiondesk.scheduling.models import Session
 
@@ -172,8 +173,7 @@ def commit_intent(link: MeetingLink, token: str, payload: dict[str, Any]) -> Non
 
     Only while the caller still holds the link's lease: a worker that lost it must not create.
     """
-    if not MeetingLink.objects.filter(pk=link.pk, lease_owner=link.lease_owner).update(
-        create_intent=token, intent_payload=payload
-    ):
+    lease = {"id": link.pk, "lease_owner": link.lease_owner}
+    if not rows.update(MeetingLink, lease, create_intent=token, intent_payload=payload):
         raise ProviderError("The worker lost its lease before creating the meeting.", permanent=False)
     link.create_intent, link.intent_payload = token, payload

@@ -13,9 +13,10 @@ import hmac
 import logging
 import time
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom.connection import deauthorize
@@ -83,18 +84,35 @@ def receive(event: str, body: dict[str, Any], raw_body: bytes) -> WebhookEvent |
     return row
 
 
+def due_ids(limit: int) -> list[int]:
+    """The first ``limit`` unprocessed events that have a handler, oldest first. The worker looks on
+    every pass, so the SQL is built once per database vendor: through the ORM, building the query
+    cost several times running it."""
+    events = list(HANDLERS)
+    with connection.cursor() as cursor:
+        cursor.execute(_due_sql(connection.vendor, len(events)), [*events, limit])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+@cache
+def _due_sql(vendor: str, events: int) -> str:
+    quote = connection.ops.quote_name
+    table = quote(WebhookEvent._meta.db_table)
+    received, pk = f"{table}.{quote('received_at')}", f"{table}.{quote('id')}"
+    return (
+        f"SELECT {pk} FROM {table} WHERE {table}.{quote('processed_at')} IS NULL "
+        f"AND {table}.{quote('event')} IN ({', '.join(['%s'] * events)}) "
+        f"ORDER BY {received} ASC, {pk} ASC LIMIT %s"
+    )
+
+
 def process_due(limit: int) -> int:
     """Worker job: run the handler of each stored, unprocessed event (oldest first).
 
     A handler that raises is recorded as failed (processed, with its error) rather than retried
     forever: the sync engine's periodic sweep catches what a lost event would have told it."""
-    rows = list(
-        WebhookEvent.objects.filter(processed_at__isnull=True, event__in=list(HANDLERS))
-        .order_by("received_at", "id")
-        .values_list("id", flat=True)[:limit]
-    )
     done = 0
-    for row_id in rows:
+    for row_id in due_ids(limit):
         with transaction.atomic():
             row = (
                 WebhookEvent.objects.select_for_update(skip_locked=True)
