@@ -17,7 +17,7 @@ from sessiondesk.lib.related import add_to_new
 from sessiondesk.lib.rows import insert, related_instances, select_related, unique_row
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
-from sessiondesk.scheduling.models import Calendar, Client, Session
+from sessiondesk.scheduling.models import Calendar, Client, Session, SessionType
 
 NOT_SAVED_ALIKE = {"id", "created_at", "updated_at"}
 START = dt.datetime(2030, 1, 7, 10, tzinfo=dt.UTC)
@@ -225,3 +225,16 @@ def test_it_updates_only_rows_equal_to_values(org, consultant, lesson) -> None: 
     assert rows.update(MeetingLink, {"id": link.pk, "desired_version": 2}, passcode="2") == 0
     assert rows.update(MeetingLink, {"id": link.pk, "desired_version": 1}, passcode="3") == 1
     assert MeetingLink.objects.get(pk=link.pk).passcode == "3"
+
+
+def test_it_reads_the_rows_equal_to_values_as_filter_does(org, student, lesson) -> None:  # type: ignore[no-untyped-def]
+    other = Client.objects.create(org=org, name="Other", email="other@example.test")
+    assert rows.matching(Client, {"org_id": org.pk, "email": student.email}) == [student]
+    found = rows.matching(Client, {"org": org.pk, "email": other.email})  # by name or attname
+    assert [values(c) for c in found] == [values(Client.objects.get(pk=other.pk))]
+    assert rows.matching(SessionType, {"org_id": org.pk, "id": lesson.pk}) == [lesson]
+    assert rows.matching(SessionType, {"org_id": org.pk + 1, "id": lesson.pk}) == []
+    with pytest.raises(ValueError, match="None would need IS NULL"):
+        rows.matching(Client, {"org_id": org.pk, "email": None})
+    with pytest.raises(ValueError, match="must each name columns of Client"):
+        rows.matching(Client, {})

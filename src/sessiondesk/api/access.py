@@ -14,7 +14,7 @@ from django.db.models import Model, QuerySet
 from sessiondesk.accounts.models import Member
 from sessiondesk.api.errors import NotFound
 from sessiondesk.lib.queries import unique_or_none
-from sessiondesk.lib.rows import columns, instances, related_instances, select_related
+from sessiondesk.lib.rows import matching, related_instances, select_related
 from sessiondesk.scheduling.errors import InvalidBooking
 from sessiondesk.scheduling.models import Calendar, Client, SessionType
 from sessiondesk.scheduling.visibility import calendars_for
@@ -70,22 +70,10 @@ def org_clients(member: Member, ids: Iterable[int]) -> list[Client]:
 
 
 def org_session_type(member: Member, pk: int) -> SessionType:
-    with connection.cursor() as cursor:
-        cursor.execute(_session_type_sql(connection.vendor), [member.org_id, pk])
-        found = instances(SessionType, cursor.fetchall())
+    found = matching(SessionType, {"org_id": member.org_id, "id": pk})
     if not found:
         raise InvalidBooking(f"No session type with id {pk} in this organisation.", "session_type")
     return found[0]
-
-
-@cache
-def _session_type_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    table = quote(SessionType._meta.db_table)
-    return (
-        f"SELECT {columns(SessionType)} FROM {table} "
-        f"WHERE {table}.{quote('org_id')} = %s AND {table}.{quote('id')} = %s"
-    )
 
 
 def org_calendar(member: Member, pk: int) -> Calendar:

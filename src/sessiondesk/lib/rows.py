@@ -148,54 +148,77 @@ def _insert_sql(vendor: str, model: type[Model], count: int, unless: tuple[str, 
 def update(model: type[Model], where: Mapping[str, Any], **values: Any) -> int:
     """``model.objects.filter(**where).update(**values)`` in one statement built once per model,
     names and database vendor: each value through its field's ``get_db_prep_save``, as ``update``
-    writes it; ``where`` only equalities of fields with a value (``filter(a=1, b="x")``). Returns
-    how many rows it changed. Like ``update``, it calls no ``save()``, sends no signal and leaves
-    ``auto_now`` fields as they are."""
-    if any(value is None for value in where.values()):
-        raise ValueError("where= holds equalities with a value: None would need IS NULL.")
-    shape = _update_shape(connection.vendor, model, tuple(values), tuple(where))
+    writes it; ``where`` as for ``matching``. Returns how many rows it changed. Like ``update``, it
+    calls no ``save()``, sends no signal and leaves ``auto_now`` fields as they are."""
+    sql, sets = _update_shape(connection.vendor, model, tuple(values), tuple(where))
     params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(shape[1], values.values(), strict=True)
+        field.get_db_prep_save(value, connection) for field, value in zip(sets, values.values(), strict=True)
     ]
-    params += [
-        field.get_db_prep_value(value, connection)
-        for field, value in zip(shape[2], where.values(), strict=True)
-    ]
+    params += _where_params(model, where)
     with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
-        cursor.execute(shape[0], params)
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
 @cache
 def _update_shape(
     vendor: str, model: type[Model], names: tuple[str, ...], keys: tuple[str, ...]
-) -> tuple[str, list[Field], list[Field]]:
-    """The statement, the fields it sets and the fields it compares (by name or attname)."""
+) -> tuple[str, list[Field]]:
+    """The statement and the fields it sets (by name or attname)."""
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    sets: list[Field] = [model._meta.get_field(name) for name in names]  # type: ignore[misc]
-    compared: list[Field] = [model._meta.get_field(name) for name in keys]  # type: ignore[misc]
-    if not sets or not compared or any(not f.concrete or f.many_to_many for f in sets + compared):
-        raise ValueError(f"{names} and {keys} must each name columns of {model.__name__}.")
+    sets = _fields(model, names)
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in sets)
-    conditions = " AND ".join(f"{table}.{quote(str(f.column))} = %s" for f in compared)
-    return f"UPDATE {table} SET {assignments} WHERE {conditions}", sets, compared
+    return (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {_where_sql(vendor, model, keys)}",
+        sets,
+    )
+
+
+def matching[M: Model](model: type[M], where: Mapping[str, Any]) -> list[M]:
+    """``model.objects.filter(**where)`` as instances, in one statement built once per model, names
+    and database vendor. ``where``: equalities of fields, by name or attname, each with a value
+    (``{"org_id": 3, "email": "a@example.test"}``), the values prepared as the ORM prepares them.
+    For lookups made on every call of a hot path (a booking's session type, a meeting's policy)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_matching_sql(connection.vendor, model, tuple(where)), _where_params(model, where))
+        return instances(model, cursor.fetchall())
 
 
 def unique_row[M: Model](model: type[M], column: str, value: Any) -> M | None:
-    """The instance of ``model`` whose ``column`` (a unique key) holds ``value``, or None; the SQL is
-    built once per model, column and database vendor. For lookups made on every call of a hot
-    path (a meeting's policy, a connection's tokens)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_unique_sql(connection.vendor, model, column), [value])
-        return next(iter(instances(model, cursor.fetchall())), None)
+    """The instance of ``model`` whose ``column`` (a unique key) holds ``value``, or None."""
+    return next(iter(matching(model, {column: value})), None)
 
 
 @cache
-def _unique_sql(vendor: str, model: type[Model], column: str) -> str:
+def _matching_sql(vendor: str, model: type[Model], keys: tuple[str, ...]) -> str:
     table = connection.ops.quote_name(model._meta.db_table)
-    return f"SELECT {columns(model)} FROM {table} WHERE {table}.{connection.ops.quote_name(column)} = %s"
+    return f"SELECT {columns(model)} FROM {table} WHERE {_where_sql(vendor, model, keys)}"
+
+
+@cache
+def _where_sql(vendor: str, model: type[Model], keys: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    return " AND ".join(f"{table}.{quote(str(f.column))} = %s" for f in _fields(model, keys))
+
+
+def _where_params(model: type[Model], where: Mapping[str, Any]) -> list[Any]:
+    if any(value is None for value in where.values()):
+        raise ValueError("where= holds equalities with a value: None would need IS NULL.")
+    fields = _fields(model, tuple(where))
+    return [
+        field.get_db_prep_value(value, connection)
+        for field, value in zip(fields, where.values(), strict=True)
+    ]
+
+
+@cache
+def _fields(model: type[Model], names: tuple[str, ...]) -> list[Field]:
+    """The concrete fields ``names`` (names or attnames) of ``model``."""
+    fields: list[Field] = [model._meta.get_field(name) for name in names]  # type: ignore[misc]
+    if not fields or any(not f.concrete or f.many_to_many for f in fields):
+        raise ValueError(f"{names} must each name columns of {model.__name__}.")
+    return fields
 
 
 def value_reader(model: type[Model], name: str) -> Callable[[Any], Any]:

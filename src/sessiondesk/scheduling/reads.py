@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.lib.rows import columns, instances, related_instances, select_related
+from sessiondesk.lib.rows import columns, instances, matching, related_instances, select_related
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
     Calendar,
@@ -228,17 +228,4 @@ def _lock_calendar_sql(vendor: str) -> str:
 
 def client_by_email(org_id: int, email: str) -> Client | None:
     """The organisation's client with this email (stored lower-case), or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(_client_sql(connection.vendor), [org_id, email])
-        found = instances(Client, cursor.fetchall())
-    return found[0] if found else None
-
-
-@cache
-def _client_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    table = quote(Client._meta.db_table)
-    return (
-        f"SELECT {columns(Client)} FROM {table} "
-        f"WHERE {table}.{quote('org_id')} = %s AND {table}.{quote('email')} = %s"
-    )
+    return next(iter(matching(Client, {"org_id": org_id, "email": email})), None)
