@@ -9,7 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -142,19 +142,7 @@ def serve(
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of process ``pid`` and of its children still running, from /proc."""
-    tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        # After the command: state, ppid, ... utime and stime are the 12th and 13th fields.
-        if int(entry.name) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+    return _cpu_seconds(lambda entry, fields: int(entry.name) == pid or int(fields[1]) == pid)
 
 
 def database_cpu_seconds(env: dict[str, str]) -> float:
@@ -164,20 +152,29 @@ def database_cpu_seconds(env: dict[str, str]) -> float:
     if not url.startswith("postgres"):
         return 0.0
     name = url.rsplit("/", 1)[-1]
+
+    def serves(entry: Path, fields: list[str]) -> bool:
+        # A backend names itself "postgres: [<cluster>: ]<user> <database> <address> <state>".
+        words = (entry / "cmdline").read_bytes().decode(errors="replace").split()
+        return words[:1] == ["postgres:"] and name in words
+
+    return _cpu_seconds(serves)
+
+
+def _cpu_seconds(counted: Callable[[Path, list[str]], bool]) -> float:
+    """CPU time (user + system) of the processes ``counted`` picks by their /proc entry and the
+    fields of its ``stat`` after the command (state, ppid, ...; utime and stime 12th and 13th)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            # A backend names itself "postgres: [<cluster>: ]<user> <database> <address> <state>".
-            words = (entry / "cmdline").read_bytes().decode(errors="replace").split()
-            if words[:1] != ["postgres:"] or name not in words:
-                continue
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
+            if counted(entry, fields):
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except OSError:
+            continue  # gone meanwhile
     return total
 
 
