@@ -2,16 +2,10 @@
 figures read from the database at scrape time."""
 
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom.models import WebhookEvent
@@ -19,6 +13,7 @@ from sessiondesk.meetings.models import CallAttempt, LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.models import Session
 from sessiondesk.worker.models import WorkerHeartbeat
+from tests.ops.served import serve
 
 pytestmark = pytest.mark.django_db
 
@@ -176,37 +171,7 @@ def test_it_reports_backlog_zoom_calls_webhooks_emails_and_workers_from_the_data
 
 @pytest.mark.django_db(transaction=True)
 def test_it_sums_request_counts_over_every_web_process_of_serve(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SESSIONDESK_HOME": str(tmp_path),
-        "SECRET_KEY": django_settings.SECRET_KEY,
-        "METRICS_TOKEN": TOKEN,
-        "DJANGO_SETTINGS_MODULE": "sessiondesk.settings",
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "sessiondesk", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                # Another route than the one counted below: a probe that times out is still answered later.
-                if httpx.get(base + "/readyz", timeout=2).status_code in (200, 503):
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+    with serve(tmp_path, "--workers", "3", METRICS_TOKEN=TOKEN) as (base, _):
         series = 'sessiondesk_http_requests_total{method="GET",route="/healthz",status="200"}'
         scrape_url, auth = base + "/metrics", {"Authorization": f"Bearer {TOKEN}"}
         assert series not in httpx.get(scrape_url, headers=auth, timeout=10).text
@@ -224,14 +189,3 @@ def test_it_sums_request_counts_over_every_web_process_of_serve(tmp_path) -> Non
         assert static.headers["Content-Encoding"] == "gzip"
         assert "max-age" in static.headers["Cache-Control"]
         assert (tmp_path / "static" / "sessiondesk" / "app.css.gz").exists()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

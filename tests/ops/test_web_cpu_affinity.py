@@ -1,20 +1,16 @@
 """serve keeps each web process on one CPU when the processes fill the machine (WEB_CPU_AFFINITY)."""
 
 import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
-import httpx
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from sessiondesk.ops import gunicorn_config
 from sessiondesk.ops.management.commands.serve import pinned_cpus
+from tests.ops.served import serve
 
 
 @pytest.fixture
@@ -90,41 +86,15 @@ def _children(pid: int) -> list[int]:
 @pytest.mark.parametrize("mode", ["true", "false"])
 @pytest.mark.django_db(transaction=True)
 def test_serve_keeps_each_process_on_its_own_cpu_when_asked(tmp_path, mode) -> None:  # type: ignore[no-untyped-def]
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SESSIONDESK_HOME": str(tmp_path),
-        "SECRET_KEY": django_settings.SECRET_KEY,
-        "DJANGO_SETTINGS_MODULE": "sessiondesk.settings",
-        "WEB_CPU_AFFINITY": mode,
-    }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    argv = [sys.executable, "-m", "sessiondesk", "serve", "--no-collectstatic"]
-    argv += ["--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "1"]
-    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    args = ("--no-collectstatic", "--workers", "2", "--threads", "1")
+    with serve(tmp_path, *args, WEB_CPU_AFFINITY=mode) as (_, server):
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
         processes = _children(server.pid)
         while len(processes) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
             processes = _children(server.pid)
         allowed = sorted(_allowed_cpus(pid) for pid in processes)
         everything = _allowed_cpus(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     cpus = sorted(os.sched_getaffinity(0))
     assert len(allowed) == 2
@@ -133,9 +103,3 @@ def test_serve_keeps_each_process_on_its_own_cpu_when_asked(tmp_path, mode) -> N
     else:
         assert allowed == [everything, everything]
     assert everything == _allowed_cpus(os.getpid())  # the master itself is never pinned
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
