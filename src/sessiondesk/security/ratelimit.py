@@ -10,7 +10,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, wraps
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import render
 from django.utils import timezone
 
-from sessiondesk.lib.rows import columns, instances
+from sessiondesk.lib.rows import unique_row
 from sessiondesk.security.models import RateCounter
 
 # Rows of windows that ended this long ago are deleted now and then.
@@ -61,23 +61,14 @@ def retry_after(scope: str, ident: str, rate: Rate, now: dt.datetime | None = No
     if not rate.enabled:
         return None
     now = now or timezone.now()
-    with connection.cursor() as cursor:  # SQL built once: every public booking looks first
-        cursor.execute(_counter_sql(connection.vendor), [_key(scope, ident)])
-        found = instances(RateCounter, cursor.fetchall())
-    if not found:
+    # SQL built once: every public booking looks first.
+    row = unique_row(RateCounter, "key", _key(scope, ident))
+    if row is None:
         return None
-    row = found[0]
     ends = row.window_start + dt.timedelta(seconds=rate.seconds)
     if ends <= now or row.count < rate.requests:
         return None
     return max(1, math.ceil((ends - now).total_seconds()))
-
-
-@cache
-def _counter_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    table = quote(RateCounter._meta.db_table)
-    return f"SELECT {columns(RateCounter)} FROM {table} WHERE {table}.{quote('key')} = %s"
 
 
 def _count(key: str, rate: Rate, now: dt.datetime) -> int:
