@@ -224,3 +224,34 @@ def test_a_stuck_lock_file_lets_every_writer_of_the_process_go_on_in_turn(open_d
     assert not lock_is_free(third), "the queue was left held by a writer that gave up"
     end(third)
     assert lock_is_free(third)
+
+
+def test_a_writer_polls_the_file_lock_often_at_first_then_less_often(open_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The next writer starts within a tenth of a millisecond of the last one's commit; a writer
+    waiting out a long transaction backs off to one look every 2 ms."""
+    from sessiondesk.lib.sqlite import base
+
+    db = open_db()
+    pauses: list[tuple[float, float]] = []  # (when, pause)
+    real_sleep = time.sleep
+
+    def recorded_sleep(seconds: float) -> None:
+        pauses.append((time.monotonic(), seconds))
+        real_sleep(seconds)
+
+    monkeypatch.setattr(base.time, "sleep", recorded_sleep)
+    fd = hold_queue(db)
+    release = threading.Timer(0.1, os.close, args=(fd,))
+    release.start()
+    try:
+        begin(db)
+        insert(db, "after a 100 ms wait")
+        end(db)
+    finally:
+        release.join()
+    assert events(db) == ["after a 100 ms wait"]
+    assert (base._PAUSE, base._SHORT_WAIT, base._LONGEST_PAUSE) == (0.0001, 0.02, 0.002)
+    first = pauses[0][0]
+    assert {pause for at, pause in pauses if at - first < 0.01} == {base._PAUSE}
+    assert pauses[-1][1] == base._LONGEST_PAUSE
+    assert [pause for _, pause in pauses] == sorted(pause for _, pause in pauses)
