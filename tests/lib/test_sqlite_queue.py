@@ -255,3 +255,39 @@ def test_a_writer_polls_the_file_lock_often_at_first_then_less_often(open_db, mo
     assert {pause for at, pause in pauses if at - first < 0.01} == {base._PAUSE}
     assert pauses[-1][1] == base._LONGEST_PAUSE
     assert [pause for _, pause in pauses] == sorted(pause for _, pause in pauses)
+
+
+def test_the_write_ahead_log_is_copied_back_after_the_writer_leaves_the_queue(open_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's own checkpoint would run inside the COMMIT that crosses its mark, with every other
+    writer waiting; here each process checkpoints after every so many of its commits, with the queue
+    already free."""
+    from sessiondesk.lib.sqlite import base
+
+    monkeypatch.setattr(base, "_CHECKPOINT_EVERY", 3)
+    monkeypatch.setattr(base, "_commits", {})
+    db, other = open_db(), open_db()
+    with db.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        assert cursor.fetchone() == (0,)
+    seen: list[tuple[str, bool]] = []  # (statement, whether the queue was free while it ran)
+    for connection in (db, other):
+        connection.ensure_connection()
+        connection.connection.set_trace_callback(lambda sql: seen.append((sql, lock_is_free(db))))
+
+    def checkpoints() -> list[bool]:
+        return [free for sql, free in seen if "wal_checkpoint" in sql]
+
+    writer(db, "one")()
+    writer(db, "two")()
+    assert checkpoints() == []
+    insert(other, "three: a write outside a transaction, by another connection of this process")
+    assert checkpoints() == [True]
+    begin(db)
+    insert(db, "rolled back")
+    end(db, commit=False)
+    writer(db, "four")()
+    writer(db, "five")()
+    assert checkpoints() == [True]
+    writer(db, "six")()
+    assert checkpoints() == [True, True]
+    assert len(events(db)) == 6

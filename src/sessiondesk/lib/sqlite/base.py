@@ -15,6 +15,12 @@ file lock: polling threads each took the interpreter's lock from the thread doin
 transaction (``INSERT``/``UPDATE``/``DELETE`` in autocommit, such as a rate-limit count) is its own
 transaction to SQLite, so it takes the file lock for that one statement.
 
+SQLite's own checkpoints (copying the write-ahead log back into the database once it reaches 1,000
+pages) are turned off: SQLite runs one inside the ``COMMIT`` that crosses the mark, while that writer
+still heads the queue, so every writer waited for the copy. Instead each process checkpoints
+(``PASSIVE``: it never waits for readers or writers) after every ``_CHECKPOINT_EVERY`` of its own
+commits, once it has left the queue. SQLite still checkpoints when the last connection closes.
+
 The file lock only orders writers; SQLite's lock still guards the data. A writer that cannot get the
 file lock within the connection's timeout goes on anyway, where SQLite's busy handler and its
 "database is locked" error apply as before; so do other programs writing to the file.
@@ -44,6 +50,10 @@ _PAUSE = 0.0001
 _SHORT_WAIT = 0.02  # polled every _PAUSE for this long, then in steps doubling up to _LONGEST_PAUSE
 _LONGEST_PAUSE = 0.002
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+
+# About as often as SQLite's own default (1,000 pages) at the 20-odd pages a booking writes.
+_CHECKPOINT_EVERY = 50
+_commits: dict[str, int] = {}  # write transactions committed by this process, per database file
 
 _process_queues: dict[str, threading.Lock] = {}
 _process_queues_guard = threading.Lock()
@@ -118,7 +128,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             _create_private(name)
             for suffix in ("", "-wal", "-shm", "-lock"):
                 _tighten(name + suffix)
-        return super().get_new_connection(conn_params)
+        connection = super().get_new_connection(conn_params)
+        connection.execute("PRAGMA wal_autocheckpoint = 0")  # see the module's notes
+        return connection
 
     def _take_queue(self, any_mode: bool = False) -> None:
         if self._queued is not None or not (
@@ -160,19 +172,39 @@ class DatabaseWrapper(base.DatabaseWrapper):
         self._take_queue(any_mode=True)
         try:
             yield
-        finally:
+        except BaseException:
             self._leave_queue()
+            raise
+        self._leave_queue(committed=True)
 
     def create_cursor(self, name: str | None = None) -> Any:
         cursor = self.connection.cursor(factory=_Cursor)
         cursor.queue = self
         return cursor
 
-    def _leave_queue(self) -> None:
+    def _leave_queue(self, *, committed: bool = False) -> None:
         if self._queued is not None and self._queue_fd is not None:
             fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
             self._queued.release()
             self._queued = None
+            if committed:
+                self._count_commit()
+
+    def _count_commit(self) -> None:
+        """After every ``_CHECKPOINT_EVERY`` commits of this process, copy the write-ahead log back
+        into the database, outside the queue, so other writers go on meanwhile."""
+        path = self._queue_path()
+        if path is None:
+            return
+        with _process_queues_guard:
+            done = _commits.get(path, 0) + 1
+            _commits[path] = done % _CHECKPOINT_EVERY
+        if done < _CHECKPOINT_EVERY or self.connection is None or self.connection.in_transaction:
+            return
+        try:
+            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as error:
+            log.debug("checkpoint skipped: %s", error)
 
     def _start_transaction_under_autocommit(self) -> None:
         self._take_queue()
@@ -184,9 +216,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> Any:
         try:
-            return super()._commit()  # type: ignore[misc]
-        finally:
+            done = super()._commit()  # type: ignore[misc]
+        except BaseException:
             self._leave_queue()
+            raise
+        self._leave_queue(committed=True)
+        return done
 
     def _rollback(self) -> Any:
         try:
