@@ -124,14 +124,15 @@ DATABASES = {
         env("DATABASE_URL", _default_db), conn_max_age=60, conn_health_checks=True
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
-    # Parameters travel apart from the statement, and a statement a connection has run five times is
-    # prepared: PostgreSQL then parses and plans it once per connection instead of on every run,
-    # which about halves its CPU per booking. A pooler that hands a connection to another client
-    # between transactions cannot keep them (DATABASE_PREPARED_STATEMENTS=false).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's PostgreSQL backend, with a health check that needs no round trip (lib/postgresql).
+    DATABASES["default"]["ENGINE"] = "sessiondesk.lib.postgresql"
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Parameters travel apart from the statement, and a statement a connection has run five
+        # times is prepared: PostgreSQL then parses and plans it once per connection instead of on
+        # every run, which about halves its CPU per booking. A pooler that hands a connection to
+        # another client between transactions cannot keep them (DATABASE_PREPARED_STATEMENTS=false).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend, with writers queued so the next starts when the previous commits.
     DATABASES["default"]["ENGINE"] = "sessiondesk.lib.sqlite"

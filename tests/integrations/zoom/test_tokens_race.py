@@ -83,7 +83,7 @@ def loopback_zoom(token_emulator: EmulatorApp, emu: httpx.Client) -> Iterator[st
 
 
 @pytest.mark.skipif(
-    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    django_settings.DATABASES["default"]["ENGINE"] != "sessiondesk.lib.postgresql",
     reason="PostgreSQL only",
 )
 def test_it_refreshes_once_under_contention_from_several_processes(

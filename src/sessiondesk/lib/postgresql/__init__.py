@@ -1,0 +1,1 @@
+"""PostgreSQL backend whose health check needs no round trip (see ``base``)."""
