@@ -485,14 +485,48 @@ def test_it_books_a_slot_in_a_fixed_number_of_queries(client, calendar):
     with CaptureQueriesContext(connection) as captured:
         response = client.post(details_url(calendar), booking_data(start))
     assert response.status_code == 303
-    # The calendar; the rate limit's look (already past it?), its count (one statement) and, as it
-    # opens a new window, forgetting old windows; begin; the slot check (members, their busy times, weekly hours, date overrides);
-    # the client, read and then added (no savepoint: an insert that skips an email added meanwhile);
+    # The calendar; the rate limit's look (already past it?); the slot's members, their weekly hours
+    # and date overrides (before the transaction: bookings do not change them); begin; the rate
+    # limit's count (one statement) and, as it opens a new window, forgetting old windows; the
+    # members' busy times; the client, read and then added (no savepoint: an insert that skips an
+    # email added meanwhile);
     # the session, its client, the emails, the audit entry; commit. The slot check is the clash
     # check; an in-person session has no meeting link to write. PostgreSQL adds the members' row locks.
     assert len(captured.captured_queries) == {"sqlite": 16, "postgresql": 17}[connection.vendor]
     assert Session.objects.get().start == start
     assert OutboundEmail.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_booking_holds_its_locks_for_the_busy_times_not_for_the_hours(client, calendar):
+    """The members, their weekly hours and date overrides are read before the booking's transaction;
+    the busy times, the session and its emails inside it."""
+    read: list[tuple[str, bool]] = []  # (statement, inside a transaction)
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        read.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    start = first_slot(calendar)
+    with connection.execute_wrapper(record):
+        response = client.post(details_url(calendar), booking_data(start))
+    assert response.status_code == 303
+
+    def inside(table: str, verb: str = "SELECT") -> set[bool]:
+        # Row locks (PostgreSQL's FOR UPDATE on the members) belong inside: they are not reads.
+        return {
+            within
+            for sql, within in read
+            if sql.lstrip().startswith(verb) and f'"{table}"' in sql and "FOR UPDATE" not in sql
+        }
+
+    assert inside("scheduling_availabilityrule") == {False}
+    assert inside("scheduling_dateoverride") == {False}
+    assert inside("scheduling_calendar_members") == {False}
+    assert inside("scheduling_session") == {True}  # the busy times (and nothing else reads sessions)
+    assert inside("scheduling_session", "INSERT") == {True}
+    assert inside("notifications_outboundemail", "INSERT") == {True}
+    assert Session.objects.get().start == start
 
 
 def test_the_confirmation_names_a_zone_whose_abbreviation_is_its_name_once(client, calendar):

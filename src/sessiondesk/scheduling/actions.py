@@ -22,7 +22,7 @@ from sessiondesk.lib.rows import insert
 from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
 from sessiondesk.scheduling import reads, validation
-from sessiondesk.scheduling.availability import slot_members
+from sessiondesk.scheduling.availability import slot_check
 from sessiondesk.scheduling.errors import HostMissing, InvalidBooking, SlotTaken
 from sessiondesk.scheduling.models import (
     BookedVia,
@@ -512,11 +512,12 @@ def book_public(
         raise InvalidBooking("Please enter your name.", "name")
     validation.validate_client_timezone(timezone_name)
     org = calendar.org
+    check = slot_check(calendar, start)  # what bookings do not change, read before taking the locks
     with transaction.atomic(durable=True):
         if admit is not None:
             admit()
         _lock_calendar(calendar)
-        members = slot_members(calendar, start)
+        members = check.free_members()
         if not members:
             raise SlotTaken("Sorry, that time was just taken. Please pick another time.", "start")
         if calendar.kind == CalendarKind.COLLECTIVE:
@@ -541,5 +542,5 @@ def book_public(
             agenda=notes,
         )
         provider = _validate_draft(org, draft)
-        # slot_members has just found host and co-hosts free (buffers included), under their locks.
+        # free_members has just found host and co-hosts free (buffers included), under their locks.
         return _insert(org, draft, provider, actor=None, via=BookedVia.PUBLIC, checked=True)

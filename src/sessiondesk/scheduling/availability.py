@@ -268,6 +268,46 @@ def calendar_slots(
     return slots
 
 
+@dataclass
+class SlotCheck:
+    """``slot_members`` in two steps, for a booking: what bookings do not change is read before its
+    transaction (``slot_check``: the calendar's members, their weekly hours and date overrides), and
+    ``free_members`` reads the members' busy times under the transaction's locks. Holding the write
+    lock for the busy times alone lets the next booking start sooner (on SQLite one writer at a time
+    books)."""
+
+    calendar: Calendar
+    start: dt.datetime
+    members: list[Member]
+    rules: _Rules
+    windows: dict[int, _Windows]
+
+    def free_members(self) -> list[Member]:
+        """The members free for the slot (empty when it is not bookable)."""
+        if not self.members:
+            return []
+        end = self.start + self.rules.duration
+        booked = busy_intervals(self.members, self.start - dt.timedelta(days=1), end + dt.timedelta(days=1))
+        free = [
+            m for m in self.members if self.rules.free(self.start, self.windows[m.pk], _Busy(booked[m.pk]))
+        ]
+        if not any(_on_grid(self.rules, self.windows[m.pk], self.start) for m in free):
+            return []
+        if self.calendar.kind == CalendarKind.COLLECTIVE and len(free) != len(self.members):
+            return []
+        return free
+
+
+def slot_check(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | None = None) -> SlotCheck:
+    """What ``SlotCheck.free_members`` needs besides the busy times: three queries."""
+    now = now or timezone.now()
+    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
+    members = bookable_members(calendar, start, end)
+    rules = _Rules.of(calendar, start, end, now)
+    windows = {member.pk: _member_windows(member, start, end) for member in members}
+    return SlotCheck(calendar, start, members, rules, windows)
+
+
 def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | None = None) -> list[Member]:
     """The members free for a slot starting exactly at ``start`` (empty when it is not bookable).
 
@@ -275,21 +315,7 @@ def slot_members(calendar: Calendar, start: dt.datetime, *, now: dt.datetime | N
     offered when it lies on some member's grid (a whole number of slot intervals from the start of
     one of their windows, ending inside it) and that member is free then.
     """
-    now = now or timezone.now()
-    end = start + dt.timedelta(minutes=calendar.session_type.duration_minutes)
-    members = bookable_members(calendar, start, end)
-    if not members:
-        return []
-    rules = _Rules.of(calendar, start, end, now)
-    booked = busy_intervals(members, start - dt.timedelta(days=1), end + dt.timedelta(days=1))
-    busy = {member.pk: _Busy(booked[member.pk]) for member in members}
-    windows = {member.pk: _member_windows(member, start, end) for member in members}
-    free = [m for m in members if rules.free(start, windows[m.pk], busy[m.pk])]
-    if not any(_on_grid(rules, windows[m.pk], start) for m in free):
-        return []
-    if calendar.kind == CalendarKind.COLLECTIVE and len(free) != len(members):
-        return []
-    return free
+    return slot_check(calendar, start, now=now).free_members()
 
 
 def _on_grid(rules: _Rules, windows: _Windows, start: dt.datetime) -> bool:
