@@ -67,6 +67,23 @@ def session_event(session: Session, kind: str, *, previous_start: dt.datetime | 
     insert(emails)  # after every change: one statement, built once
 
 
+def booked_emails(session: Session, clients: list[Client], co_hosts: list[Member]) -> list[OutboundEmail]:
+    """The emails ``session_event(session, "booked")`` queues for a single session (no series), worded
+    before the session is saved, with the clients and co-hosts it is about to be saved with: the
+    booking's transaction then only writes them (``queue``), and holds its locks that much less."""
+    if session.series_id or session.series is not None:
+        raise ValueError("A series' booking email covers its occurrences: use session_event once saved.")
+    people = content.People.booked(session.consultant, co_hosts, clients)
+    recipients: list[Recipient] = [*clients, session.consultant]
+    recipients += [m for m in co_hosts if m.pk != session.consultant.pk]
+    return [_session_email(session, "booked", r, {"event": "booked"}, people) for r in recipients]
+
+
+def queue(emails: list[OutboundEmail]) -> None:
+    """Write emails made by ``booked_emails``, once their session (and any new client) is saved."""
+    insert(emails)
+
+
 def meeting_link_ready(session: Session) -> None:
     """Tell attendees the join link, now that the session's meeting link is active.
 
@@ -141,7 +158,9 @@ def _former(session: Session, current: list[Recipient]) -> list[Recipient]:
     return people
 
 
-def _session_email(session: Session, kind: str, recipient: Recipient, context: dict) -> OutboundEmail:
+def _session_email(
+    session: Session, kind: str, recipient: Recipient, context: dict, people: content.People | None = None
+) -> OutboundEmail:
     return OutboundEmail(
         org_id=session.org_id,
         session=session,
@@ -150,7 +169,7 @@ def _session_email(session: Session, kind: str, recipient: Recipient, context: d
         client=recipient if isinstance(recipient, Client) else None,
         member=recipient if isinstance(recipient, Member) else None,
         # A provisional subject for lists; the worker renders the final one from the session.
-        subject=content.subject(session, kind, recipient),
+        subject=content.subject(session, kind, recipient, people),
         body_text="",
         context=dict(context),
     )

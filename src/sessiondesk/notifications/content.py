@@ -87,9 +87,27 @@ def link_expected(sessions: list[Session], client: Client | None = None) -> bool
     return False
 
 
+@dataclass(frozen=True)
+class People:
+    """A session's clients and hosts (the consultant, then the co-hosts in the order the booking page
+    names them): read from a saved session (``of``), or given for one not saved yet."""
+
+    clients: list[Client]
+    hosts: list[Member]
+
+    @classmethod
+    def of(cls, session: Session) -> "People":
+        return cls(list(session.clients.all()), session.hosts())
+
+    @classmethod
+    def booked(cls, consultant: Member, co_hosts: list[Member], clients: list[Client]) -> "People":
+        """The people of a session about to be saved with these hosts and clients, as ``of`` will
+        read them once it is."""
+        others = sorted((m for m in co_hosts if m.pk != consultant.pk), key=lambda m: m.pk)
+        return cls(list(clients), [consultant, *others])
+
+
 def _hosts(session: Session) -> list[Member]:
-    """The consultant, then the co-hosts (the other members of a collective calendar) in the order
-    the booking page names them."""
     return session.hosts()
 
 
@@ -102,14 +120,14 @@ def _and(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
-def _other_party(session: Session, recipient: Client | Member) -> str:
+def _other_party(people: People, recipient: Client | Member) -> str:
     """Who the recipient meets: every host for a client, the clients for a host; for a host of a
     session without clients, the other hosts, and nobody ("") when there are none."""
     if isinstance(recipient, Client):
-        return hosts_phrase(session)
-    names = [c.name for c in session.clients.all()]
+        return _and([m.name for m in people.hosts])
+    names = [c.name for c in people.clients]
     if not names:
-        return _and([m.name for m in _hosts(session) if m.pk != recipient.pk])
+        return _and([m.name for m in people.hosts if m.pk != recipient.pk])
     return ", ".join(names)
 
 
@@ -117,9 +135,10 @@ def _with(who: str) -> str:
     return f" with {who}" if who else ""
 
 
-def subject(session: Session, kind: str, recipient: Client | Member) -> str:
+def subject(session: Session, kind: str, recipient: Client | Member, people: People | None = None) -> str:
+    """``people``: the session's, when it is not saved yet (read from it otherwise)."""
     when = format_when(session.start, recipient.timezone)
-    what = session.title + _with(_other_party(session, recipient))
+    what = session.title + _with(_other_party(people or People.of(session), recipient))
     prefix = SUBJECT_PREFIX[kind]
     if kind == "booked" and session.series_id:
         return f"{prefix}: {what}, {_repeat_phrase(session)} from {when}"
@@ -151,7 +170,7 @@ def render(session: Session, kind: str, recipient: Client | Member, context: dic
     urls = join_urls(occurrences or [session], client)
     url = urls[session.pk]
     previous = context.get("previous_start")
-    other_party = _other_party(session, recipient)
+    other_party = _other_party(People.of(session), recipient)
     ctx = {
         "kind": kind,
         "event": context.get("event", kind),

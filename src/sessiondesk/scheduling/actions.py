@@ -21,6 +21,7 @@ from sessiondesk.lib.related import add_to_new, remember
 from sessiondesk.lib.rows import insert
 from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
+from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling import reads, validation
 from sessiondesk.scheduling.availability import slot_check
 from sessiondesk.scheduling.errors import HostMissing, InvalidBooking, SlotTaken
@@ -114,6 +115,12 @@ def _tz(member: Member) -> Any:
     return zoneinfo.ZoneInfo(member.timezone)
 
 
+def _provider(draft: SessionDraft) -> str:
+    if not draft.is_online:
+        return Provider.NONE
+    return draft.provider if draft.provider is not None else draft.session_type.default_provider
+
+
 def _validate_draft(org: Organization, draft: SessionDraft) -> str:
     validation.check_times(draft.start, draft.end)
     validation.check_host(org, draft.consultant)
@@ -122,9 +129,7 @@ def _validate_draft(org: Organization, draft: SessionDraft) -> str:
     validation.check_related(org, draft.session_type, draft.calendar)
     if not draft.title.strip():
         raise InvalidBooking("Give the session a title.", "title")
-    provider = draft.provider if draft.provider is not None else draft.session_type.default_provider
-    if not draft.is_online:
-        provider = Provider.NONE
+    provider = _provider(draft)
     validation.check_meeting(draft.is_online, provider, draft.custom_meeting_url)
     return provider
 
@@ -164,10 +169,13 @@ def schedule_session(
             # clash now, not after that round trip. (Checked again under the locks when saving.)
             _ensure_all_free(draft, repeat)
             raise
+    prepared = None if repeat else _prepare(org, draft, provider, actor=actor, via=via)
     with transaction.atomic(durable=True):
         everyone = [draft.consultant, *draft.co_hosts]
         _lock(everyone)
-        return _insert(org, draft, provider, actor=actor, via=via, repeat=repeat, checked=False)
+        return _insert(
+            org, draft, provider, actor=actor, via=via, repeat=repeat, checked=False, prepared=prepared
+        )
 
 
 def _starts(draft: SessionDraft, repeat: Repeat | None) -> list[dt.datetime]:
@@ -180,6 +188,70 @@ def _ensure_all_free(draft: SessionDraft, repeat: Repeat | None) -> None:
         _ensure_free([draft.consultant, *draft.co_hosts], start, start + duration, exclude=[])
 
 
+@dataclass
+class _Prepared:
+    """A single session (no series) and its "booked" emails, made before the booking's transaction
+    for ``draft``: inside it they are only written, so the locks are held that much less. A booking
+    that ends up with other people than ``draft``'s (a round-robin host, a client added meanwhile)
+    makes them inside instead, as a series does."""
+
+    draft: SessionDraft
+    session: Session
+    emails: list[OutboundEmail]
+
+    def fits(self, draft: SessionDraft, provider: str) -> bool:
+        """Whether ``draft`` (made under the locks) is the one prepared for: the same fields, the
+        same people (models compare by id; a client not saved yet only to itself), and clients
+        still named and placed as the emails word them."""
+
+        def worded(clients: list[Client]) -> list[tuple[Any, ...]]:
+            return [(c.pk, c.name, c.email, c.timezone) for c in clients]
+
+        return (
+            draft == self.draft
+            and provider == self.session.provider
+            and worded(draft.clients) == worded(self.draft.clients)
+        )
+
+
+def _new_session(
+    org: Organization,
+    draft: SessionDraft,
+    provider: str,
+    *,
+    actor: Member | None,
+    via: str,
+    start: dt.datetime,
+    series: Series | None = None,
+    index: int = 0,
+) -> Session:
+    return Session(
+        org=org,
+        title=draft.title.strip(),
+        agenda=draft.agenda,
+        session_type=draft.session_type,
+        calendar=draft.calendar,
+        consultant=draft.consultant,
+        start=start,
+        end=start + (draft.end - draft.start),
+        is_online=draft.is_online,
+        location=draft.location,
+        provider=provider,
+        custom_meeting_url=draft.custom_meeting_url if provider == Provider.CUSTOM else "",
+        booked_by=actor,
+        booked_via=via,
+        series=series,
+        series_index=index if series else None,
+    )
+
+
+def _prepare(
+    org: Organization, draft: SessionDraft, provider: str, *, actor: Member | None, via: str
+) -> _Prepared:
+    session = _new_session(org, draft, provider, actor=actor, via=via, start=draft.start)
+    return _Prepared(draft, session, notify.booked_emails(session, draft.clients, draft.co_hosts))
+
+
 def _insert(
     org: Organization,
     draft: SessionDraft,
@@ -189,12 +261,16 @@ def _insert(
     via: str,
     repeat: Repeat | None = None,
     checked: bool,
+    prepared: _Prepared | None = None,
 ) -> Session:
     """Write a validated draft; call inside a transaction holding the locks of everyone on it.
 
     ``checked``: the caller has just found every member on the draft free for its one occurrence
     (the public page's slot check, which also honours buffers), so the clash check would repeat it.
+    ``prepared``: this draft's session and emails, made before the transaction (``_prepare``).
     """
+    if prepared is not None and (prepared.draft is not draft or repeat):
+        raise ValueError("A prepared session is written for its own draft, and only for one occurrence.")
     starts = _starts(draft, repeat)
     duration = draft.end - draft.start
     everyone = [draft.consultant, *draft.co_hosts]
@@ -207,23 +283,12 @@ def _insert(
     for index, start in enumerate(starts):
         if not (checked and len(starts) == 1):
             _ensure_free(everyone, start, start + duration, exclude=[])
-        session = Session(
-            org=org,
-            title=draft.title.strip(),
-            agenda=draft.agenda,
-            session_type=draft.session_type,
-            calendar=draft.calendar,
-            consultant=draft.consultant,
-            start=start,
-            end=start + duration,
-            is_online=draft.is_online,
-            location=draft.location,
-            provider=provider,
-            custom_meeting_url=draft.custom_meeting_url if provider == Provider.CUSTOM else "",
-            booked_by=actor,
-            booked_via=via,
-            series=series,
-            series_index=index if series else None,
+        session = (
+            prepared.session
+            if prepared is not None
+            else _new_session(
+                org, draft, provider, actor=actor, via=via, start=start, series=series, index=index
+            )
         )
         insert([session])  # every booking writes one: SQL built once
         # A new session has no attendees yet: add them without reading the (empty) current set.
@@ -234,7 +299,10 @@ def _insert(
         desired.session_created(session)
         sessions.append(session)
     first = sessions[0]
-    notify.session_event(first, "booked")
+    if prepared is not None:
+        notify.queue(prepared.emails)
+    else:
+        notify.session_event(first, "booked")
     audit.record(
         org,
         actor,
@@ -474,23 +542,48 @@ def pick_round_robin(candidates: list[Member]) -> Member:
     return min(candidates, key=key)
 
 
-def _public_client(
-    org: Organization, email: str, *, name: str, timezone_name: str, phone: str, notes: str
-) -> Client:
-    """The organisation's client with this email, added with the visitor's details when there is none.
-    As ``get_or_create``, without its savepoint: a booking that adds the same email meanwhile wins,
-    and its client is the one booked."""
-    email = email.strip().lower()
-    client = reads.client_by_email(org.pk, email)
+def _public_client(org: Organization, new: Client) -> Client:
+    """The organisation's client with ``new``'s email, or ``new`` (the visitor's details) added when
+    there is none. As ``get_or_create``, without its savepoint: a booking that adds the same email
+    meanwhile wins, and its client is the one booked."""
+    client = reads.client_by_email(org.pk, new.email)
     if client is not None:
         return client
-    client = Client(org=org, email=email, name=name.strip(), timezone=timezone_name, phone=phone, notes=notes)
-    if insert([client], unless=["org_id", "email"]):
-        return client
-    added = reads.client_by_email(org.pk, email)
+    if insert([new], unless=["org_id", "email"]):
+        return new
+    added = reads.client_by_email(org.pk, new.email)
     if added is None:  # added and deleted since
-        raise IntegrityError(f"The client {email} was added and deleted during this booking.")
+        raise IntegrityError(f"The client {new.email} was added and deleted during this booking.")
     return added
+
+
+def _public_draft(
+    calendar: Calendar, start: dt.datetime, host: Member, co_hosts: list[Member], client: Client, notes: str
+) -> SessionDraft:
+    session_type = calendar.session_type
+    return SessionDraft(
+        title=session_type.name,
+        start=start,
+        end=start + dt.timedelta(minutes=session_type.duration_minutes),
+        session_type=session_type,
+        consultant=host,
+        co_hosts=list(co_hosts),
+        clients=[client],
+        is_online=session_type.is_online,
+        custom_meeting_url=calendar.custom_meeting_url,
+        calendar=calendar,
+        agenda=notes,
+    )
+
+
+def _hosts(calendar: Calendar, free: list[Member]) -> tuple[Member, list[Member]]:
+    """The host and co-hosts among the members ``free`` for a slot; for round robin, chosen by
+    ``pick_round_robin`` (which reads), so call that under the booking's locks."""
+    if calendar.kind == CalendarKind.COLLECTIVE:
+        return free[0], free[1:]
+    if calendar.kind == CalendarKind.ROUND_ROBIN:
+        return pick_round_robin(free), []
+    return free[0], []
 
 
 def book_public(
@@ -513,6 +606,20 @@ def book_public(
     validation.validate_client_timezone(timezone_name)
     org = calendar.org
     check = slot_check(calendar, start)  # what bookings do not change, read before taking the locks
+    visitor = Client(
+        org=org,
+        email=email.strip().lower(),
+        name=name.strip(),
+        timezone=timezone_name,
+        phone=phone,
+        notes=notes,
+    )
+    prepared = None
+    if check.members and calendar.kind != CalendarKind.ROUND_ROBIN:
+        # The session and its emails, made before the locks for the hosts the page offers and a new
+        # client; used if that is who is booked (a returning client's are made under the locks).
+        expected = _public_draft(calendar, start, *_hosts(calendar, check.members), visitor, notes)
+        prepared = _prepare(org, expected, _provider(expected), actor=None, via=BookedVia.PUBLIC)
     with transaction.atomic(durable=True):
         if admit is not None:
             admit()
@@ -520,27 +627,14 @@ def book_public(
         members = check.free_members()
         if not members:
             raise SlotTaken("Sorry, that time was just taken. Please pick another time.", "start")
-        if calendar.kind == CalendarKind.COLLECTIVE:
-            host, co_hosts = members[0], members[1:]
-        elif calendar.kind == CalendarKind.ROUND_ROBIN:
-            host, co_hosts = pick_round_robin(members), []
-        else:
-            host, co_hosts = members[0], []
-        client = _public_client(org, email, name=name, timezone_name=timezone_name, phone=phone, notes=notes)
-        session_type = calendar.session_type
-        draft = SessionDraft(
-            title=session_type.name,
-            start=start,
-            end=start + dt.timedelta(minutes=session_type.duration_minutes),
-            session_type=session_type,
-            consultant=host,
-            co_hosts=list(co_hosts),
-            clients=[client],
-            is_online=session_type.is_online,
-            custom_meeting_url=calendar.custom_meeting_url,
-            calendar=calendar,
-            agenda=notes,
-        )
+        host, co_hosts = _hosts(calendar, members)
+        draft = _public_draft(calendar, start, host, co_hosts, _public_client(org, visitor), notes)
         provider = _validate_draft(org, draft)
+        if prepared is not None and prepared.fits(draft, provider):
+            draft = prepared.draft
+        else:
+            prepared = None
         # free_members has just found host and co-hosts free (buffers included), under their locks.
-        return _insert(org, draft, provider, actor=None, via=BookedVia.PUBLIC, checked=True)
+        return _insert(
+            org, draft, provider, actor=None, via=BookedVia.PUBLIC, checked=True, prepared=prepared
+        )
