@@ -1,6 +1,7 @@
 """gunicorn's configuration for ``sessiondesk serve``: its own log lines (start, workers booting,
-timeouts) in the same format as SessionDesk's, so a JSON log stays JSON from the first line; and,
-when ``serve`` hands it CPUs (``WEB_CPU_AFFINITY``), each web process kept on one of them."""
+timeouts) in the same format as SessionDesk's, so a JSON log stays JSON from the first line; when
+``serve`` hands it CPUs (``WEB_CPU_AFFINITY``), each web process kept on one of them; and a kept-alive
+connection closed after so many requests (``WEB_KEEPALIVE_REQUESTS``)."""
 
 import logging
 import os
@@ -45,3 +46,19 @@ def post_fork(server: Any, worker: Any) -> None:
     cpu = getattr(worker, "cpu", None)
     if cpu is not None:
         os.sched_setaffinity(0, {cpu})
+
+
+# ``WEB_KEEPALIVE_REQUESTS``, handed over by ``serve``.
+KEEPALIVE_REQUESTS = int(env("SESSIONDESK_KEEPALIVE_REQUESTS", "0") or 0)
+
+
+def pre_request(worker: Any, req: Any) -> None:
+    """Close a kept-alive connection after every ``KEEPALIVE_REQUESTS``-th request on it (its
+    response says ``Connection: close``, so a client or proxy never sends on it again).
+
+    A connection stays with the web process that accepted it, so a few busy clients (a proxy's
+    connections, a script) can load one process while another idles. A client that connects again is
+    accepted by whichever process takes it first, most often the one with time to spare, so the
+    load evens out; measured in docs/performance.md."""
+    if KEEPALIVE_REQUESTS and req.req_number % KEEPALIVE_REQUESTS == 0:
+        req.must_close = True

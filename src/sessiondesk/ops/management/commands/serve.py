@@ -60,6 +60,7 @@ class Command(BaseCommand):
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_folder(env.get("PROMETHEUS_MULTIPROC_DIR"), bind))
         cpus = pinned_cpus(settings.WEB_CPU_AFFINITY, workers)
         env["SESSIONDESK_WEB_CPUS"] = ",".join(str(cpu) for cpu in cpus)
+        env["SESSIONDESK_KEEPALIVE_REQUESTS"] = str(settings.WEB_KEEPALIVE_REQUESTS)
         argv = [
             sys.executable,
             "-m",
