@@ -107,13 +107,9 @@ class People:
         return cls(list(clients), [consultant, *others])
 
 
-def _hosts(session: Session) -> list[Member]:
-    return session.hosts()
-
-
 def hosts_phrase(session: Session) -> str:
     """Every host of the session: "Carla", "Carla and Dev", "Carla, Olivia and Dev"."""
-    return _and([m.name for m in _hosts(session)])
+    return _and([m.name for m in session.hosts()])
 
 
 def _and(names: list[str]) -> str:

@@ -199,20 +199,6 @@ class _Prepared:
     session: Session
     emails: list[OutboundEmail]
 
-    def fits(self, draft: SessionDraft, provider: str) -> bool:
-        """Whether ``draft`` (made under the locks) is the one prepared for: the same fields, the
-        same people (models compare by id; a client not saved yet only to itself), and clients
-        still named and placed as the emails word them."""
-
-        def worded(clients: list[Client]) -> list[tuple[Any, ...]]:
-            return [(c.pk, c.name, c.email, c.timezone) for c in clients]
-
-        return (
-            draft == self.draft
-            and provider == self.session.provider
-            and worded(draft.clients) == worded(self.draft.clients)
-        )
-
 
 def _new_session(
     org: Organization,
@@ -630,7 +616,10 @@ def book_public(
         host, co_hosts = _hosts(calendar, members)
         draft = _public_draft(calendar, start, host, co_hosts, _public_client(org, visitor), notes)
         provider = _validate_draft(org, draft)
-        if prepared is not None and prepared.fits(draft, provider):
+        # The drafts compare field by field, models by id: a visitor added just now is the very
+        # client prepared for, while a client already on record is not (their emails word the
+        # client's stored name and time zone, not what was typed).
+        if prepared is not None and draft == prepared.draft:
             draft = prepared.draft
         else:
             prepared = None

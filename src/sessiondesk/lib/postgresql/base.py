@@ -16,6 +16,7 @@ import select
 from typing import Any
 
 from django.db.backends.postgresql import base
+from psycopg.pq import TransactionStatus
 
 
 def _quiet(fd: int) -> bool:
@@ -31,7 +32,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if connection is None or connection.closed or connection.broken:
             return False
         try:
-            if connection.info.transaction_status == 0 and _quiet(connection.fileno()):  # IDLE
+            if connection.info.transaction_status == TransactionStatus.IDLE and _quiet(connection.fileno()):
                 return True
         except (OSError, ValueError):
             return False

@@ -11,9 +11,9 @@ starts within a tenth of a millisecond of the last one's commit (polling every 0
 idle for 0.9 ms a handover on average), and a writer waiting out a long transaction polls no more
 often than every 2 ms. Within one process the writers first queue on a thread lock for the same
 file, which wakes the next one the moment it is released, so only one writer per process polls the
-file lock: polling threads each took the interpreter's lock from the thread doing the work. A write outside a
-transaction (``INSERT``/``UPDATE``/``DELETE`` in autocommit, such as a rate-limit count) is its own
-transaction to SQLite, so it takes the file lock for that one statement.
+file lock: polling threads each took the interpreter's lock from the thread doing the work. A write
+outside a transaction (``INSERT``/``UPDATE``/``DELETE`` in autocommit, such as a rate-limit count) is
+its own transaction to SQLite, so it takes the file lock for that one statement.
 
 SQLite's own checkpoints (copying the write-ahead log back into the database once it reaches 1,000
 pages) are turned off: SQLite runs one inside the ``COMMIT`` that crosses the mark, while that writer
