@@ -14,18 +14,21 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 
+def database_url() -> str:
+    """The ``DATABASE_URL`` of the test's own database, for a process the test starts."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @contextlib.contextmanager
 def serve(home: Path, *args: str, **env: str) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start ``serve`` with ``args`` and the variables ``env``; yield its base URL, once it answers
     (``/readyz``, a route tests do not count), and its process; stop it at the end."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{db['NAME']}"
-    else:
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     environ = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": database_url(),
         "SESSIONDESK_HOME": str(home),
         "SECRET_KEY": django_settings.SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "sessiondesk.settings",

@@ -11,13 +11,13 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom.models import ZoomConnection, ZoomTokenSet
 from sessiondesk.ops.copydb import copy_models
 from sessiondesk.ops.demo import seed_demo
 from sessiondesk.worker.models import WorkerHeartbeat
+from tests.ops.served import database_url
 
 PG_SERVER = os.environ.get("SESSIONDESK_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 
@@ -48,14 +48,9 @@ def target() -> object:
 
 def run_copy(url: str) -> subprocess.CompletedProcess[str]:
     """The command as an operator runs it: another process, reading this test's database."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        source = f"sqlite:///{db['NAME']}"
-    else:
-        source = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": source,
+        "DATABASE_URL": database_url(),
         "ENCRYPTION_KEYS": ",".join(settings.ENCRYPTION_KEYS),
         "SECRET_KEY": settings.SECRET_KEY,
         "DJANGO_SETTINGS_MODULE": "sessiondesk.settings",

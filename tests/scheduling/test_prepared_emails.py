@@ -11,7 +11,7 @@ from django.db import connection
 from sessiondesk.notifications import content
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling import actions
-from sessiondesk.scheduling.models import CalendarKind, Client, Session
+from sessiondesk.scheduling.models import Calendar, CalendarKind, Client, Session
 from sessiondesk.scheduling.recurrence import Repeat
 from tests.scheduling.public_support import first_slot, make_calendar
 
@@ -114,11 +114,8 @@ def test_a_returning_client_is_written_to_as_stored(org, lesson, consultant, stu
 
 @pytest.mark.django_db(transaction=True)
 def test_a_round_robin_page_words_them_for_the_host_it_picks(org, lesson, consultant, consultant2, spoken):
-    calendar = make_calendar(
-        org, lesson, [consultant, consultant2], slug="team", kind=CalendarKind.ROUND_ROBIN
-    )
-    session = actions.book_public(
-        calendar, start=first_slot(calendar), name="Nia", email="nia@example.test", timezone_name="UTC"
+    session = book_as_nia(
+        make_calendar(org, lesson, [consultant, consultant2], slug="team", kind=CalendarKind.ROUND_ROBIN)
     )
     assert spoken == [True, True]
     assert queued(session) == as_saved(session)
@@ -126,15 +123,19 @@ def test_a_round_robin_page_words_them_for_the_host_it_picks(org, lesson, consul
 
 @pytest.mark.django_db(transaction=True)
 def test_a_collective_page_words_them_for_every_host(org, lesson, consultant, consultant2, spoken):
-    calendar = make_calendar(
-        org, lesson, [consultant, consultant2], slug="both", kind=CalendarKind.COLLECTIVE
-    )
-    session = actions.book_public(
-        calendar, start=first_slot(calendar), name="Nia", email="nia@example.test", timezone_name="UTC"
+    session = book_as_nia(
+        make_calendar(org, lesson, [consultant, consultant2], slug="both", kind=CalendarKind.COLLECTIVE)
     )
     assert spoken == [False, False, False]
     assert queued(session) == as_saved(session)
     assert [to for _, to, *_ in queued(session)] == ["nia@example.test", "carla@acme.test", "dev@acme.test"]
+
+
+def book_as_nia(calendar: Calendar) -> Session:
+    """A new client books the calendar's first free slot."""
+    return actions.book_public(
+        calendar, start=first_slot(calendar), name="Nia", email="nia@example.test", timezone_name="UTC"
+    )
 
 
 def _when(session: Session, person) -> str:  # type: ignore[no-untyped-def]
