@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -65,7 +66,8 @@ def summary(latencies_ms: list[float], errors: int, seconds: float) -> dict[str,
 
 @contextlib.contextmanager
 def database(kind: str) -> Iterator[dict[str, str]]:
-    """Environment for a fresh instance on SQLite or on a throw-away PostgreSQL database."""
+    """Environment for a fresh instance on SQLite or on a throw-away PostgreSQL database; its
+    instance folder and database are removed afterwards."""
     home = tempfile.mkdtemp(prefix="sessiondesk-bench-")
     env = {**os.environ, "SESSIONDESK_HOME": home, "DJANGO_SETTINGS_MODULE": "sessiondesk.settings"}
     env.pop("DATABASE_URL", None)
@@ -74,9 +76,16 @@ def database(kind: str) -> Iterator[dict[str, str]]:
     # The workers' emails are kept in the development mailbox, as in `sessiondesk up`, not sent.
     if not env.get("EMAIL_HOST"):
         env.setdefault("DEV_MAILBOX", "true")
-    if kind == "sqlite":
-        yield env
-        return
+    try:
+        if kind == "sqlite":
+            yield env
+        else:
+            yield from _postgresql(env)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _postgresql(env: dict[str, str]) -> Iterator[dict[str, str]]:
     import psycopg
 
     name = f"sessiondesk_bench_{os.getpid()}"
