@@ -334,3 +334,23 @@ def test_the_write_ahead_log_is_started_again_while_writers_keep_coming(open_db,
     # Each commit writes a row's page and the page above it: the log's size had it never started again.
     grown = 4 * commits_each * 2 * (4096 + 24)
     assert 0 < largest < grown / 4, (largest, grown)
+
+
+def test_a_log_grown_by_a_burst_of_writes_is_cut_back_when_it_starts_again(open_db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from sessiondesk.lib.sqlite import base
+
+    monkeypatch.setattr(base, "_LOG_KEPT_BYTES", 64 * 1024)
+    monkeypatch.setattr(base, "_CHECKPOINT_EVERY", 2)
+    monkeypatch.setattr(base, "_commits", {})
+    db = open_db()
+    wal = Path(str(db.settings_dict["NAME"]) + "-wal")
+    begin(db)
+    for k in range(200):
+        insert(db, f"{k}: " + "x" * 3000)
+    end(db)
+    burst = wal.stat().st_size
+    assert burst > 600_000
+    for what in ("checkpointed with the queue free", "checkpoint finished", "log started again"):
+        writer(db, what)()
+    assert wal.stat().st_size <= 64 * 1024
+    assert len(events(db)) == 203
