@@ -301,7 +301,7 @@ def test_the_write_ahead_log_is_started_again_while_writers_keep_coming(open_db,
     minute). The process finishes each checkpoint with the queue held at its next commit."""
     from sessiondesk.lib.sqlite import base
 
-    monkeypatch.setattr(base, "_CHECKPOINT_EVERY", 10)
+    monkeypatch.setattr(base, "_CHECKPOINT_EVERY", 5)
     monkeypatch.setattr(base, "_commits", {})
     writers = [open_db() for _ in range(4)]
     reader = open_db()
