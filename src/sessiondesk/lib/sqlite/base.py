@@ -219,14 +219,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 _restart_due.add(path)
 
     def _checkpoint(self) -> bool:
+        """A ``PASSIVE`` checkpoint; whether it ran (not when another connection was checkpointing,
+        which SQLite reports in its result, not as an error)."""
         if self.connection is None or self.connection.in_transaction:
             return False
         try:
-            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            busy, _, _ = self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         except sqlite3.Error as error:
             log.debug("checkpoint skipped: %s", error)
             return False
-        return True
+        return not busy
 
     def _finish_checkpoint(self) -> None:
         """Heading the queue, just after a commit: copy back what was committed since this process's
