@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sessiondesk.accounts.actions import add_member
+from sessiondesk.accounts.models import Role
 from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.actions import SessionDraft
 from sessiondesk.scheduling.errors import SlotTaken
@@ -17,6 +19,9 @@ from sessiondesk.scheduling.models import (
     SessionStatus,
 )
 from sessiondesk.scheduling.reads import (
+    _busy_sql,
+    _sql,
+    _window,
     busy_rows,
     calendar_members,
     client_by_email,
@@ -24,6 +29,7 @@ from sessiondesk.scheduling.reads import (
     first_clash,
     weekly_rules,
 )
+from sessiondesk.scheduling.validation import MAX_SESSION
 
 HOUR = dt.timedelta(hours=1)
 
@@ -59,6 +65,72 @@ def test_it_leaves_out_cancelled_and_touching_sessions(org, staff, draft, consul
     assert first_clash([consultant.pk], draft.start, draft.end, []) is None
     assert first_clash([consultant.pk], draft.start - HOUR / 2, draft.end, []) == before.pk
     assert first_clash([consultant.pk], draft.start, draft.end + HOUR / 2, []) == after.pk
+
+
+def test_it_finds_the_longest_session_that_began_before_the_window(
+    org, staff, draft, consultant, consultant2
+):
+    minute = dt.timedelta(minutes=1)
+    longest = book(org, draft, staff, start=draft.start - MAX_SESSION + minute, end=draft.start + minute)
+    ended = book(org, draft, staff, consultant=consultant2, start=draft.start - MAX_SESSION, end=draft.start)
+    assert first_clash([consultant.pk], draft.start, draft.end, []) == longest.pk
+    assert busy_rows([consultant.pk, consultant2.pk], draft.start, draft.end) == [
+        (longest.pk, consultant.pk, longest.start, longest.end)
+    ]
+    assert first_clash([consultant2.pk], draft.start, draft.end, []) is None
+    assert first_clash([consultant2.pk], draft.start - minute, draft.end, []) == ended.pk
+
+
+def _plan(sql: str, params: list) -> str:
+    """The plan the database runs ``sql`` with; on PostgreSQL the generic plan of a prepared
+    statement (made once for any values), as connections that prepare statements run it."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return "\n".join(row[-1] for row in cursor.fetchall())
+        from psycopg import sql as pg
+
+        numbered = sql.replace("%s", "{}").format(*(f"${n}" for n in range(1, len(params) + 1)))
+        cursor.execute(f"PREPARE planned AS {numbered}")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        values = ", ".join(pg.Literal(v).as_string(connection.connection) for v in params)
+        cursor.execute(f"EXPLAIN EXECUTE planned({values})")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DEALLOCATE planned")
+        return plan
+
+
+def test_the_hosted_half_reads_only_sessions_starting_near_the_window(org, lesson, draft, consultant):
+    """Bounded by the start on one side only, each database read every session of the consultant
+    before the window (a year of them); the plan must bound the start index on both sides. A plan
+    follows the tables' statistics, so the tables hold what an organisation's would, in small: 40
+    consultants with 50 days of sessions each, some co-hosted, analysed as a running instance's are."""
+    hosts = [consultant] + [
+        add_member(org, email=f"c{n}@acme.test", name=f"C{n}", role=Role.CONSULTANT, password=None)
+        for n in range(39)
+    ]
+    sessions = Session.objects.bulk_create(
+        Session(org=org, title="S", session_type=lesson, consultant=host, start=start, end=start + HOUR)
+        for n in range(50)
+        for host in hosts
+        for start in [draft.start - n * dt.timedelta(days=1)]
+    )
+    co_hosts = Session.co_hosts.through
+    co_hosts.objects.bulk_create(
+        co_hosts(session_id=session.pk, member_id=hosts[(n + 1) % len(hosts)].pk)
+        for n, session in enumerate(sessions[::5])
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    hosted, co_hosted = _window(draft.start, draft.end, True), _window(draft.start, draft.end, False)
+    both_bounds = {
+        "sqlite": "scheduling__consult_a3a6f3_idx (consultant_id=? AND start>? AND start<?)",
+        "postgresql": "Index Cond: ((consultant_id = $5) AND (start < $2) AND (start > $4))",
+    }[connection.vendor]
+    for sql in (_busy_sql(connection.vendor, 1), _sql(connection.vendor, 1, 0)):
+        plan = _plan(sql, [*hosted, consultant.pk, *co_hosted, consultant.pk])
+        assert both_bounds in plan, plan
+        assert "scheduling_session_co_hosts_member_id" in plan, plan  # co-hosted: from the member
 
 
 def test_it_refuses_a_member_who_co_hosts_a_session_then(org, staff, draft, consultant, consultant2):

@@ -116,8 +116,8 @@ def busy_intervals(
 ) -> dict[int, list[Interval]]:
     """Each member's scheduled sessions (hosted or co-hosted) overlapping ``start``..``end``.
 
-    One query of two parts, each on an index that starts at the member and then the session's end,
-    so the cost follows the sessions after ``start``, never the years of sessions before it.
+    One query of two parts, each on an index that starts at the member, so the cost follows the
+    sessions starting near the window (``reads.busy_rows``), never the years of them before it.
     """
     ids = sorted({m.pk for m in members})
     busy: dict[int, list[Interval]] = defaultdict(list)

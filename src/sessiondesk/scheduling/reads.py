@@ -24,6 +24,7 @@ from sessiondesk.scheduling.models import (
     Session,
     SessionStatus,
 )
+from sessiondesk.scheduling.validation import MAX_SESSION
 
 
 def first_clash(
@@ -33,17 +34,36 @@ def first_clash(
     and that one of ``member_ids`` hosts or co-hosts, leaving out ``exclude``; None when they are free."""
     if not member_ids:
         return None
-    ops = connection.ops
-    window = [
-        SessionStatus.SCHEDULED.value,
-        ops.adapt_datetimefield_value(end),
-        ops.adapt_datetimefield_value(start),
-    ]
-    params = [*window, *exclude, *member_ids, *window, *exclude, *member_ids]
+    hosted, co_hosted = _window(start, end, hosted=True), _window(start, end, hosted=False)
+    params = [*hosted, *exclude, *member_ids, *co_hosted, *exclude, *member_ids]
     with connection.cursor() as cursor:
         cursor.execute(_sql(connection.vendor, len(member_ids), len(exclude)), params)
         row = cursor.fetchone()
     return None if row is None else int(row[1])
+
+
+def _window(start: dt.datetime, end: dt.datetime, hosted: bool) -> list[Any]:
+    """The values of ``_overlapping(..., hosted)``'s placeholders."""
+    adapt = connection.ops.adapt_datetimefield_value
+    window = [SessionStatus.SCHEDULED.value, adapt(end), adapt(start)]
+    return [*window, adapt(start - MAX_SESSION)] if hosted else window
+
+
+def _overlapping(table: str, hosted: bool) -> str:
+    """Scheduled sessions of ``table`` overlapping a window (``_window``).
+
+    A session lasts at most ``MAX_SESSION``, so one overlapping the window starts less than that
+    before it. For the hosted half, the start is bounded on both sides, and the index on (consultant,
+    start) reads only the sessions starting near the window, whatever the consultant's sessions
+    before and after it (a year of them). Bounded on one side only, the database could pick either
+    index and read every session on that side: PostgreSQL's plan for the prepared statement, made
+    once for any values, read all the consultant's past sessions. The co-hosted half starts from the
+    member's few co-hosted sessions instead, so it leaves the bound out: bounded, the start alone
+    would look selective enough to read every session near the window, of every member."""
+    quote = connection.ops.quote_name
+    start, end, status = (quote(c) for c in ("start", "end", "status"))
+    where = f"{table}.{status} = %s AND {table}.{start} < %s AND {table}.{end} > %s"
+    return f"{where} AND {table}.{start} > %s" if hosted else where
 
 
 @cache
@@ -52,10 +72,10 @@ def _sql(vendor: str, members: int, excluded: int) -> str:
     would read every session before ``end`` (a year of them at a large organisation)."""
     quote = connection.ops.quote_name
     session, co_hosts = quote(Session._meta.db_table), quote(Session.co_hosts.through._meta.db_table)
-    start, end, status, pk = (quote(c) for c in ("start", "end", "status", "id"))
+    start, pk = quote("start"), quote("id")
 
-    def overlapping(table: str) -> str:
-        where = f"{table}.{status} = %s AND {table}.{start} < %s AND {table}.{end} > %s"
+    def overlapping(table: str, hosted: bool) -> str:
+        where = _overlapping(table, hosted)
         if excluded:
             where += f" AND {table}.{pk} NOT IN ({', '.join(['%s'] * excluded)})"
         return where
@@ -63,12 +83,12 @@ def _sql(vendor: str, members: int, excluded: int) -> str:
     members_in = ", ".join(["%s"] * members)
     hosted = (
         f"SELECT {session}.{start}, {session}.{pk} FROM {session} "
-        f"WHERE {overlapping(session)} AND {session}.{quote('consultant_id')} IN ({members_in})"
+        f"WHERE {overlapping(session, True)} AND {session}.{quote('consultant_id')} IN ({members_in})"
     )
     co_hosted = (
         f"SELECT {session}.{start}, {session}.{pk} FROM {session} "
         f"INNER JOIN {co_hosts} ON {co_hosts}.{quote('session_id')} = {session}.{pk} "
-        f"WHERE {overlapping(session)} AND {co_hosts}.{quote('member_id')} IN ({members_in})"
+        f"WHERE {overlapping(session, False)} AND {co_hosts}.{quote('member_id')} IN ({members_in})"
     )
     return f"{hosted} UNION {co_hosted} ORDER BY 1, 2 LIMIT 1"
 
@@ -81,15 +101,10 @@ def busy_rows(
     comes twice. Unordered."""
     if not member_ids:
         return []
-    ops = connection.ops
-    window = [
-        SessionStatus.SCHEDULED.value,
-        ops.adapt_datetimefield_value(end),
-        ops.adapt_datetimefield_value(start),
-    ]
+    hosted, co_hosted = _window(start, end, hosted=True), _window(start, end, hosted=False)
     with connection.cursor() as cursor:
         cursor.execute(
-            _busy_sql(connection.vendor, len(member_ids)), [*window, *member_ids, *window, *member_ids]
+            _busy_sql(connection.vendor, len(member_ids)), [*hosted, *member_ids, *co_hosted, *member_ids]
         )
         rows = cursor.fetchall()
     when = _reader(connection.vendor)
@@ -98,23 +113,22 @@ def busy_rows(
 
 @cache
 def _busy_sql(vendor: str, members: int) -> str:
-    """Two parts, each on an index that starts at the member and then the session's end, so the cost
-    follows the sessions after ``start``, never the years of sessions before it. Unordered: the
-    session's default order (by start) would make SQLite walk the index on start."""
+    """Two parts, each on an index that starts at the member, so the cost follows the sessions near
+    the window (``_overlapping``), never the years of sessions before it or the term booked after it.
+    Unordered: the session's default order (by start) would make SQLite walk the index on start."""
     quote = connection.ops.quote_name
     session, co_hosts = quote(Session._meta.db_table), quote(Session.co_hosts.through._meta.db_table)
-    start, end, status, pk = (quote(c) for c in ("start", "end", "status", "id"))
-    overlapping = f"{session}.{status} = %s AND {session}.{start} < %s AND {session}.{end} > %s"
+    start, end, pk = (quote(c) for c in ("start", "end", "id"))
     members_in = ", ".join(["%s"] * members)
     hosted = (
         f"SELECT {session}.{pk}, {session}.{quote('consultant_id')}, {session}.{start}, {session}.{end} "
-        f"FROM {session} WHERE {overlapping} AND {session}.{quote('consultant_id')} IN ({members_in})"
+        f"FROM {session} WHERE {_overlapping(session, True)} AND {session}.{quote('consultant_id')} IN ({members_in})"
     )
     co_hosted = (
         f"SELECT {co_hosts}.{quote('session_id')}, {co_hosts}.{quote('member_id')}, {session}.{start}, "
         f"{session}.{end} FROM {co_hosts} "
         f"INNER JOIN {session} ON {co_hosts}.{quote('session_id')} = {session}.{pk} "
-        f"WHERE {overlapping} AND {co_hosts}.{quote('member_id')} IN ({members_in})"
+        f"WHERE {_overlapping(session, False)} AND {co_hosts}.{quote('member_id')} IN ({members_in})"
     )
     return f"{hosted} UNION ALL {co_hosted}"
 
