@@ -19,7 +19,7 @@ import argparse
 import json
 import sys
 
-from _common import database, django_run, migrate
+from _common import analyze, database, django_run, migrate
 
 MEASURE = """
 import datetime as dt, os, statistics, time
@@ -105,6 +105,7 @@ def main() -> None:
         with database(backend) as env:
             migrate(env)
             seed = django_run(env, SEED.format(clients=1))
+            analyze(env)
             results[backend] = measure(env, seed, 1, args.bookings)
         print(f"{backend}: {results[backend]}", file=sys.stderr)
     print(json.dumps(results))

@@ -52,6 +52,7 @@ from collections.abc import Callable
 import booking_cpu
 import httpx
 from _common import (
+    analyze,
     cpu_seconds,
     database,
     database_cpu_seconds,
@@ -225,7 +226,9 @@ def main() -> None:
         with database(backend) as env:
             migrate(env)
             seed = django_run(env, SEED.format(clients=args.clients))
+            analyze(env)
             in_process = booking_cpu.measure(env, seed, args.clients, args.cpu_bookings)
+            analyze(env)
             with serve(env, args.workers, args.threads) as (url, server_pid):
                 spies: list[subprocess.Popen | None] = []
                 sample = functools.partial(
