@@ -17,8 +17,9 @@ class OutboundEmail(models.Model):
     """An email to send: a row first, the SMTP call second (by the worker)."""
 
     org = models.ForeignKey(Organization, null=True, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the index on (session, to) starts with it.
     session = models.ForeignKey(
-        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails", db_index=False
     )
     kind = models.CharField(max_length=40)
     # Session emails name their recipient so the body is rendered at send time in their time zone.

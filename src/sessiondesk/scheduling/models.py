@@ -18,7 +18,8 @@ class Provider(models.TextChoices):
 class Client(models.Model):
     """A student, candidate or customer. Clients have no password; signed links open their portal."""
 
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="clients")
+    # No index of its own: the indexes below start with it (each one more is written by every new client).
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="clients", db_index=False)
     name = models.CharField(max_length=200)
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
@@ -159,14 +160,18 @@ class BookedVia(models.TextChoices):
 
 
 class Session(models.Model):
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sessions")
+    # org and consultant have no index of their own: the indexes below start with them, and every
+    # booking writes each index of the table.
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sessions", db_index=False)
     title = models.CharField(max_length=200)
     agenda = models.TextField(blank=True)
     session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="sessions")
     calendar = models.ForeignKey(
         Calendar, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
-    consultant = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="hosted_sessions")
+    consultant = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="hosted_sessions", db_index=False
+    )
     # Collective calendars: the other members attend; they are as busy as the host.
     co_hosts = models.ManyToManyField(Member, blank=True, related_name="co_hosted_sessions")
     clients = models.ManyToManyField(Client, related_name="sessions")
