@@ -5,8 +5,10 @@ on SQLite and on PostgreSQL; prints per-backend figures, then one JSON object la
 in ms, requests per second, errors.
 
 Per backend it also prints what a booking costs in CPU: ``cpu_ms_per_booking``, measured in-process
-on the same instance before the server starts (``booking_cpu.py``: the mean of an API and a public
-booking); ``served_cpu_ms_per_booking``, the web processes' CPU time (from /proc) over the
+on the same instance before the server starts and again after its clients finish (``booking_cpu.py``:
+the mean of an API and a public booking; the two measures are in ``cpu_ms_per_booking_before_after``,
+and their mean is used, so that a machine whose speed drifts during the run moves
+``efficiency`` less); ``served_cpu_ms_per_booking``, the web processes' CPU time (from /proc) over the
 back-to-back run ÷ its bookings; ``client_cpu_ms_per_booking``, this script's own CPU over the
 back-to-back run ÷ its bookings (its clients share the cores with the server); and ``efficiency``,
 the back-to-back throughput ÷ (cores ÷ (server cost + client cost)), the share of what the machine
@@ -240,7 +242,10 @@ def main() -> None:
                 for spy in spies:
                     if spy:
                         spy.wait()
-                results[backend] = run | costs(run, in_process)
+                # Measured again once the clients have finished, further ahead: a machine whose speed
+                # drifts during the run moves both measures alike, and their mean is the cost.
+                again = booking_cpu.measure(env, seed, args.clients, args.cpu_bookings, first_day=300)
+                results[backend] = run | costs(run, in_process, again)
                 rates = [float(v) for v in args.rates.split(",") if v.strip()]
                 if rates:
                     results[f"{backend}_paced"] = {}
@@ -261,8 +266,13 @@ def _sample(spies: list[subprocess.Popen | None], pid: int, name: str, seconds: 
     spies.append(profile(pid, name, seconds))
 
 
-def costs(run: dict, in_process: dict) -> dict:
-    """CPU per booking of the back-to-back ``run`` and the efficiency it reached."""
+def costs(run: dict, before: dict, after: dict) -> dict:
+    """CPU per booking of the back-to-back ``run`` and the efficiency it reached; the in-process cost
+    is the mean of the measures ``before`` and ``after`` the run."""
+    in_process = {
+        key: round((before[key] + after[key]) / 2, 2)
+        for key in ("cpu_ms_per_booking", "api_cpu_ms", "public_cpu_ms")
+    }
     bookings, cores = run["requests"], os.cpu_count() or 1
     server_ms, client_ms = in_process["cpu_ms_per_booking"], run["client_cpu_s"] * 1000 / bookings
     db_ms = run["db_cpu_s"] * 1000 / bookings
@@ -278,6 +288,7 @@ def costs(run: dict, in_process: dict) -> dict:
     )
     return database | {
         "cpu_ms_per_booking": server_ms,
+        "cpu_ms_per_booking_before_after": [before["cpu_ms_per_booking"], after["cpu_ms_per_booking"]],
         "api_cpu_ms": in_process["api_cpu_ms"],
         "public_cpu_ms": in_process["public_cpu_ms"],
         "served_cpu_ms_per_booking": round(run["server_cpu_s"] * 1000 / bookings, 2),
