@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from psycopg import sql as pg
 
 from sessiondesk.accounts.actions import add_member
 from sessiondesk.accounts.models import Role
@@ -88,8 +89,6 @@ def _plan(sql: str, params: list) -> str:
         if connection.vendor != "postgresql":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             return "\n".join(row[-1] for row in cursor.fetchall())
-        from psycopg import sql as pg
-
         numbered = sql.replace("%s", "{}").format(*(f"${n}" for n in range(1, len(params) + 1)))
         cursor.execute(f"PREPARE planned AS {numbered}")
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
@@ -101,8 +100,8 @@ def _plan(sql: str, params: list) -> str:
 
 
 def test_the_hosted_half_reads_only_sessions_starting_near_the_window(org, lesson, draft, consultant):
-    """Bounded by the start on one side only, each database read every session of the consultant
-    before the window (a year of them); the plan must bound the start index on both sides. A plan
+    """Bounded on one side only, each database read every session of the consultant on that side of
+    the window (a year of them); the plan must bound the start index on both sides. A plan
     follows the tables' statistics, so the tables hold what an organisation's would, in small: 40
     consultants with 50 days of sessions each, some co-hosted, analysed as a running instance's are."""
     hosts = [consultant] + [
