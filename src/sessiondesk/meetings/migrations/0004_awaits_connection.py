@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0003_intent_payload"),
+        ('meetings', '0003_intent_payload'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="meetinglink",
-            name="awaits_connection",
+            model_name='meetinglink',
+            name='awaits_connection',
             field=models.BooleanField(default=False),
         ),
     ]
