@@ -55,11 +55,12 @@ def _overlapping(table: str, hosted: bool) -> str:
     A session lasts at most ``MAX_SESSION``, so one overlapping the window starts less than that
     before it. For the hosted half, the start is bounded on both sides, and the index on (consultant,
     start) reads only the sessions starting near the window, whatever the consultant's sessions
-    before and after it (a year of them). Bounded on one side only, the database could pick either
-    index and read every session on that side: PostgreSQL's plan for the prepared statement, made
-    once for any values, read all the consultant's past sessions. The co-hosted half starts from the
-    member's few co-hosted sessions instead, so it leaves the bound out: bounded, the start alone
-    would look selective enough to read every session near the window, of every member."""
+    before and after it (a year of them). Bounded on one side only, each database picked one of the
+    indexes on (consultant, start) and (consultant, end) and read every session of the consultant on
+    that side of the window (SQLite all the past ones; PostgreSQL's plan for the prepared statement,
+    made once for any values, all the later ones). The co-hosted half starts from the member's few
+    co-hosted sessions instead, so it leaves the bound out: bounded, the start alone would look
+    selective enough to read every session near the window, of every member."""
     quote = connection.ops.quote_name
     start, end, status = (quote(c) for c in ("start", "end", "status"))
     where = f"{table}.{status} = %s AND {table}.{start} < %s AND {table}.{end} > %s"
