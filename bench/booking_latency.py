@@ -20,6 +20,12 @@ same run ÷ its bookings: it shares the same cores but is not in ``efficiency``'
 waited on something other than CPU (SQLite's one writer at a time); near them, a served booking cost
 more CPU than the in-process one (``served_cpu_ms_per_booking``).
 
+Last, the in-process measurement runs once more while the clients book back to back through the
+server again: ``cpu_ms_per_booking_under_load`` is what a booking's own code costs, with no server in
+between, while it shares the cores with such a run. Set against ``served_cpu_ms_per_booking``, it
+tells what the server path adds from what sharing the cores costs the code itself
+(docs/performance.md, "Eleventh round").
+
 With ``BENCH_PROFILE`` set (see ``_common.profile``), the web processes are sampled with py-spy for
 ``--profile-seconds`` from the moment the clients start booking back to back.
 
@@ -139,11 +145,12 @@ def drive(
     server_pid: int = 0,
     env: dict[str, str] | None = None,
     on_start: Callable[[], None] | None = None,
+    until: threading.Event | None = None,
 ) -> dict:
     """``clients`` threads make ``requests`` bookings each, the ``first``-th booking of each client
-    onwards; back to back, or with ``rate`` (bookings a second, all clients together) paced. With
-    ``server_pid``, also the CPU seconds the clients and the server spent on those bookings, and with
-    the instance's ``env`` the database server's."""
+    onwards; back to back, or with ``rate`` (bookings a second, all clients together) paced; with
+    ``until``, each stops early once it is set. With ``server_pid``, also the CPU seconds the clients
+    and the server spent on those bookings, and with the instance's ``env`` the database server's."""
     interval = clients / rate if rate else 0.0
     latencies: list[float] = []
     errors: list[int] = []
@@ -171,6 +178,8 @@ def drive(
             # Paced clients start evenly spread over one interval.
             due = time.perf_counter() + interval * index / clients
             for k in range(first, first + requests):
+                if until is not None and until.is_set():
+                    break
                 if interval:
                     time.sleep(max(0.0, due - time.perf_counter()))
                     began = due
@@ -254,6 +263,9 @@ def main() -> None:
                     paced["offered_rps"] = rate
                     results[f"{backend}_paced"][f"{rate:g}"] = paced
                     print(f"{backend} paced at {rate:g}/s: {paced}", file=sys.stderr)
+                first = (len(rates) + 1) * args.requests
+                loaded = under_load(url, seed, args.clients, first, args.cpu_bookings, env)
+                results[backend]["cpu_ms_per_booking_under_load"] = loaded["cpu_ms_per_booking"]
         print(f"{backend}: {results[backend]}", file=sys.stderr)
         for ms in [int(v) for v in args.zoom_latency_ms.split(",") if v.strip()]:
             key = f"{backend}_zoom_{ms}ms"
@@ -297,6 +309,29 @@ def costs(run: dict, before: dict, after: dict) -> dict:
         "ceiling_rps": round(ceiling, 1),
         "efficiency": round(run["rps"] / ceiling, 3),
     }
+
+
+def under_load(
+    url: str, seed: dict, clients: int, first: int, cpu_bookings: int, env: dict[str, str]
+) -> dict:
+    """The in-process measurement (``booking_cpu``) run while the clients book back to back through
+    the server, from their ``first``-th booking on, until it ends."""
+    measured: dict = {}
+    done = threading.Event()
+
+    def in_process() -> None:
+        try:
+            measured.update(booking_cpu.measure(env, seed, clients, cpu_bookings, first_day=250))
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=in_process)
+    # At most as many bookings as keep every client's slots before the in-process ones (day 250).
+    run = drive(url, seed, clients, 20 * 240 - first, first=first, on_start=thread.start, until=done)
+    thread.join()
+    if not measured or run["errors"]:
+        raise SystemExit(f"the measurement under load failed: {run}")
+    return measured
 
 
 ZOOM_SESSIONS = """
