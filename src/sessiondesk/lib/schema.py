@@ -4,12 +4,12 @@ from django.db import migrations, models
 
 
 def without_own_index(
-    model_name: str, name: str, field: models.ForeignKey, table: str, index: str
+    model_name: str, name: str, field: models.Field, table: str, index: str
 ) -> migrations.SeparateDatabaseAndState:
-    """The foreign key ``name`` altered to ``field`` (``db_index=False``), done as the one
-    ``DROP INDEX`` that needs: on SQLite, Django alters a field by copying its whole table. The
-    reverse makes the index again."""
-    column = f"{name}_id"
+    """The field ``name`` (a foreign key or a plain column) altered to ``field`` (``db_index=False``),
+    done as the one ``DROP INDEX`` that needs: on SQLite, Django alters a field by copying its whole
+    table. The reverse makes the index again."""
+    column = f"{name}_id" if isinstance(field, models.ForeignKey) else name
     return migrations.SeparateDatabaseAndState(
         state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
         database_operations=[

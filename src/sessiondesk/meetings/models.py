@@ -34,10 +34,16 @@ class MeetingLink(models.Model):
     reconciler claims due links with a lease and brings the provider in line.
     """
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="meeting_links")
+    # No index of its own: the unique (session, provider) starts with it.
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="meeting_links", db_index=False
+    )
     # The session's organisation, kept on the link so an organisation's figures (Integration health)
-    # read its links without joining a year of sessions; filled from the session when saved.
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", editable=False)
+    # read its links without joining a year of sessions; filled from the session when saved. No
+    # index of its own: the index on (org, state) starts with it.
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     provider = models.CharField(max_length=20)
     desired_version = models.PositiveIntegerField(default=1)
     applied_version = models.PositiveIntegerField(default=0)
@@ -131,7 +137,10 @@ class Registration(models.Model):
     registrant looks the registrant up at the provider instead of registering again.
     """
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
+    # No index of its own: the unique (session, client) starts with it.
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="registrations", db_index=False
+    )
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="registrations")
     state = models.CharField(
         max_length=20, choices=RegistrationState.choices, default=RegistrationState.PENDING

@@ -33,8 +33,9 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(blank=True)
     ics = models.TextField(blank=True)
     state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.PENDING)
-    # An email may wait briefly for the meeting link before it goes (see notifications docs).
-    not_before = models.DateTimeField(default=timezone.now, db_index=True)
+    # An email may wait briefly for the meeting link before it goes (see notifications docs). No
+    # index of its own: the due emails are read through the index on (state, not_before).
+    not_before = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveIntegerField(default=0)
     lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
