@@ -5,30 +5,17 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
-# Indexes another index of the same table starts with, kept on purpose: Django's own tables (users'
-# groups and permissions) and the tables it makes for many-to-many fields (dropping their index
-# needs a model of our own for the table), and tables written seldom (an organisation's members,
-# calendars and session types; imports; the Zoom directory; attendance, once a meeting has ended).
+# Indexes another index of the same table starts with, kept: Django's own tables (users' groups and
+# permissions) and the tables it makes for many-to-many fields. Dropping theirs would need a model of
+# our own for each table.
 KEPT = {
-    ("accounts_member", "org_id"),
     ("accounts_user_groups", "user_id"),
     ("accounts_user_user_permissions", "user_id"),
-    ("attendance_attendee", "client_id"),
-    ("attendance_attendee", "session_id"),
-    ("attendance_segment", "session_id"),
-    ("attendance_sessionattendance", "org_id"),
     ("auth_group_permissions", "group_id"),
     ("auth_permission", "content_type_id"),
-    ("scheduling_calendar", "org_id"),
     ("scheduling_calendar_members", "calendar_id"),
     ("scheduling_session_clients", "session_id"),
     ("scheduling_session_co_hosts", "session_id"),
-    ("scheduling_sessiontype", "org_id"),
-    ("transfer_importedrecord", "org_id"),
-    ("zoom_directory_directorygroup", "org_id"),
-    ("zoom_directory_directoryrole", "org_id"),
-    ("zoom_directory_directoryuser", "org_id"),
-    ("zoom_directory_groupmembership", "user_id"),
 }
 
 

@@ -66,7 +66,8 @@ class Role(models.TextChoices):
 class Member(models.Model):
     """A person's membership of one organisation, with their role in it."""
 
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members")
+    # No index of its own: member_unique_per_org starts with it.
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="members", db_index=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
     is_active = models.BooleanField(default=True)

@@ -61,7 +61,8 @@ class SessionAttendance(models.Model):
     session = models.OneToOneField(
         Session, on_delete=models.CASCADE, primary_key=True, related_name="attendance"
     )
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the index on (org, outcome) starts with it.
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     # A staff correction: later data from the provider never changes the outcome again.
     outcome_corrected = models.BooleanField(default=False)
@@ -95,7 +96,8 @@ class SessionAttendance(models.Model):
 class Segment(models.Model):
     """One stay in the meeting (a join and its leave) as a source saw it. Rejoins are new rows."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: segment_by_participant starts with it.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+", db_index=False)
     source = models.CharField(max_length=20, choices=Source.choices)
     # The provider's id of this participant in this meeting (stays the same over rejoins).
     participant = models.CharField(max_length=100)
@@ -116,11 +118,13 @@ class Segment(models.Model):
 class Attendee(models.Model):
     """A person's attendance at a session: a client, the consultant (or a co-host), or a guest."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendees")
+    # session and client have no index of their own: attendee_unique_per_session and
+    # attendee_client start with them.
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendees", db_index=False)
     person_key = models.CharField(max_length=120)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     client = models.ForeignKey(
-        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="attendances"
+        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="attendances", db_index=False
     )
     member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=200, blank=True)

@@ -39,7 +39,10 @@ class Client(models.Model):
 
 
 class SessionType(models.Model):
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="session_types")
+    # No index of its own: session_type_unique_name starts with it.
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="session_types", db_index=False
+    )
     name = models.CharField(max_length=100)
     duration_minutes = models.PositiveIntegerField(default=60)
     is_online = models.BooleanField(default=True)
@@ -62,7 +65,8 @@ class CalendarKind(models.TextChoices):
 class Calendar(models.Model):
     """A bookable calendar: who hosts, what kind of session, and the booking rules."""
 
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="calendars")
+    # No index of its own: calendar_slug_unique_per_org starts with it.
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="calendars", db_index=False)
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60)
     kind = models.CharField(max_length=20, choices=CalendarKind.choices, default=CalendarKind.PERSONAL)

@@ -6,7 +6,8 @@ from sessiondesk.accounts.models import Member, Organization
 class ImportedRecord(models.Model):
     """What an outside id of an imported row became here, so importing the same file again finds it."""
 
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: imported_record_unique starts with it (an import writes a row a line).
+    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=False)
     kind = models.CharField(max_length=20)
     external_id = models.CharField(max_length=300)
     object_id = models.PositiveBigIntegerField()

@@ -27,7 +27,10 @@ class UserStatus(models.TextChoices):
 
 
 class DirectoryUser(models.Model):
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="zoom_directory_users")
+    # No index of its own: zoom_directory_user_once starts with it (a sync writes a row a Zoom user).
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="zoom_directory_users", db_index=False
+    )
     zoom_account_id = models.CharField(max_length=64)
     # Zoom lists pending users without their id; the id is known when SessionDesk created them.
     zoom_user_id = models.CharField(max_length=64, blank=True)
@@ -70,7 +73,10 @@ class DirectoryUser(models.Model):
 
 
 class DirectoryRole(models.Model):
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="zoom_directory_roles")
+    # No index of its own: zoom_directory_role_once starts with it.
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="zoom_directory_roles", db_index=False
+    )
     zoom_role_id = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -86,7 +92,10 @@ class DirectoryRole(models.Model):
 
 
 class DirectoryGroup(models.Model):
-    org = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="zoom_directory_groups")
+    # No index of its own: zoom_directory_group_once starts with it.
+    org = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="zoom_directory_groups", db_index=False
+    )
     zoom_group_id = models.CharField(max_length=64)
     name = models.CharField(max_length=200)
 
@@ -101,7 +110,10 @@ class DirectoryGroup(models.Model):
 
 
 class GroupMembership(models.Model):
-    user = models.ForeignKey(DirectoryUser, on_delete=models.CASCADE, related_name="memberships")
+    # No index of its own: zoom_group_membership_once starts with it.
+    user = models.ForeignKey(
+        DirectoryUser, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     group = models.ForeignKey(DirectoryGroup, on_delete=models.CASCADE, related_name="memberships")
 
     class Meta:
