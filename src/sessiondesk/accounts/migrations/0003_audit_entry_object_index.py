@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0002_invitation_revoked_at"),
+        ('accounts', '0002_invitation_revoked_at'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="auditentry",
-            index=models.Index(
-                fields=["org", "object_type", "object_id", "created_at"], name="accounts_au_org_id_d2d0d8_idx"
-            ),
+            model_name='auditentry',
+            index=models.Index(fields=['org', 'object_type', 'object_id', 'created_at'], name='accounts_au_org_id_d2d0d8_idx'),
         ),
     ]

@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("meetings", "0006_waiting_for"),
+        ('meetings', '0006_waiting_for'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="meetinglink",
-            index=models.Index(fields=["updated_at"], name="meetings_me_updated_dcbb42_idx"),
+            model_name='meetinglink',
+            index=models.Index(fields=['updated_at'], name='meetings_me_updated_dcbb42_idx'),
         ),
     ]

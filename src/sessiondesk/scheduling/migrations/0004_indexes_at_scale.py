@@ -4,17 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("scheduling", "0003_client_created_by"),
+        ('scheduling', '0003_client_created_by'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="client",
-            index=models.Index(fields=["org", "name", "id"], name="scheduling__org_id_09da23_idx"),
+            model_name='client',
+            index=models.Index(fields=['org', 'name', 'id'], name='scheduling__org_id_09da23_idx'),
         ),
         migrations.AddIndex(
-            model_name="session",
-            index=models.Index(fields=["consultant", "end"], name="scheduling__consult_5fb87f_idx"),
+            model_name='session',
+            index=models.Index(fields=['consultant', 'end'], name='scheduling__consult_5fb87f_idx'),
         ),
     ]
