@@ -24,6 +24,8 @@ from pathlib import Path
 from _common import PYTHON, free_port, wait_for
 from booking_latency import drive
 
+from sessiondesk.ops.management.commands.serve import pinned_cpus
+
 
 def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
     """Reads the body and answers as SessionDesk would: 201 to an API booking, 303 to a booking form,
@@ -43,8 +45,6 @@ def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
 def run(processes: int, threads: int, clients: int, requests: int) -> dict:
     """gunicorn with serve's worker class and configuration (each process kept on a CPU as serve
     keeps them), ``clients`` booking back to back ``requests`` times each."""
-    from sessiondesk.ops.management.commands.serve import pinned_cpus
-
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="sessiondesk-floor-") as home:
         env = {
