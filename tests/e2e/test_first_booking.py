@@ -10,6 +10,7 @@ from django.test import override_settings
 from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling.models import AvailabilityRule, Session
 from tests.conftest import PASSWORD
+from tests.scheduling.public_support import open_a_later_time
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 MAILBOX = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}
@@ -52,7 +53,7 @@ def test_it_takes_a_client_from_public_booking_to_the_session_card(
     visitor = new_page(timezone_id="Asia/Tokyo")
     visitor.goto(f"{base}/book/acme/physics-tutoring/")
     shot(visitor, "04-public-booking")
-    visitor.locator(".slots a, .slots button").first.click()
+    open_a_later_time(visitor)
     visitor.get_by_label("Your name").fill("Stu Student")
     visitor.get_by_label("Email").fill("stu@example.test")
     shot(visitor, "05-booking-details")
@@ -63,6 +64,7 @@ def test_it_takes_a_client_from_public_booking_to_the_session_card(
 
     session = Session.objects.get()
     assert (session.consultant, session.calendar.slug) == (consultant, "physics-tutoring")
+    assert session.start > dt.datetime.now(dt.UTC) + dt.timedelta(days=1)  # a later day, as chosen
     assert [c.email for c in session.clients.all()] == ["stu@example.test"]
 
     assert send_due(limit=20) == 2  # the client's confirmation and the consultant's notice

@@ -9,7 +9,7 @@ import pytest
 from sessiondesk.meetings.models import MeetingLink, Registration
 from sessiondesk.scheduling.models import Provider, Session
 from tests.e2e.test_zoom_meeting import zoom_server  # noqa: F401
-from tests.scheduling.public_support import make_calendar
+from tests.scheduling.public_support import make_calendar, open_a_later_time
 from tests.support.worker import run_worker_until_idle
 from tests.support.zoom import connect
 
@@ -33,7 +33,7 @@ def test_the_join_link_appears_on_the_confirmation_page_without_a_reload(  # typ
 
     page = new_page(timezone_id="Asia/Tokyo")
     page.goto(f"{live_server.url}/book/{org.slug}/zoom-lessons/")
-    page.locator(".slots a, .slots button").first.click()
+    open_a_later_time(page)
     page.get_by_label("Your name").fill("Stu Student")
     page.get_by_label("Email").fill("stu@example.test")
     page.get_by_role("button", name=re.compile("book|confirm", re.I)).click()

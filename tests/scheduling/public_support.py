@@ -85,3 +85,17 @@ def booking_links(text: str, suffix: str = "") -> list[dict]:
 
     found = re.findall(r"/manage/([^/\s\"?]+)/" + re.escape(suffix), text)
     return [links.read_booking_token(token) or {} for token in found]
+
+
+def open_a_later_time(page) -> None:  # type: ignore[no-untyped-def]
+    """On a public booking page open in the browser, the details form for the first time of the third
+    day with open times: at least two days ahead, far past any calendar's notice. Today's first time
+    stops being offered when the clock passes its notice, which can fall between opening the form and
+    sending it."""
+    day = page.locator(".day-pick").nth(2)
+    href = day.get_attribute("href") or ""
+    date = dt.date.fromisoformat(href.split("date=")[1][:10])
+    day.click()
+    label = f"Open times on {date:%A} {date.day} {date:%B}"
+    page.locator(f'ul.slots[aria-label="{label}"] a').first.click()
+    page.get_by_label("Your name").wait_for()
