@@ -6,16 +6,14 @@ from django.core.management import call_command
 from django.db import connection
 
 # Indexes another index of the same table starts with, kept: Django's own tables (users' groups and
-# permissions) and the tables it makes for many-to-many fields. Dropping theirs would need a model of
-# our own for each table.
+# permissions) and the table it makes for a calendar's members, written only when those change.
+# Dropping theirs needs a model of our own for the table, as a session's clients and co-hosts have.
 KEPT = {
     ("accounts_user_groups", "user_id"),
     ("accounts_user_user_permissions", "user_id"),
     ("auth_group_permissions", "group_id"),
     ("auth_permission", "content_type_id"),
     ("scheduling_calendar_members", "calendar_id"),
-    ("scheduling_session_clients", "session_id"),
-    ("scheduling_session_co_hosts", "session_id"),
 }
 
 

@@ -12,10 +12,12 @@ def without_own_index(
     column = f"{name}_id" if isinstance(field, models.ForeignKey) else name
     return migrations.SeparateDatabaseAndState(
         state_operations=[migrations.AlterField(model_name=model_name, name=name, field=field)],
-        database_operations=[
-            migrations.RunSQL(
-                f'DROP INDEX IF EXISTS "{index}"',
-                f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")',
-            )
-        ],
+        database_operations=[drop_index(table, column, index)],
+    )
+
+
+def drop_index(table: str, column: str, index: str) -> migrations.RunSQL:
+    """``DROP INDEX`` of the index ``index`` on ``table``'s ``column``; the reverse makes it again."""
+    return migrations.RunSQL(
+        f'DROP INDEX IF EXISTS "{index}"', f'CREATE INDEX IF NOT EXISTS "{index}" ON "{table}" ("{column}")'
     )

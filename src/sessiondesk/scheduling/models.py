@@ -177,8 +177,10 @@ class Session(models.Model):
         Member, on_delete=models.PROTECT, related_name="hosted_sessions", db_index=False
     )
     # Collective calendars: the other members attend; they are as busy as the host.
-    co_hosts = models.ManyToManyField(Member, blank=True, related_name="co_hosted_sessions")
-    clients = models.ManyToManyField(Client, related_name="sessions")
+    co_hosts = models.ManyToManyField(
+        Member, blank=True, related_name="co_hosted_sessions", through="SessionCoHost"
+    )
+    clients = models.ManyToManyField(Client, related_name="sessions", through="SessionClient")
     start = models.DateTimeField(db_index=True)
     end = models.DateTimeField()
     status = models.CharField(max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
@@ -237,3 +239,24 @@ class Session(models.Model):
         """Every host of the session: "Carla", "Carla and Dev", "Carla, Olivia and Dev"."""
         names = [m.name for m in self.hosts()]
         return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+# The tables Django made for ``Session.clients`` and ``Session.co_hosts``, named here only so that
+# their ``session_id`` has no index of its own: the unique pair starts with it, and every booking
+# with a client writes each index of the table. Rows are written as for any many-to-many field.
+class SessionClient(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, db_index=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "scheduling_session_clients"
+        unique_together = [("session", "client")]
+
+
+class SessionCoHost(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, db_index=False)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE)
+
+    class Meta:
+        db_table = "scheduling_session_co_hosts"
+        unique_together = [("session", "member")]
