@@ -17,7 +17,7 @@ from sessiondesk.lib.related import add_to_new
 from sessiondesk.lib.rows import insert, related_instances, select_related, unique_row
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
-from sessiondesk.scheduling.models import Calendar, Client, Session, SessionType
+from sessiondesk.scheduling.models import Calendar, Client, Session, SessionClient, SessionType
 
 NOT_SAVED_ALIKE = {"id", "created_at", "updated_at"}
 START = dt.datetime(2030, 1, 7, 10, tzinfo=dt.UTC)
@@ -136,12 +136,12 @@ def test_it_refuses_a_model_whose_saving_does_more(org, consultant, lesson, stud
         post_save.disconnect(receiver, sender=AuditEntry)
     assert AuditEntry.objects.filter(action="x").count() == 0
 
-    m2m_changed.connect(receiver, sender=Session.clients.through)
+    m2m_changed.connect(receiver, sender=SessionClient)
     try:
         with pytest.raises(ValueError, match="m2m_changed receivers"):
             add_to_new(session, "clients", [student])
     finally:
-        m2m_changed.disconnect(receiver, sender=Session.clients.through)
+        m2m_changed.disconnect(receiver, sender=SessionClient)
     assert list(session.clients.all()) == []
 
 

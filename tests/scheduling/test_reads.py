@@ -17,6 +17,7 @@ from sessiondesk.scheduling.models import (
     Client,
     DateOverride,
     Session,
+    SessionCoHost,
     SessionStatus,
 )
 from sessiondesk.scheduling.reads import (
@@ -114,9 +115,8 @@ def test_the_hosted_half_reads_only_sessions_starting_near_the_window(org, lesso
         for host in hosts
         for start in [draft.start - n * dt.timedelta(days=1)]
     )
-    co_hosts = Session.co_hosts.through
-    co_hosts.objects.bulk_create(
-        co_hosts(session_id=session.pk, member_id=hosts[(n + 1) % len(hosts)].pk)
+    SessionCoHost.objects.bulk_create(
+        SessionCoHost(session_id=session.pk, member_id=hosts[(n + 1) % len(hosts)].pk)
         for n, session in enumerate(sessions[::5])
     )
     with connection.cursor() as cursor:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sessiondesk.accounts.models import Organization
 from sessiondesk.attendance.models import Attendee, Kind, Outcome, SessionAttendance
-from sessiondesk.scheduling.models import Session
+from sessiondesk.scheduling.models import SessionClient
 
 GROUPS = {"consultant": "Consultant", "client": "Client", "month": "Month"}
 COLUMNS = ["sessions", "held", "minutes", "client_no_shows", "consultant_no_shows", "not_held"]
@@ -149,7 +149,7 @@ def by_month(query: Query) -> list[dict[str, Any]]:
 
 def by_client(query: Query) -> list[dict[str, Any]]:
     """A client's no-show: a session that was held or marked a client no-show without them."""
-    links = Session.clients.through.objects.filter(
+    links = SessionClient.objects.filter(
         session__org=query.org,
         session__start__gte=query.first,
         session__start__lt=query.last,

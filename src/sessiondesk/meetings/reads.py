@@ -17,7 +17,7 @@ from django.db.models import Model
 from sessiondesk.accounts.models import Member, Organization, User
 from sessiondesk.lib.rows import columns, instances
 from sessiondesk.meetings.models import LinkState, MeetingLink, Registration
-from sessiondesk.scheduling.models import Client, Session
+from sessiondesk.scheduling.models import Client, Session, SessionClient
 
 # The tables read, in the order of their columns in a row.
 MODELS: tuple[type[Model], ...] = (MeetingLink, Session, Member, User, Organization)
@@ -88,7 +88,7 @@ def active_join_urls(session_ids: list[int]) -> list[tuple[int, str, str]]:
 @cache
 def _clients_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    client, through = quote(Client._meta.db_table), quote(Session.clients.through._meta.db_table)
+    client, through = quote(Client._meta.db_table), quote(SessionClient._meta.db_table)
     return (
         f"SELECT {columns(Client)} FROM {client} "
         f"INNER JOIN {through} ON {client}.{quote('id')} = {through}.{quote('client_id')} "

@@ -31,6 +31,7 @@ from sessiondesk.scheduling.models import (
     Provider,
     Series,
     Session,
+    SessionClient,
     SessionStatus,
     SessionType,
 )
@@ -317,7 +318,7 @@ def _sessions(
     sessions = Session.objects.bulk_create([d[0] for d in drafts], batch_size=BATCH)
     if sessions and sessions[0].pk is None:
         sessions = list(Session.objects.filter(org=org).select_related("consultant__user").order_by("pk"))
-    through = Session.clients.through
+    through = SessionClient
     through.objects.bulk_create(
         [through(session_id=s.pk, client_id=d[1].pk) for s, d in zip(sessions, drafts, strict=True)],
         batch_size=BATCH * 5,

@@ -252,6 +252,9 @@ class SessionClient(models.Model):
         db_table = "scheduling_session_clients"
         unique_together = [("session", "client")]
 
+    def __str__(self) -> str:
+        return f"client {self.client_id} on session {self.session_id}"
+
 
 class SessionCoHost(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, db_index=False)
@@ -260,3 +263,6 @@ class SessionCoHost(models.Model):
     class Meta:
         db_table = "scheduling_session_co_hosts"
         unique_together = [("session", "member")]
+
+    def __str__(self) -> str:
+        return f"co-host {self.member_id} on session {self.session_id}"

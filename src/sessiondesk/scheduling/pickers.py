@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from sessiondesk.accounts.models import Member, Role
 from sessiondesk.accounts.pickers import first_matches, member_option, search_members
 from sessiondesk.lib.picker import Option
-from sessiondesk.scheduling.models import Client, Session
+from sessiondesk.scheduling.models import Client, Session, SessionClient
 from sessiondesk.scheduling.visibility import clients_for
 
 RECENT_SESSIONS = 100
@@ -53,9 +53,7 @@ def _ranked(pairs: list[tuple[int, int]]) -> list[int]:
 
 def recent_client_ids(viewer: Member) -> list[int]:
     sessions = _recent_sessions(viewer)
-    pairs = Session.clients.through.objects.filter(session_id__in=sessions).values_list(
-        "session_id", "client_id"
-    )
+    pairs = SessionClient.objects.filter(session_id__in=sessions).values_list("session_id", "client_id")
     return _ranked(list(pairs))
 
 

@@ -22,6 +22,7 @@ from sessiondesk.scheduling.models import (
     Client,
     DateOverride,
     Session,
+    SessionCoHost,
     SessionStatus,
 )
 from sessiondesk.scheduling.validation import MAX_SESSION
@@ -72,7 +73,7 @@ def _sql(vendor: str, members: int, excluded: int) -> str:
     """Hosted and co-hosted as two halves of one query, each on its own index: an OR across the join
     would read every session before ``end`` (a year of them at a large organisation)."""
     quote = connection.ops.quote_name
-    session, co_hosts = quote(Session._meta.db_table), quote(Session.co_hosts.through._meta.db_table)
+    session, co_hosts = quote(Session._meta.db_table), quote(SessionCoHost._meta.db_table)
     start, pk = quote("start"), quote("id")
 
     def overlapping(table: str, hosted: bool) -> str:
@@ -118,7 +119,7 @@ def _busy_sql(vendor: str, members: int) -> str:
     the window (``_overlapping``), never the years of sessions before it or the term booked after it.
     Unordered: the session's default order (by start) would make SQLite walk the index on start."""
     quote = connection.ops.quote_name
-    session, co_hosts = quote(Session._meta.db_table), quote(Session.co_hosts.through._meta.db_table)
+    session, co_hosts = quote(Session._meta.db_table), quote(SessionCoHost._meta.db_table)
     start, end, pk = (quote(c) for c in ("start", "end", "id"))
     members_in = ", ".join(["%s"] * members)
     hosted = (

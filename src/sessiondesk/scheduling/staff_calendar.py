@@ -24,7 +24,7 @@ from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import availability
 from sessiondesk.scheduling.errors import InvalidBooking
 from sessiondesk.scheduling.forms.sessions import host_choices
-from sessiondesk.scheduling.models import AvailabilityRule, Session, SessionStatus
+from sessiondesk.scheduling.models import AvailabilityRule, Session, SessionCoHost, SessionStatus
 from sessiondesk.scheduling.recurrence import localize
 from sessiondesk.scheduling.validation import MAX_SESSION
 from sessiondesk.scheduling.visibility import sessions_for
@@ -130,7 +130,7 @@ def sessions_in(
     sessions = sessions_for(viewer).filter(start__lt=end, end__gt=start, start__gt=start - MAX_SESSION)
     if viewer.manages_org:
         ids = [m.pk for m in consultants]
-        co_hosted = Session.co_hosts.through.objects.filter(member_id__in=ids).values("session_id")
+        co_hosted = SessionCoHost.objects.filter(member_id__in=ids).values("session_id")
         sessions = sessions.filter(Q(consultant_id__in=ids) | Q(pk__in=co_hosted))
     return list(with_details(sessions).order_by("start", "pk"))
 

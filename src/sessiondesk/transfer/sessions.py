@@ -34,6 +34,8 @@ from sessiondesk.scheduling.models import (
     Provider,
     Series,
     Session,
+    SessionClient,
+    SessionCoHost,
     SessionStatus,
     SessionType,
 )
@@ -114,7 +116,7 @@ def _load_calendar(ctx: Context, first: dt.datetime, last: dt.datetime) -> None:
         ctx.by_start[(consultant_id, start)] = (pk, status)
         if status == SessionStatus.SCHEDULED:
             ctx.busy[consultant_id].append((start, end, title, pk))
-    co_hosted = Session.co_hosts.through.objects.filter(
+    co_hosted = SessionCoHost.objects.filter(
         session__in=sessions.filter(status=SessionStatus.SCHEDULED)
     ).values_list("member_id", "session__start", "session__end", "session__title", "session_id")
     for member_id, start, end, title, pk in co_hosted:
@@ -358,7 +360,7 @@ def _compare(matched: list[tuple[p.Row, Draft]]) -> None:
             "pk", "title", "agenda", "location", "start", "end"
         ):
             current[values["pk"]] = {**values, "clients": set()}
-        through = Session.clients.through.objects.filter(session_id__in=chunk)
+        through = SessionClient.objects.filter(session_id__in=chunk)
         for session_id, client_id in through.values_list("session_id", "client_id"):
             current[session_id]["clients"].add(client_id)
     for row, draft in matched:
@@ -404,7 +406,7 @@ def apply(org: Organization, plan: p.Plan, actor: Member | None) -> None:
             )
             owners.append(row)
     Session.objects.bulk_create(new, batch_size=BATCH)
-    through = Session.clients.through
+    through = SessionClient
     links = [
         through(session_id=session.pk, client_id=client_id)
         for session, row in zip(new, owners, strict=True)

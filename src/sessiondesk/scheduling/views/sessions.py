@@ -35,7 +35,7 @@ from sessiondesk.scheduling.forms.sessions import (
     host_choices,
     local_start,
 )
-from sessiondesk.scheduling.models import Session, SessionStatus
+from sessiondesk.scheduling.models import Session, SessionCoHost, SessionStatus
 from sessiondesk.scheduling.visibility import sessions_for
 
 PAGE_SIZE = 50
@@ -132,7 +132,7 @@ def ending_after(sessions: QuerySet[Session], moment: dt.datetime) -> QuerySet[S
 
 def hosted_by(member: Member) -> Q:
     """Sessions the member hosts or co-hosts, without a join that would need DISTINCT."""
-    co_hosted = Session.co_hosts.through.objects.filter(member=member).values("session_id")
+    co_hosted = SessionCoHost.objects.filter(member=member).values("session_id")
     return Q(consultant=member) | Q(pk__in=co_hosted)
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 from sessiondesk.accounts.models import Member, User
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
 from sessiondesk.lib.rows import columns, instances
-from sessiondesk.scheduling.models import Session
+from sessiondesk.scheduling.models import SessionCoHost
 
 
 def co_host_ids(session_id: int) -> tuple[int, ...]:
@@ -46,7 +46,7 @@ def live_connections(org_id: int, member_ids: tuple[int, ...]) -> list[ZoomConne
 @cache
 def _co_hosts_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    through = quote(Session.co_hosts.through._meta.db_table)
+    through = quote(SessionCoHost._meta.db_table)
     return f"SELECT {through}.{quote('member_id')} FROM {through} WHERE {through}.{quote('session_id')} = %s"
 
 
