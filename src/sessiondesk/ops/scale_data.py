@@ -318,9 +318,8 @@ def _sessions(
     sessions = Session.objects.bulk_create([d[0] for d in drafts], batch_size=BATCH)
     if sessions and sessions[0].pk is None:
         sessions = list(Session.objects.filter(org=org).select_related("consultant__user").order_by("pk"))
-    through = SessionClient
-    through.objects.bulk_create(
-        [through(session_id=s.pk, client_id=d[1].pk) for s, d in zip(sessions, drafts, strict=True)],
+    SessionClient.objects.bulk_create(
+        [SessionClient(session_id=s.pk, client_id=d[1].pk) for s, d in zip(sessions, drafts, strict=True)],
         batch_size=BATCH * 5,
     )
     return sessions

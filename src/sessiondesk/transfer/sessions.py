@@ -360,8 +360,8 @@ def _compare(matched: list[tuple[p.Row, Draft]]) -> None:
             "pk", "title", "agenda", "location", "start", "end"
         ):
             current[values["pk"]] = {**values, "clients": set()}
-        through = SessionClient.objects.filter(session_id__in=chunk)
-        for session_id, client_id in through.values_list("session_id", "client_id"):
+        attending = SessionClient.objects.filter(session_id__in=chunk)
+        for session_id, client_id in attending.values_list("session_id", "client_id"):
             current[session_id]["clients"].add(client_id)
     for row, draft in matched:
         session = current[row.target or 0]
@@ -406,13 +406,12 @@ def apply(org: Organization, plan: p.Plan, actor: Member | None) -> None:
             )
             owners.append(row)
     Session.objects.bulk_create(new, batch_size=BATCH)
-    through = SessionClient
     links = [
-        through(session_id=session.pk, client_id=client_id)
+        SessionClient(session_id=session.pk, client_id=client_id)
         for session, row in zip(new, owners, strict=True)
         for client_id in row.values["clients"]
     ]
-    through.objects.bulk_create(links, batch_size=BATCH)
+    SessionClient.objects.bulk_create(links, batch_size=BATCH)
     first: dict[int, int] = {}
     for session, row in zip(new, owners, strict=True):
         first.setdefault(id(row), session.pk)
