@@ -12,20 +12,16 @@ from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling.locales import time_of_day
 from sessiondesk.scheduling.models import Client, Session
 from sessiondesk.security.models import RateCounter
-from tests.scheduling.public_support import make_calendar
+from tests.scheduling.public_support import make_calendar, open_a_later_time
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TZ = "Europe/Paris"
 
 
 def open_first_time(page, base: str, slug: str) -> None:  # type: ignore[no-untyped-def]
-    """The details form for the first open time two days ahead: far past the calendar's notice, so
-    the time is still bookable when the test sends the form (today's first time stops being offered
-    when the clock passes its notice, which once fell between opening the form and sending it)."""
-    day = dt.datetime.now(zoneinfo.ZoneInfo(TZ)).date() + dt.timedelta(days=2)
-    page.goto(f"{base}/book/acme/{slug}/?tz={TZ}&date={day.isoformat()}")
-    page.locator(".slots a").first.click()
-    page.get_by_label("Your name").wait_for()
+    """The details form for a time far past the calendar's notice (``open_a_later_time``)."""
+    page.goto(f"{base}/book/acme/{slug}/?tz={TZ}")
+    open_a_later_time(page)
 
 
 def submit(page, name: str, email: str) -> int:  # type: ignore[no-untyped-def]
