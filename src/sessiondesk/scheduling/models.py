@@ -244,6 +244,7 @@ class Session(models.Model):
 # The tables Django made for ``Session.clients`` and ``Session.co_hosts``, named here only so that
 # their ``session_id`` has no index of its own: the unique pair starts with it, and every booking
 # with a client writes each index of the table. Rows are written as for any many-to-many field.
+# ``unique_together``, as Django declares it for the tables it makes, keeps the constraints' names.
 class SessionClient(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, db_index=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE)
