@@ -213,6 +213,32 @@ def test_it_exits_non_zero_when_the_database_cannot_be_reached_and_keys_are_not_
     assert "CommandError: 3 configuration problem(s): see FAIL above." in done.stderr
 
 
+def test_it_names_the_socket_folder_of_a_database_on_a_unix_socket(tmp_path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    folder = tmp_path / "no-server-here"
+    folder.mkdir()
+    env.update(
+        DATABASE_URL="postgres://postgres@" + str(folder).replace("/", "%2F") + "/nothing",
+        SESSIONDESK_HOME=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="sessiondesk.settings",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "sessiondesk", "check", "--no-zoom"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    [failed] = [line for line in lines(done.stdout, "FAIL") if line.startswith("FAIL database:")]
+    assert failed.startswith(
+        f"FAIL database: PostgreSQL database 'nothing' through the socket in {folder} (port 5432) cannot be "
+        "reached: "
+    )
+    assert failed.endswith(". Check DATABASE_URL.")
+
+
 # The test run sends through Django's in-memory backend, which Django's deployment checks refuse (mail.E001);
 # these tests configure email as settings.py does.
 MAILBOX = {"default": {"BACKEND": "sessiondesk.notifications.mailbox.MailboxBackend"}}

@@ -44,9 +44,12 @@ def _database_label() -> str:
     db = settings.DATABASES["default"]
     if _on_sqlite():
         return f"SQLite at {db['NAME']}"
-    return (
-        f"PostgreSQL database {db.get('NAME')!r} on {db.get('HOST') or 'localhost'}:{db.get('PORT') or 5432}"
-    )
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or "localhost"
+    port = db.get("PORT") or 5432
+    if host.startswith("/"):
+        # A Unix socket: the server on this machine, its socket file named after its port.
+        return f"PostgreSQL database {db.get('NAME')!r} through the socket in {host} (port {port})"
+    return f"PostgreSQL database {db.get('NAME')!r} on {host}:{port}"
 
 
 def database() -> list[Finding]:
