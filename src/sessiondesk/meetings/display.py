@@ -141,6 +141,17 @@ def _local(session: Session, viewer: Member | None) -> str:
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({tz_name})"
 
 
+def card_fix(session: Session, block: MeetingBlock, viewer: Member | None) -> providers.Fix | None:
+    """Where the viewer can fix a meeting that waits for an account to be connected, if they can."""
+    if block.kind != "failed" or viewer is None:
+        return None
+    link = current_link(session)
+    provider = providers.get(session.provider)
+    if link is None or not link.awaits_connection or provider is None:
+        return None
+    return provider.fix(link, viewer)
+
+
 def card_notes(session: Session, viewer: Member | None) -> list[str]:
     """The provider's notes under the meeting block (none for a cancelled session)."""
     provider = providers.get(session.provider)

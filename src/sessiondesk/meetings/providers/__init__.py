@@ -4,6 +4,7 @@ from django.utils.module_loading import import_string
 
 from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.meetings.providers.base import (
+    Fix,
     HostingGap,
     Meeting,
     MeetingProvider,
@@ -14,6 +15,7 @@ from sessiondesk.scheduling.models import Provider
 
 __all__ = [
     "PROVIDERS",
+    "Fix",
     "HostingGap",
     "Meeting",
     "MeetingProvider",

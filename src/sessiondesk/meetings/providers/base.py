@@ -86,6 +86,15 @@ class HostingGap:
     actor_can_connect: bool = False
 
 
+@dataclass(frozen=True)
+class Fix:
+    """Where a person can fix a meeting that waits for an account to be connected: the button's
+    words and the page it opens."""
+
+    label: str
+    url: str
+
+
 class MeetingProvider:
     name = ""
     label = ""
@@ -118,6 +127,11 @@ class MeetingProvider:
         """Where ``actor`` connects their account (``HostingGap.actor_can_connect``); ``draft`` comes
         is handed back to ``return_to`` afterwards (``meetings.first_use``)."""
         raise NotImplementedError
+
+    def fix(self, link: MeetingLink, viewer: Member) -> Fix | None:
+        """For ``link`` blocked until an account is connected (``awaits_connection``): where ``viewer``
+        can connect it, or None when they cannot (the remedy's words then say who can)."""
+        return None
 
     def card_notes(self, session: Session, viewer: Member | None) -> list[str]:
         """Short notes under the session card's meeting block (e.g. changes made inside the service)."""

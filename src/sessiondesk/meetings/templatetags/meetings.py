@@ -2,7 +2,7 @@ from typing import Any
 
 from django import template
 
-from sessiondesk.meetings.display import block_for, card_notes
+from sessiondesk.meetings.display import block_for, card_fix, card_notes
 from sessiondesk.meetings.registrations import attendee_links
 from sessiondesk.scheduling.models import Session
 
@@ -25,6 +25,7 @@ def meeting_block(context: template.Context, session: Session) -> dict[str, Any]
         "attendee_links": links,
         # One reason covers everyone with the shared link (a Basic host, the policy, old permissions).
         "shared_reason": next((a.reason for a in links if a.state == "shared" and a.reason), ""),
+        "fix": card_fix(session, block, viewer),
         "notes": card_notes(session, viewer),
         "csrf_token": context.get("csrf_token"),
     }

@@ -18,7 +18,9 @@ from sessiondesk.integrations.zoom import checks, metrics
 from sessiondesk.integrations.zoom.connection import actions, oauth, zoom_app
 from sessiondesk.integrations.zoom.meetings.notes import inside_zoom_notes
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
-from sessiondesk.meetings.providers import HostingGap, MeetingProvider
+from sessiondesk.integrations.zoom.pages.settings_card import settings_at
+from sessiondesk.meetings.models import MeetingLink
+from sessiondesk.meetings.providers import Fix, HostingGap, MeetingProvider
 from sessiondesk.ops.checks import Finding
 from sessiondesk.scheduling.models import Session
 
@@ -50,6 +52,23 @@ class ZoomAnswers(MeetingProvider):
 
     def connect_url(self, actor: Member, draft: dict[str, Any], return_to: str) -> str:
         return oauth.start(actor, ConnectionKind.PERSONAL, return_to=return_to, draft=draft)
+
+    def fix(self, link: MeetingLink, viewer: Member) -> Fix | None:
+        # The consultant connects their own account; else an owner or admin the organisation's,
+        # which then hosts every consultant's meetings.
+        session = link.session
+        if session.consultant_id == viewer.pk and oauth.may_connect(viewer, ConnectionKind.PERSONAL):
+            again = actions.active_connection(viewer, ConnectionKind.PERSONAL) is not None
+            return Fix("Reconnect Zoom" if again else "Connect Zoom", settings_at("zoom-personal"))
+        if oauth.may_connect(viewer, ConnectionKind.ORGANIZATION):
+            again = actions.active_connection(viewer, ConnectionKind.ORGANIZATION) is not None
+            label = (
+                "Reconnect the organisation's Zoom account"
+                if again
+                else "Connect the organisation's Zoom account"
+            )
+            return Fix(label, settings_at("zoom-organization"))
+        return None
 
     def card_notes(self, session: Session, viewer: Member | None) -> list[str]:
         return inside_zoom_notes(session, viewer)
