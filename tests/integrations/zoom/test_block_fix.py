@@ -65,7 +65,7 @@ def test_an_admin_is_offered_the_organisations_account(zoom, client, admin, cons
     blocked(session)
     body = block(login(client, admin), session)
     assert f"{consultant.name} must connect Zoom" in body
-    assert fix_button(ORGANIZATION, "Connect the organisation&#x27;s Zoom account") in body
+    assert fix_button(ORGANIZATION, "Connect organisation Zoom account") in body
     assert "Connect Zoom</a>" not in body
 
 

@@ -62,11 +62,8 @@ class ZoomAnswers(MeetingProvider):
             return Fix("Reconnect Zoom" if again else "Connect Zoom", settings_at("zoom-personal"))
         if oauth.may_connect(viewer, ConnectionKind.ORGANIZATION):
             again = actions.active_connection(viewer, ConnectionKind.ORGANIZATION) is not None
-            label = (
-                "Reconnect the organisation's Zoom account"
-                if again
-                else "Connect the organisation's Zoom account"
-            )
+            # The settings card's own words for the organisation's account.
+            label = "Reconnect organisation Zoom account" if again else "Connect organisation Zoom account"
             return Fix(label, settings_at("zoom-organization"))
         return None
 
