@@ -281,14 +281,15 @@ def test_it_refuses_to_be_on_with_an_smtp_server_or_a_loose_boolean(tmp_path):
     )
 
 
-def up_until_ready(tmp_path, port: int, **env: str) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
-    """Start ``sessiondesk up``; its output up to "Press Ctrl-C", and how /dev/mailbox/ answers then."""
+def up_until_ready(tmp_path, port: int, *, demo: bool = False, **env: str) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+    """Start ``sessiondesk up`` (``demo``: seeding the demo); its output up to "Press Ctrl-C", and how
+    /dev/mailbox/ answers then."""
     base = {
         k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "DEV_MAILBOX", "DATABASE_URL"))
     }
     command = [sys.executable, "-m", "sessiondesk", "--home", str(tmp_path), "up", "--port", str(port)]
     proc = subprocess.Popen(
-        [*command, "--emulator-port", "0", "--no-demo"],
+        [*command, "--emulator-port", "0", *([] if demo else ["--no-demo"])],
         env={**base, "PYTHONUNBUFFERED": "1", **env},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -322,6 +323,24 @@ def test_sessiondesk_up_turns_it_on_unless_an_smtp_server_is_set(tmp_path):
         "Press Ctrl-C to stop.",
     ]
     assert status == 404
+
+
+def test_sessiondesk_up_says_why_the_demos_zoom_sessions_wait_on_its_first_run(tmp_path):
+    port = free_port()
+    notice = (
+        "The demo's online sessions wait for Zoom (the worker logs each one as blocked): log in as "
+        "Carla or Dev and press Connect Zoom on a session's meeting card, or as the owner connect "
+        "the organisation's Zoom account."
+    )
+    lines, _ = up_until_ready(tmp_path, port, demo=True)
+    assert lines[-4:-2] == [
+        f"Public booking page: http://localhost:{port}/book/brightside/consultation/",
+        notice,
+    ]
+    # The next run seeds nothing: its worker has nothing new to log.
+    lines, _ = up_until_ready(tmp_path, port, demo=True)
+    assert lines[-3] == f"Public booking page: http://localhost:{port}/book/brightside/consultation/"
+    assert notice not in lines
 
 
 def _letters(org, count: int, first: int = 0) -> None:

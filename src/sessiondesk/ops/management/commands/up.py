@@ -50,6 +50,13 @@ class Command(BaseCommand):
             for email, name, role in demo_logins():
                 out.write(f"  {role:<11} {email:<26} {name}")
             out.write(f"Public booking page: {site_url}/book/brightside/consultation/")
+        if seeded:
+            # The worker's first pass logs each of them as blocked, just below: expected, not a fault.
+            out.write(
+                "The demo's online sessions wait for Zoom (the worker logs each one as blocked): log in as "
+                "Carla or Dev and press Connect Zoom on a session's meeting card, or as the owner connect "
+                "the organisation's Zoom account."
+            )
         if settings.DEV_MAILBOX:
             out.write(f"Emails are kept in the development mailbox: {site_url}/dev/mailbox/")
         else:
