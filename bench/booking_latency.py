@@ -26,6 +26,10 @@ between, while it shares the cores with such a run. Set against ``served_cpu_ms_
 tells what the server path adds from what sharing the cores costs the code itself
 (docs/performance.md, "Eleventh round").
 
+With ``--loop-clients``, the back-to-back clients are coroutines of one thread (``_loop_clients``)
+instead of threads: the same requests, at about a fifth of the clients' CPU a booking
+(docs/performance.md, thirteenth round).
+
 With ``BENCH_PROFILE`` set (see ``_common.profile``), the web processes are sampled with py-spy for
 ``--profile-seconds`` from the moment the clients start booking back to back.
 
@@ -44,6 +48,7 @@ should not move with Zoom's latency, since no request waits for Zoom.
 
     .venv/bin/python bench/booking_latency.py [--clients 16] [--requests 20] [--workers N] [--threads N]
                                               [--backends sqlite,postgresql] [--rates 20,40] [--zoom-latency-ms 0,400]
+                                              [--loop-clients]
 """
 
 import argparse
@@ -57,6 +62,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import _loop_clients
 import booking_cpu
 import httpx
 from _common import (
@@ -104,9 +110,10 @@ def slot(k: int) -> dt.datetime:
     return base + dt.timedelta(days=2 + k // 20, hours=k % 20)
 
 
-def api_booking(client: httpx.Client, seed: dict, index: int, k: int) -> int:
+def api_body(seed: dict, index: int, k: int) -> dict:
+    """The ``k``-th API booking of client ``index``."""
     start = slot(k)
-    body = {
+    return {
         "title": f"Bench {index}-{k}",
         "session_type": seed["lesson"],
         "consultant": seed["consultants"][index],
@@ -115,22 +122,31 @@ def api_booking(client: httpx.Client, seed: dict, index: int, k: int) -> int:
         "is_online": bool(seed.get("zoom")),
         **({"provider": "zoom"} if seed.get("zoom") else {}),
     }
+
+
+def public_form(n: int, index: int, k: int, csrf_token: str) -> tuple[str, dict[str, str]]:
+    """The page and form of the ``k``-th public booking of client ``index`` (of ``n``)."""
+    form = {
+        "start": slot(k).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "tz": "UTC",
+        "name": f"Client {index}",
+        "email": f"client{index}-{k}@bench.test",
+        "csrfmiddlewaretoken": csrf_token,
+    }
+    return f"/book/bench/cal-{n + index}/details/", form
+
+
+def api_booking(client: httpx.Client, seed: dict, index: int, k: int) -> int:
     response = client.post(
-        "/api/v1/sessions/", json=body, headers={"Authorization": f"Bearer {seed['token']}"}
+        "/api/v1/sessions/",
+        json=api_body(seed, index, k),
+        headers={"Authorization": f"Bearer {seed['token']}"},
     )
     return response.status_code
 
 
 def public_booking(client: httpx.Client, n: int, index: int, k: int) -> int:
-    start = slot(k).strftime("%Y-%m-%dT%H:%M:%SZ")
-    path = f"/book/bench/cal-{n + index}/details/"
-    form = {
-        "start": start,
-        "tz": "UTC",
-        "name": f"Client {index}",
-        "email": f"client{index}-{k}@bench.test",
-        "csrfmiddlewaretoken": client.cookies.get("csrftoken", ""),
-    }
+    path, form = public_form(n, index, k, client.cookies.get("csrftoken", ""))
     response = client.post(path, data=form, headers={"Referer": str(client.base_url) + path})
     return response.status_code
 
@@ -212,6 +228,29 @@ def drive(
     return result
 
 
+def drive_loop(
+    url: str,
+    seed: dict,
+    clients: int,
+    requests: int,
+    server_pid: int,
+    env: dict[str, str],
+    on_start: Callable[[], None],
+) -> dict:
+    """``drive``'s back-to-back run with the clients as coroutines of one thread (``_loop_clients``)."""
+    cpu_at: list[float] = []
+
+    def start() -> None:
+        cpu_at.extend([time.process_time(), cpu_seconds(server_pid), database_cpu_seconds(env)])
+        on_start()
+
+    result = _loop_clients.drive(url, seed, clients, requests, api_body, public_form, start)
+    result["client_cpu_s"] = round(time.process_time() - cpu_at[0], 3)
+    result["server_cpu_s"] = round(cpu_seconds(server_pid) - cpu_at[1], 3)
+    result["db_cpu_s"] = round(database_cpu_seconds(env) - cpu_at[2], 3)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=16)
@@ -225,6 +264,7 @@ def main() -> None:
         "--profile-seconds", type=float, default=8, help="with BENCH_PROFILE: how long to sample the server"
     )
     parser.add_argument("--zoom-latency-ms", default="", help="e.g. 0,400: also book Zoom sessions")
+    parser.add_argument("--loop-clients", action="store_true", help="back-to-back clients in one thread")
     args = parser.parse_args()
     results: dict = {
         "clients": args.clients,
@@ -245,9 +285,18 @@ def main() -> None:
                 sample = functools.partial(
                     _sample, spies, server_pid, f"serve-{backend}", args.profile_seconds
                 )
-                run = drive(
-                    url, seed, args.clients, args.requests, server_pid=server_pid, env=env, on_start=sample
-                )
+                if args.loop_clients:
+                    run = drive_loop(url, seed, args.clients, args.requests, server_pid, env, sample)
+                else:
+                    run = drive(
+                        url,
+                        seed,
+                        args.clients,
+                        args.requests,
+                        server_pid=server_pid,
+                        env=env,
+                        on_start=sample,
+                    )
                 for spy in spies:
                     if spy:
                         spy.wait()
