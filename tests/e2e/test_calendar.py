@@ -397,3 +397,30 @@ def test_a_refused_hand_over_goes_back_to_its_column(live_server, new_page, staf
     expect(block(page, lesson, dev)).to_have_count(0)
     moved = Session.objects.get(pk=lesson.pk)
     assert (moved.consultant_id, moved.start) == (consultant.pk, at(day, 10))
+
+
+@pytest.mark.parametrize("view", ["week", "day", "consultants"])
+def test_the_grid_is_drawn_on_a_phone(live_server, new_page, shot, staff, consultant, view) -> None:  # type: ignore[no-untyped-def]
+    """The phone layout turns the pages' tables into stacked cards; FullCalendar's tables keep theirs."""
+    day = a_wednesday()
+    session = book(consultant, day, 10, "Algebra")
+    page = new_page(width=390, height=844)
+    # The consultants' view is for those who schedule for others.
+    log_in(page, live_server.url, (staff if view == "consultants" else consultant).email)
+    address = f"{live_server.url}/calendar/?view={view}&date={day.isoformat()}&consultants={consultant.pk}"
+    with page.expect_response(re.compile(r"/calendar/events/\?")):
+        page.goto(address)
+    assert page.locator(".msg-error").count() == 0  # the view asked for, not the week instead
+    grid = page.locator("#calendar .fc-scrollgrid").first
+    expect(grid).to_have_css("display", "table")
+    lane = page.locator("#calendar td.fc-timegrid-slot-lane[data-time='10:00:00']").first
+    expect(lane).to_be_visible()
+    row = lane.bounding_box()
+    column = page.locator(f'#calendar td.fc-timegrid-col[data-date="{day.isoformat()}"]').first.bounding_box()
+    assert row is not None and column is not None
+    assert row["height"] >= 10 and column["width"] >= 30  # half an hour's row, a day's column
+    event = block(page, session)
+    expect(event).to_be_visible()
+    box = event.bounding_box()
+    assert box is not None and box["width"] >= 20 and box["height"] >= 2 * row["height"] - 2
+    shot(page, f"phone-calendar-grid-{view}")
