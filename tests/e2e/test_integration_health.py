@@ -55,4 +55,25 @@ def test_an_admin_sees_the_sync_figures_and_charts(live_server, new_page, shot, 
     assert page.locator("svg.bar-chart rect.bar-sessions").count() >= 3
     assert page.locator("svg.bar-chart rect.bar-transient").count() == 1
     assert page.locator("svg.bar-chart").first.bounding_box()["height"] > 60
+    # The granted scopes' long text does not squeeze the owner and the account into broken words.
+    row = page.locator("table.zoom-health tbody tr").first
+    for cell in (row.locator("td").nth(0), row.locator("td").nth(1)):
+        assert cell.evaluate(BREAKS_INSIDE_WORDS) == [], cell.inner_text()
     shot(page, "integration-health")
+
+
+# Where the first line of a cell's text was drawn over several lines with a line ending inside a word.
+BREAKS_INSIDE_WORDS = """cell => {
+    const node = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT).nextNode();
+    const text = node.textContent, range = document.createRange(), broken = [];
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+        range.setStart(node, i);
+        range.setEnd(node, i + 1);
+        const rect = range.getClientRects()[0];
+        if (!rect) continue;
+        if (top !== null && Math.round(rect.top) > top && text[i - 1] !== " " && text[i] !== " ") broken.push(i);
+        top = Math.round(rect.top);
+    }
+    return broken.map(i => text.slice(0, i) + "|" + text.slice(i));
+}"""
