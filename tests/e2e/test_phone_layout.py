@@ -141,21 +141,24 @@ def test_no_staff_page_scrolls_sideways_on_a_phone(  # type: ignore[no-untyped-d
     }
 
 
-# The one-word table headings and badges on a page that the browser drew over more than one line.
-BROKEN_WORDS = """[...document.querySelectorAll("main th, main .badge")].filter(element => {
+# The one-word table headings, badges, buttons in tables and time zones on a page that the browser
+# drew over more than one line.
+ONE_WORD = "main th, main .badge, main td button, main td .btn, main td.keep-words"
+BROKEN_WORDS = """[...document.querySelectorAll(ONE_WORD)].filter(element => {
     const text = element.innerText.trim();
     if (!text || /\\s/.test(text) || !element.getClientRects().length) return false;
     const range = document.createRange();
     range.selectNodeContents(element);
     return new Set([...range.getClientRects()].map(line => Math.round(line.top))).size > 1;
-}).map(element => element.innerText.trim())"""
+}).map(element => element.innerText.trim())""".replace("ONE_WORD", repr(ONE_WORD))
 
 
 def test_headings_and_badges_keep_their_words_whole_in_narrow_columns(  # type: ignore[no-untyped-def]
     live_server, new_page, settings, owner, long_names
 ):
     """The page lets long words wrap anywhere (nothing scrolls sideways), which once let a narrow
-    column break "Received" and "Scheduled" in the middle."""
+    column break "Received" and "Scheduled" in the middle, and "Change", "Deactivate" and
+    "America/New_York" on the members' page."""
     settings.DEV_MAILBOX, settings.MAILERS = True, MAILBOX
     assert send_due(limit=20) == 2
     page = new_page(width=900, height=900)
@@ -164,9 +167,11 @@ def test_headings_and_badges_keep_their_words_whole_in_narrow_columns(  # type: 
     for name in staff_pages(long_names):
         page.goto(live_server.url + staff_pages(long_names)[name])
         broken[name] = page.evaluate(BROKEN_WORDS)
-        seen.update(page.locator("main th, main .badge").all_inner_texts())
+        seen.update(page.locator(ONE_WORD).all_inner_texts())
     assert {name: words for name, words in broken.items() if words} == {}
-    assert {"Received", "Scheduled", "Status"} <= {text.strip() for text in seen}  # what was checked
+    # What was checked: headings, badges, a member's role button and time zone, a calendar's kind.
+    checked = {text.strip() for text in seen}
+    assert {"Received", "Scheduled", "Status", "Change", "America/New_York", "Personal"} <= checked
 
 
 def test_the_phone_menu_opens_and_leads_to_every_page(live_server, new_page, shot, owner):  # type: ignore[no-untyped-def]
