@@ -424,3 +424,22 @@ def test_the_grid_is_drawn_on_a_phone(live_server, new_page, shot, staff, consul
     box = event.bounding_box()
     assert box is not None and box["width"] >= 20 and box["height"] >= 2 * row["height"] - 2
     shot(page, f"phone-calendar-grid-{view}")
+
+
+def test_a_phone_opens_the_calendar_on_one_day(live_server, new_page, consultant) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localtime(timezone=NEW_YORK).date()
+    page = new_page(width=390, height=844)
+    log_in(page, live_server.url, consultant.email)
+    page.goto(f"{live_server.url}/calendar/")
+    page.wait_for_url(re.compile(r"view=day"))
+    expect(page.locator("#calendar .fc-timeGridDay-view")).to_have_count(1)
+    expect(page.locator("#cal-title")).to_have_text(f"{today:%A}, {today.day} {today:%B %Y}")
+    # The Week button's address names its view: the phone keeps it.
+    page.get_by_role("link", name="Week", exact=True).click()
+    page.wait_for_url(re.compile(r"view=week"))
+    expect(page.locator("#calendar .fc-timeGridWeek-view")).to_have_count(1)
+    # A laptop opens on the week, as before.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/calendar/")
+    expect(page.locator("#calendar .fc-timeGridWeek-view")).to_have_count(1)
+    assert "view=" not in page.url

@@ -10,6 +10,15 @@
   const root = document.getElementById("calendar");
   if (!root || !window.FullCalendar) return;
 
+  // A phone opens on one day: a week's seven columns are too narrow there to read a session. An
+  // address that names its view (the Week and Day buttons do) keeps it.
+  const opened = new URL(window.location.href);
+  if (!opened.searchParams.has("view") && window.matchMedia("(max-width: 600px)").matches) {
+    opened.searchParams.set("view", "day");
+    window.location.replace(opened.toString());
+    return;
+  }
+
   const zone = root.dataset.timezone;
   const manager = root.dataset.manager === "true";
   const consultants = JSON.parse(document.getElementById("cal-consultants").textContent);
