@@ -4,6 +4,7 @@ import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -180,18 +181,14 @@ def test_it_tells_how_to_reach_the_emulator_in_the_embedded_default(settings) ->
     assert error == "1 configuration problem(s): see FAIL above."
 
 
-def test_it_exits_non_zero_when_the_database_cannot_be_reached_and_keys_are_not_shared(tmp_path) -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("SECRET_KEY", "ENCRYPTION_KEYS", "DATABASE_URL")
-    }
+def check_process(home: Path, database_url: str, *unset: str) -> subprocess.CompletedProcess[str]:
+    """``sessiondesk check --no-zoom`` in a process of its own, on ``database_url``, with the
+    variables ``unset`` taken out of its environment."""
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", *unset)}
     env.update(
-        DATABASE_URL="postgres://postgres@127.0.0.1:9/nothing",
-        SESSIONDESK_HOME=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="sessiondesk.settings",
+        DATABASE_URL=database_url, SESSIONDESK_HOME=str(home), DJANGO_SETTINGS_MODULE="sessiondesk.settings"
     )
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "sessiondesk", "check", "--no-zoom"],
         env=env,
         capture_output=True,
@@ -199,6 +196,10 @@ def test_it_exits_non_zero_when_the_database_cannot_be_reached_and_keys_are_not_
         timeout=60,
         check=False,
     )
+
+
+def test_it_exits_non_zero_when_the_database_cannot_be_reached_and_keys_are_not_shared(tmp_path) -> None:
+    done = check_process(tmp_path, "postgres://postgres@127.0.0.1:9/nothing", "SECRET_KEY", "ENCRYPTION_KEYS")
     assert done.returncode == 1
     failed = lines(done.stdout, "FAIL")
     assert len(failed) == 3
@@ -214,22 +215,9 @@ def test_it_exits_non_zero_when_the_database_cannot_be_reached_and_keys_are_not_
 
 
 def test_it_names_the_socket_folder_of_a_database_on_a_unix_socket(tmp_path) -> None:
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     folder = tmp_path / "no-server-here"
     folder.mkdir()
-    env.update(
-        DATABASE_URL="postgres://postgres@" + str(folder).replace("/", "%2F") + "/nothing",
-        SESSIONDESK_HOME=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="sessiondesk.settings",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "sessiondesk", "check", "--no-zoom"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = check_process(tmp_path, "postgres://postgres@" + str(folder).replace("/", "%2F") + "/nothing")
     assert done.returncode == 1
     [failed] = [line for line in lines(done.stdout, "FAIL") if line.startswith("FAIL database:")]
     assert failed.startswith(

@@ -13,10 +13,9 @@ import pytest
 from django.db import connection
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.accounts.tokens import create_token
 from sessiondesk.scheduling.models import Client, Session, SessionType
 from tests.ops.served import serve
-from tests.scheduling.conftest import future
+from tests.ops.test_database_restart import booking
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's Unix socket"),
@@ -56,22 +55,12 @@ def test_serve_books_through_the_socket(  # type: ignore[no-untyped-def]
         pytest.skip("the database server has no Unix socket on this machine")
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{quote(str(folder), safe='')}:{db['PORT'] or 5432}/{db['NAME']}"
-    _, token = create_token(staff, "socket")
-    start = future(3, 10)
-    body = {
-        "title": "Algebra",
-        "session_type": lesson.pk,
-        "consultant": consultant.pk,
-        "start": start.isoformat(),
-        "end": (start + dt.timedelta(hours=1)).isoformat(),
-        "clients": [student.pk],
-    }
+    book = booking(staff, consultant, lesson, student)
+    start = dt.datetime.fromisoformat(book["json"]["start"])
     args = ("--no-collectstatic", "--workers", "1", "--threads", "2")
     before = backends()  # connections of this test process's other threads, if any
     with serve(tmp_path, *args, DATABASE_URL=url) as (base, _):
-        response = httpx.post(
-            base + "/api/v1/sessions/", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
-        )
+        response = httpx.post(base + book["url"], json=book["json"], headers=book["headers"], timeout=10)
         assert response.status_code == 201, response.text
         # The web process keeps its connection between requests: it is still there, on the socket.
         seen = [where for pid, where in backends().items() if pid not in before]

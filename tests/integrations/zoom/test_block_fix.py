@@ -4,9 +4,10 @@ viewer who can fix it a button to the place where they connect, and says who can
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from sessiondesk.accounts.models import Member
 from sessiondesk.integrations.zoom.models import ConnectionStatus
 from sessiondesk.meetings.models import LinkState, MeetingLink
-from sessiondesk.scheduling.models import Session
+from sessiondesk.scheduling.models import Session, SessionType
 from tests.conftest import login
 from tests.support.sessions import zoom_session
 from tests.support.worker import run_worker_until_idle
@@ -25,16 +26,17 @@ def fix_button(url: str, label: str) -> str:
     return f'<a class="btn btn-primary" href="{url.replace("&", "&amp;")}" data-meeting-fix>{label}</a>'
 
 
-def blocked(session: Session) -> MeetingLink:
+def blocked_session(consultant: Member, lesson: SessionType) -> Session:
+    """A Zoom session of ``consultant`` that the worker has tried: blocked until Zoom is connected."""
+    session = zoom_session(consultant, lesson)
+    run_worker_until_idle()
     link = MeetingLink.objects.get(session=session)
     assert (link.state, link.awaits_connection) == (LinkState.BLOCKED, True)
-    return link
+    return session
 
 
 def test_the_consultant_is_offered_to_connect_zoom(zoom, client, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    session = zoom_session(consultant, lesson)
-    run_worker_until_idle()
-    blocked(session)
+    session = blocked_session(consultant, lesson)
     body = block(login(client, consultant), session)
     assert f"{consultant.name} must connect Zoom" in body
     assert fix_button(PERSONAL, "Connect Zoom") in body
@@ -51,18 +53,14 @@ def test_a_consultant_whose_connection_needs_renewal_is_offered_to_reconnect(  #
     connection = connect(zoom.http, consultant, CARLA)
     connection.status = ConnectionStatus.NEEDS_RECONNECT
     connection.save()
-    session = zoom_session(consultant, lesson)
-    run_worker_until_idle()
-    blocked(session)
+    session = blocked_session(consultant, lesson)
     body = block(login(client, consultant), session)
     assert f"{consultant.name} must reconnect Zoom" in body
     assert fix_button(PERSONAL, "Reconnect Zoom") in body
 
 
 def test_an_admin_is_offered_the_organisations_account(zoom, client, admin, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    session = zoom_session(consultant, lesson)
-    run_worker_until_idle()
-    blocked(session)
+    session = blocked_session(consultant, lesson)
     body = block(login(client, admin), session)
     assert f"{consultant.name} must connect Zoom" in body
     assert fix_button(ORGANIZATION, "Connect organisation Zoom account") in body
@@ -70,9 +68,7 @@ def test_an_admin_is_offered_the_organisations_account(zoom, client, admin, cons
 
 
 def test_staff_see_who_must_act_and_no_button(zoom, client, staff, consultant, lesson) -> None:  # type: ignore[no-untyped-def]
-    session = zoom_session(consultant, lesson)
-    run_worker_until_idle()
-    blocked(session)
+    session = blocked_session(consultant, lesson)
     body = block(login(client, staff), session)
     assert f"{consultant.name} must connect Zoom" in body
     assert "data-meeting-fix" not in body
