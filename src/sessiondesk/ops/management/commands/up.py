@@ -52,9 +52,10 @@ class Command(BaseCommand):
             out.write(f"Public booking page: {site_url}/book/brightside/consultation/")
         if seeded:
             # The worker's first pass logs each of them as blocked, just below: expected, not a fault.
+            hosts = " or ".join(name.split()[0] for _, name, role in demo_logins() if role == "Consultant")
             out.write(
-                "The demo's online sessions wait for Zoom (the worker logs each one as blocked): log in as "
-                "Carla or Dev and press Connect Zoom on a session's meeting card, or as the owner connect "
+                f"The demo's online sessions wait for Zoom (the worker logs each one as blocked): log in as "
+                f"{hosts} and press Connect Zoom on a session's meeting card, or as the owner connect "
                 "the organisation's Zoom account."
             )
         if settings.DEV_MAILBOX:
