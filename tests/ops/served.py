@@ -54,3 +54,27 @@ def serve(home: Path, *args: str, **env: str) -> Iterator[tuple[str, subprocess.
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (on Linux, from ``/proc``)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def web_processes(server: subprocess.Popen, count: int) -> list[int]:
+    """The web processes of a started ``serve``, once ``count`` of them run (at most a minute)."""
+    deadline = time.monotonic() + 60
+    processes = children(server.pid)
+    while len(processes) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+        processes = children(server.pid)
+    return processes

@@ -2,7 +2,6 @@
 
 import os
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -10,7 +9,7 @@ import pytest
 
 from sessiondesk.ops import gunicorn_config
 from sessiondesk.ops.management.commands.serve import pinned_cpus
-from tests.ops.served import serve
+from tests.ops.served import serve, web_processes
 
 
 @pytest.fixture
@@ -67,19 +66,6 @@ def _allowed_cpus(pid: int) -> str:
     raise AssertionError(f"no Cpus_allowed_list for {pid}")
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.skipif(
     not sys.platform.startswith("linux") or len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs"
 )
@@ -88,12 +74,7 @@ def _children(pid: int) -> list[int]:
 def test_serve_keeps_each_process_on_its_own_cpu_when_asked(tmp_path, mode) -> None:  # type: ignore[no-untyped-def]
     args = ("--no-collectstatic", "--workers", "2", "--threads", "1")
     with serve(tmp_path, *args, WEB_CPU_AFFINITY=mode) as (_, server):
-        deadline = time.monotonic() + 60
-        processes = _children(server.pid)
-        while len(processes) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-            processes = _children(server.pid)
-        allowed = sorted(_allowed_cpus(pid) for pid in processes)
+        allowed = sorted(_allowed_cpus(pid) for pid in web_processes(server, 2))
         everything = _allowed_cpus(server.pid)
 
     cpus = sorted(os.sched_getaffinity(0))
