@@ -24,7 +24,7 @@ from pathlib import Path
 from _common import PYTHON, free_port, wait_for
 from booking_latency import drive
 
-from sessiondesk.ops.management.commands.serve import pinned_cpus
+from sessiondesk.ops.management.commands.serve import batch_policy, pinned_cpus
 
 
 def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -42,9 +42,17 @@ def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
     return [b""]
 
 
+def _as_serve_schedules() -> None:
+    """In the server's process before gunicorn starts: serve's scheduling policy, unless
+    ``WEB_SCHED_BATCH=false`` turns it off as it does for serve."""
+    if os.environ.get("WEB_SCHED_BATCH") != "false":
+        batch_policy()
+
+
 def run(processes: int, threads: int, clients: int, requests: int) -> dict:
-    """gunicorn with serve's worker class and configuration (each process kept on a CPU as serve
-    keeps them), ``clients`` booking back to back ``requests`` times each."""
+    """gunicorn with serve's worker class and configuration (each process kept on a CPU and, with
+    ``WEB_SCHED_BATCH``, under the batch policy, as serve sets them), ``clients`` booking back to back
+    ``requests`` times each."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="sessiondesk-floor-") as home:
         env = {
@@ -57,7 +65,13 @@ def run(processes: int, threads: int, clients: int, requests: int) -> dict:
         argv += ["--config", "python:sessiondesk.ops.gunicorn_config", "--bind", f"127.0.0.1:{port}"]
         argv += ["--workers", str(processes), "--threads", str(threads), "--worker-class", "gthread"]
         argv += ["--log-level", "warning", "--no-control-socket"]
-        server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            argv,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_as_serve_schedules,
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             wait_for(url + "/", "gunicorn")
