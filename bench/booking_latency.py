@@ -172,11 +172,10 @@ def drive(
     errors: list[int] = []
     lock = threading.Lock()
     began_at: list[float] = []  # when the warmed-up clients start booking, together
-    cpu_at: list[float] = []  # this process's and the server's CPU seconds then
+    cpu_at: list[float] = []  # the CPU seconds spent until then (``_cpu_now``)
 
     def start() -> None:
-        server = cpu_seconds(server_pid) if server_pid else 0.0
-        cpu_at.extend([time.process_time(), server, database_cpu_seconds(env) if env else 0.0])
+        cpu_at.extend(_cpu_now(server_pid, env))
         began_at.append(time.perf_counter())
         if on_start:
             on_start()
@@ -218,11 +217,7 @@ def drive(
     for thread in threads:
         thread.join()
     result = summary(latencies, len(errors), time.perf_counter() - began_at[0])
-    if server_pid:
-        result["client_cpu_s"] = round(time.process_time() - cpu_at[0], 3)
-        result["server_cpu_s"] = round(cpu_seconds(server_pid) - cpu_at[1], 3)
-    if env:
-        result["db_cpu_s"] = round(database_cpu_seconds(env) - cpu_at[2], 3)
+    result |= _cpu_since(cpu_at, server_pid, env)
     if errors:
         result["error_statuses"] = sorted(set(errors))
     return result
@@ -241,14 +236,29 @@ def drive_loop(
     cpu_at: list[float] = []
 
     def start() -> None:
-        cpu_at.extend([time.process_time(), cpu_seconds(server_pid), database_cpu_seconds(env)])
+        cpu_at.extend(_cpu_now(server_pid, env))
         on_start()
 
     result = _loop_clients.drive(url, seed, clients, requests, api_body, public_form, start)
-    result["client_cpu_s"] = round(time.process_time() - cpu_at[0], 3)
-    result["server_cpu_s"] = round(cpu_seconds(server_pid) - cpu_at[1], 3)
-    result["db_cpu_s"] = round(database_cpu_seconds(env) - cpu_at[2], 3)
-    return result
+    return result | _cpu_since(cpu_at, server_pid, env)
+
+
+def _cpu_now(server_pid: int, env: dict[str, str] | None) -> list[float]:
+    """The CPU seconds this process (the clients), the server and the database server spent so far."""
+    server = cpu_seconds(server_pid) if server_pid else 0.0
+    return [time.process_time(), server, database_cpu_seconds(env) if env else 0.0]
+
+
+def _cpu_since(at: list[float], server_pid: int, env: dict[str, str] | None) -> dict:
+    """What each spent since ``_cpu_now`` gave ``at``: the clients' and the server's with
+    ``server_pid``, the database server's with the instance's ``env``."""
+    spent = {}
+    if server_pid:
+        spent["client_cpu_s"] = round(time.process_time() - at[0], 3)
+        spent["server_cpu_s"] = round(cpu_seconds(server_pid) - at[1], 3)
+    if env:
+        spent["db_cpu_s"] = round(database_cpu_seconds(env) - at[2], 3)
+    return spent
 
 
 def main() -> None:
