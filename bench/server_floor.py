@@ -24,7 +24,7 @@ from pathlib import Path
 from _common import PYTHON, free_port, wait_for
 from booking_latency import drive
 
-from sessiondesk.ops.management.commands.serve import batch_policy, pinned_cpus
+from sessiondesk.ops.management.commands.serve import batch_policy, pinned_cpus, worker_class
 
 
 def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -49,6 +49,11 @@ def _as_serve_schedules() -> None:
         batch_policy()
 
 
+def _serves_worker() -> str:
+    """serve's worker class, as ``WEB_WORKER`` chooses it (``gthread`` for gunicorn's own)."""
+    return worker_class(os.environ.get("WEB_WORKER", "auto"))
+
+
 def run(processes: int, threads: int, clients: int, requests: int) -> dict:
     """gunicorn with serve's worker class and configuration (each process kept on a CPU and, with
     ``WEB_SCHED_BATCH``, under the batch policy, as serve sets them), ``clients`` booking back to back
@@ -63,7 +68,7 @@ def run(processes: int, threads: int, clients: int, requests: int) -> dict:
         }
         argv = [PYTHON, "-m", "gunicorn", "server_floor:application"]
         argv += ["--config", "python:sessiondesk.ops.gunicorn_config", "--bind", f"127.0.0.1:{port}"]
-        argv += ["--workers", str(processes), "--threads", str(threads), "--worker-class", "gthread"]
+        argv += ["--workers", str(processes), "--threads", str(threads), "--worker-class", _serves_worker()]
         argv += ["--log-level", "warning", "--no-control-socket"]
         server = subprocess.Popen(
             argv,

@@ -303,6 +303,7 @@ WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 2)
 WEB_THREADS = env_int("WEB_THREADS", 4)
 WEB_CPU_AFFINITY = env_choice("WEB_CPU_AFFINITY", "auto", ("auto", "true", "false"))
 WEB_SCHED_BATCH = env_bool("WEB_SCHED_BATCH", True)
+WEB_WORKER = env_choice("WEB_WORKER", "auto", ("auto", "gthread"))
 # Every so many requests on one kept-alive connection, the response closes it (0: never).
 WEB_KEEPALIVE_REQUESTS = env_int("WEB_KEEPALIVE_REQUESTS", 20, minimum=0)
 WORKER_CONCURRENCY = env_int("WORKER_CONCURRENCY", 1)

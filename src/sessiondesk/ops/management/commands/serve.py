@@ -8,6 +8,7 @@ migrate: that is a deliberate step of an upgrade (docs/deploy.md).
 
 import logging
 import os
+import select
 import sys
 from pathlib import Path
 from typing import Any
@@ -75,7 +76,7 @@ class Command(BaseCommand):
             "--threads",
             str(threads),
             "--worker-class",
-            "gthread",
+            worker_class(settings.WEB_WORKER),
             "--timeout",
             "60",
             "--graceful-timeout",
@@ -119,6 +120,16 @@ def pinned_cpus(mode: str, workers: int) -> list[int]:
     if mode == "false" or len(available) < 2 or (mode == "auto" and workers < len(available)):
         return []
     return available
+
+
+def worker_class(mode: str) -> str:
+    """gunicorn's worker class for the web processes (``WEB_WORKER``): SessionDesk's, in which the
+    thread the kernel wakes for a request serves it (``ops.web_worker``: a third less of the HTTP
+    server's own CPU a request, docs/performance.md), where the system has ``epoll``; otherwise, or
+    with ``gthread``, gunicorn's threaded worker."""
+    if mode == "auto" and hasattr(select, "epoll"):
+        return "sessiondesk.ops.web_worker.Worker"
+    return "gthread"
 
 
 def batch_policy() -> bool:
