@@ -8,7 +8,9 @@ wakes the main thread twice and a pool thread once, and the threads pass the int
 between them each time. Here every thread of the pool waits on one shared ``epoll`` set, in which
 each connection is armed for a single event (``EPOLLONESHOT``): the kernel wakes one waiting thread
 for a readable connection, that thread serves the request and arms the connection again. One wake
-a request, and no hand-over (measured in docs/performance.md).
+a request, and no hand-over: a quarter less of the HTTP server's own CPU a request (measured in
+docs/performance.md, fifteenth round). And a connection that is open but has sent nothing holds no
+thread, where ``gthread`` gives each new connection a thread for up to 5 s to send its request.
 
 The main thread only keeps the process alive towards gunicorn's master, closes kept-alive
 connections that stayed idle past ``--keep-alive``, and stops the process: on ``SIGTERM`` it stops
@@ -16,7 +18,8 @@ accepting, lets the requests under way finish and answers a request that arrives
 connection meanwhile with ``Connection: close``, as ``gthread`` does. A connection is closed only by
 the thread holding it: the main thread shuts an idle one down, which makes it readable, and the
 thread woken for it closes it. Requests are parsed and answered by ``gthread``'s own code
-(``handle``), HTTP/2 and TLS included.
+(``handle``). It needs ``epoll`` (Linux); ``serve`` chooses it where the system has it
+(``WEB_WORKER``).
 """
 
 import contextlib
