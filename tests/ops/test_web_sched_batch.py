@@ -30,7 +30,7 @@ def test_the_web_processes_and_their_threads_run_under_the_batch_policy(
     env = {"WEB_SCHED_BATCH": setting} if setting else {}
     with serve(tmp_path, "--no-collectstatic", "--workers", "2", "--threads", "4", **env) as (base, server):
         processes = web_processes(server, 2)
-        # gunicorn starts a process's request threads as requests come: ask for some at once.
+        # Requests at once, so that every request thread has served (gthread starts them as requests come).
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda _: httpx.get(base + "/healthz").status_code, range(32)))
         threads = [thread for pid in processes for thread in _threads(pid)]

@@ -38,12 +38,22 @@ _ARMED = select.EPOLLIN | select.EPOLLONESHOT
 _FIRST_REQUEST_GRACE = gthread.DEFAULT_WORKER_DATA_TIMEOUT
 
 
+class _Conn(gthread.TConn):
+    """gthread's connection, with the file number it was accepted on (a socket closed while it is
+    handled has none any more) and whether the main thread shut it down for idling."""
+
+    def __init__(self, cfg: Any, sock: socket.socket, client: Any, server: Any) -> None:
+        super().__init__(cfg, sock, client, server)
+        self.fd = sock.fileno()
+        self.expired = False
+
+
 class Worker(gthread.ThreadWorker):
     def init_process(self) -> None:
         self._epoll = select.epoll()
         self._guard = threading.Lock()  # the connections' table and counts, and the listeners' state
-        self._conns: dict[int, gthread.TConn] = {}  # every open connection, by its file descriptor
-        self._idle: set[gthread.TConn] = set()  # waiting for their next request
+        self._conns: dict[int, _Conn] = {}  # every open connection, by its file descriptor
+        self._idle: set[_Conn] = set()  # waiting for their next request
         self._listeners: dict[int, socket.socket] = {}
         self._listening = False
         self._stopped = False
@@ -96,7 +106,7 @@ class Worker(gthread.ThreadWorker):
             self._listen(False)
             linger = time.monotonic() + gthread.STOP_KEEPALIVE_LINGER
             for conn in self._conns.values():
-                conn.timeout = min(conn.timeout or linger, linger)
+                conn.timeout = min(conn.timeout, linger)
         give_up = time.monotonic() + self.cfg.graceful_timeout
         while time.monotonic() < give_up:
             with self._guard:
@@ -166,10 +176,8 @@ class Worker(gthread.ThreadWorker):
             sock = None
         with self._guard:
             if sock is not None:
-                conn = gthread.TConn(self.cfg, sock, client, listener.getsockname())
+                conn = _Conn(self.cfg, sock, client, listener.getsockname())
                 conn.timeout = time.monotonic() + self.cfg.keepalive + _FIRST_REQUEST_GRACE
-                conn.expired = False
-                conn.fd = sock.fileno()  # kept: a socket closed while handled has none any more
                 self._conns[conn.fd] = conn
                 self._idle.add(conn)
                 self.nr_conns += 1
@@ -181,7 +189,7 @@ class Worker(gthread.ThreadWorker):
                     self._listening = False  # armed again once a connection closes
                     self._epoll.unregister(listener.fileno())
 
-    def _serve_conn(self, conn: gthread.TConn) -> None:
+    def _serve_conn(self, conn: _Conn) -> None:
         """Serve the request waiting on ``conn`` (and any the client sent behind it), then keep the
         connection for its next one or close it."""
         if conn.expired:
@@ -201,7 +209,7 @@ class Worker(gthread.ThreadWorker):
             self._idle.add(conn)
             self._epoll.modify(conn.fd, _ARMED)
 
-    def _close(self, conn: gthread.TConn, graceful: bool = False) -> None:
+    def _close(self, conn: _Conn, graceful: bool = False) -> None:
         with self._guard:
             self._conns.pop(conn.fd, None)
             self._idle.discard(conn)

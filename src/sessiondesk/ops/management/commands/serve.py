@@ -124,7 +124,7 @@ def pinned_cpus(mode: str, workers: int) -> list[int]:
 
 def worker_class(mode: str) -> str:
     """gunicorn's worker class for the web processes (``WEB_WORKER``): SessionDesk's, in which the
-    thread the kernel wakes for a request serves it (``ops.web_worker``: a third less of the HTTP
+    thread the kernel wakes for a request serves it (``ops.web_worker``: a quarter less of the HTTP
     server's own CPU a request, docs/performance.md), where the system has ``epoll``; otherwise, or
     with ``gthread``, gunicorn's threaded worker."""
     if mode == "auto" and hasattr(select, "epoll"):
