@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.meetings import reads, registrations
-from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
 from sessiondesk.scheduling import links
 from sessiondesk.scheduling.models import Client, Provider, Session, SessionStatus
 
@@ -66,9 +66,11 @@ def join_url(session: Session, client: Client | None = None) -> str:
     return join_urls([session], client)[session.pk]
 
 
-def link_expected(sessions: list[Session], client: Client | None = None) -> bool:
+def link_expected(sessions: list[Session], client: Client | None = None, *, soon: bool = False) -> bool:
     """Some of these sessions will have a join link that a provider is still creating (for a
-    ``client``: or their own link, still being registered)."""
+    ``client``: or their own link, still being registered). ``soon``: only a link being made now,
+    which an email may wait for; not one planned for when its session comes within the horizon (a
+    later occurrence of a series), weeks ahead."""
     waiting = [s for s in sessions if _wants_link(s) and not s.is_cancelled]
     if not waiting:
         return False
@@ -82,9 +84,15 @@ def link_expected(sessions: list[Session], client: Client | None = None) -> bool
     }
     for session in waiting:
         link = links.get(session.pk)
-        if not urls[session.pk] and (link is None or link.state in (LinkState.PENDING, LinkState.WAITING)):
+        if not urls[session.pk] and (link is None or _coming(link, soon)):
             return True
     return False
+
+
+def _coming(link: MeetingLink, soon: bool) -> bool:
+    if link.state == LinkState.WAITING:
+        return not (soon and link.waiting_for == WaitReason.HORIZON)
+    return link.state == LinkState.PENDING
 
 
 @dataclass(frozen=True)
@@ -131,11 +139,16 @@ def _with(who: str) -> str:
     return f" with {who}" if who else ""
 
 
-def subject(session: Session, kind: str, recipient: Client | Member, people: People | None = None) -> str:
-    """``people``: the session's, when it is not saved yet (read from it otherwise)."""
+def subject(
+    session: Session, kind: str, recipient: Client | Member, people: People | None = None, together: int = 0
+) -> str:
+    """``people``: the session's, when it is not saved yet (read from it otherwise). ``together``:
+    how many sessions' join links the email gives, from ``session``'s on (none: ``session``'s only)."""
     when = format_when(session.start, recipient.timezone)
     what = session.title + _with(_other_party(people or People.of(session), recipient))
     prefix = SUBJECT_PREFIX[kind]
+    if together > 1:
+        return f"{prefix}: {what}, join links for {together} sessions from {when}"
     if kind == "booked" and session.series_id:
         return f"{prefix}: {what}, {_repeat_phrase(session)} from {when}"
     if kind == "rescheduled":
@@ -156,12 +169,20 @@ class Rendered:
     shown: dict = field(default_factory=dict)  # the facts the email showed, to spot what is new later
 
 
-def render(session: Session, kind: str, recipient: Client | Member, context: dict) -> Rendered:
-    """Render for ``recipient``; a series' "booked" email covers its scheduled occurrences."""
+def render(
+    session: Session,
+    kind: str,
+    recipient: Client | Member,
+    context: dict,
+    together: list[Session] | None = None,
+) -> Rendered:
+    """Render for ``recipient``; a series' "booked" email covers its scheduled occurrences.
+    ``together``: the sessions of a series (``session`` first) whose join links this "updated" email
+    gives at once."""
     tz_name = recipient.timezone
     # The attendees and hosts are read for the headline, the subject and the "With" line: once.
     prefetch_related_objects([session], "clients", "co_hosts__user")
-    occurrences = _occurrences(session) if kind == "booked" and session.series_id else []
+    occurrences = _occurrences(session) if kind == "booked" and session.series_id else together or []
     client = recipient if isinstance(recipient, Client) else None
     urls = join_urls(occurrences or [session], client)
     url = urls[session.pk]
@@ -169,7 +190,7 @@ def render(session: Session, kind: str, recipient: Client | Member, context: dic
     other_party = _other_party(People.of(session), recipient)
     ctx = {
         "kind": kind,
-        "event": context.get("event", kind),
+        "event": "links_ready" if together else context.get("event", kind),
         "session": session,
         "recipient": recipient,
         "is_client": client is not None,
@@ -186,12 +207,18 @@ def render(session: Session, kind: str, recipient: Client | Member, context: dic
         "location": session.location if not url else "",
         "manage_url": links.manage_url(session, client) if client else "",
         "portal_url": links.portal_url(client) if client else "",
-        "repeat": _repeat_description(session) if occurrences else "",
+        "repeat": (
+            "Each of these sessions has its own join link:"
+            if together
+            else _repeat_description(session)
+            if occurrences
+            else ""
+        ),
         "occurrences": [{"when": format_when(s.start, tz_name), "join_url": urls[s.pk]} for s in occurrences],
         "org": session.org,
     }
     return Rendered(
-        subject=subject(session, kind, recipient),
+        subject=subject(session, kind, recipient, together=len(together or [])),
         text=render_to_string("notifications/email/session.txt", ctx),
         html=render_to_string("notifications/email/session.html", ctx),
         shown={

@@ -26,11 +26,10 @@ class Entry:
     session: Session
     join_url: str = ""
     manage_url: str = ""
+    sequence: int = 0  # how many invites for this session the attendee had before this one
 
 
-def invite(
-    entries: list[Entry], *, method: str, sequence: int, attendee_email: str, attendee_name: str
-) -> str:
+def invite(entries: list[Entry], *, method: str, attendee_email: str, attendee_name: str) -> str:
     """One VCALENDAR with a VEVENT per session (a series lists each occurrence)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -41,7 +40,7 @@ def invite(
             _event(
                 entry.session,
                 method,
-                sequence,
+                entry.sequence,
                 attendee_email,
                 attendee_name,
                 entry.join_url,

@@ -55,7 +55,45 @@ def _method(text: str) -> str:
     return "CANCEL" if "METHOD:CANCEL" in text else "REQUEST"
 
 
+@dataclass
+class _Decided:
+    """A session email to send, before it is put together: its session (the first it covers), the
+    sessions it covers, who gets it, how it reads and how many emails they had about it."""
+
+    email: OutboundEmail
+    session: Session
+    covered: list[Session]
+    recipient: Client | Member
+    kind: str
+    sent: int
+    last: OutboundEmail | None  # their last email sent about it
+
+
 def _prepare_session_email(email: OutboundEmail) -> Ready | Skip | Defer:
+    news = _news(email)
+    if not isinstance(news, tuple):
+        return news
+    decided, rendered = news
+    return _ready(decided, rendered, [decided])
+
+
+def _news(email: OutboundEmail) -> tuple[_Decided, content.Rendered] | Skip | Defer:
+    """What ``email`` would tell its recipient on its own, or why it goes later or not at all."""
+    decided = _decide(email)
+    if not isinstance(decided, _Decided):
+        return decided
+    rendered = content.render(decided.session, decided.kind, decided.recipient, email.context)
+    last = decided.last  # never None for those kinds (``_decide``)
+    if (
+        last is not None
+        and decided.kind in ("rescheduled", "updated")
+        and _same_news(last, rendered.shown, decided.session.pk)
+    ):
+        return Skip("Nothing changed since their last email.")
+    return decided, rendered
+
+
+def _decide(email: OutboundEmail) -> _Decided | Skip | Defer:
     now = timezone.now()
     session = Session.objects.select_related("consultant__user", "org", "series").get(
         pk=email.session_id or 0
@@ -77,25 +115,77 @@ def _prepare_session_email(email: OutboundEmail) -> Ready | Skip | Defer:
     elif session.is_cancelled:
         return Skip("The session was cancelled before this email went out.")
     client = recipient if isinstance(recipient, Client) else None
-    if email.kind != "cancelled" and content.link_expected(covered, client):
+    if email.kind != "cancelled" and content.link_expected(covered, client, soon=True):
         deadline = email.created_at + link_wait()
         if now < deadline:
             return Defer(min(deadline, now + dt.timedelta(seconds=1)))
     kind = email.kind
     if kind in ("rescheduled", "updated") and not sent:
         kind = "booked"  # e.g. an attendee added later: for them it is a new booking
-    rendered = content.render(session, kind, recipient, email.context)
-    if kind in ("rescheduled", "updated") and _same_news(sent[-1], rendered.shown, session.pk):
-        return Skip("Nothing changed since their last email.")
+    return _Decided(email, session, covered, recipient, kind, len(sent), sent[-1] if sent else None)
+
+
+def _ready(decided: _Decided, rendered: content.Rendered, parts: list[_Decided]) -> Ready:
+    """``decided``'s email as rendered, its invite holding the sessions of every part (each at the
+    sequence its own history gives it)."""
+    email = decided.email
+    urls = rendered.shown["join_urls"]
     return Ready(
         to=email.to,
         subject=rendered.subject,
         text=rendered.text,
         html=rendered.html,
-        ics=_invite(email, covered, recipient, rendered.shown["join_urls"], sequence=len(sent)),
+        ics=_invite(email, [(s, part.sent) for part in parts for s in part.covered], decided.recipient, urls),
         ics_method="CANCEL" if email.kind == "cancelled" else "REQUEST",
-        context={**email.context, "shown": rendered.shown, "rendered_as": kind},
+        context={**email.context, "shown": rendered.shown, "rendered_as": decided.kind},
     )
+
+
+def is_series_link_news(email: OutboundEmail) -> bool:
+    """A "the join link is ready" email about a session of a series: sent together with the same
+    person's others for that series (``together``)."""
+    return email.kind == "updated" and email.context.get("event") == "link_ready" and bool(email.session_id)
+
+
+def together(email: OutboundEmail, others: list[OutboundEmail]) -> tuple[Ready | Skip | Defer, dict]:
+    """``email`` sent with ``others``: the same person's link news for other sessions of the same
+    series, claimed with it. Returns ``email``'s outcome and each of ``others``' by id.
+
+    Those with news go in ``email``'s message, one invite entry a session, and their outcome is a
+    ``Ready`` holding only what they showed (their own ``shown``, as if each had gone alone). Those
+    with nothing to tell are skipped; any other (news of another kind for them, or ``email`` not
+    going now) goes back to the queue as due now, to go on its own."""
+    own = _news(email)
+    outcomes: dict[int, Ready | Skip | Defer] = {}
+    riders: list[tuple[_Decided, content.Rendered]] = []
+    for other in others:
+        news = _news(other)
+        if isinstance(news, Skip):
+            outcomes[other.pk] = news
+        elif isinstance(news, tuple) and isinstance(own, tuple) and own[0].kind == news[0].kind == "updated":
+            riders.append(news)
+        else:
+            outcomes[other.pk] = Defer(timezone.now())
+    if not isinstance(own, tuple):
+        return own, outcomes
+    if not riders:
+        return _ready(*own, [own[0]]), outcomes
+    parts = sorted([own, *riders], key=lambda news: news[0].session.start)
+    first = parts[0][0]
+    combined = content.render(
+        first.session, "updated", first.recipient, email.context, together=[d.session for d, _ in parts]
+    )
+    for decided, rendered in riders:
+        shown = {
+            **decided.email.context,
+            "shown": rendered.shown,
+            "rendered_as": "updated",
+            "sent_with": email.pk,
+        }
+        outcomes[decided.email.pk] = Ready(decided.email.to, combined.subject, "", "", context=shown)
+    ready = _ready(own[0], combined, [d for d, _ in parts])
+    ready.context = {**email.context, "shown": own[1].shown, "rendered_as": "updated"}
+    return ready, outcomes
 
 
 def history_for(session_id: int, series_id: int | None, email: OutboundEmail) -> list[OutboundEmail]:
@@ -147,20 +237,24 @@ def _same_news(last: OutboundEmail, shown: dict, session_id: int) -> bool:
 
 def _invite(
     email: OutboundEmail,
-    sessions: list[Session],
+    sessions: list[tuple[Session, int]],
     recipient: Client | Member,
     urls: dict[str, str],
-    sequence: int,
 ) -> str:
+    """The invite for ``sessions``, each (session, the sequence of its entry)."""
     is_client = isinstance(recipient, Client) and email.kind != "cancelled"
     entries = [
-        ics.Entry(s, urls.get(str(s.pk), ""), links.manage_url(s, recipient) if is_client else "")  # type: ignore[arg-type]
-        for s in sessions
+        ics.Entry(
+            s,
+            urls.get(str(s.pk), ""),
+            links.manage_url(s, recipient) if is_client else "",  # type: ignore[arg-type]
+            sequence,
+        )
+        for s, sequence in sessions
     ]
     return ics.invite(
         entries,
         method="CANCEL" if email.kind == "cancelled" else "REQUEST",
-        sequence=sequence,
         attendee_email=email.to,
         attendee_name=recipient.name,
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sessiondesk.notifications import prepare, reads
 from sessiondesk.notifications.models import EmailState, OutboundEmail
+from sessiondesk.scheduling.models import Session
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,11 @@ def send_due(limit: int = 20) -> int:
         return 0
     sent = 0
     connection = mailers.default
+    held = {email.pk: (email, lease) for email, lease in claimed}
     try:
-        for email, lease in claimed:
-            sent += _process(email, lease, connection)
+        while held:
+            email, lease = held.pop(next(iter(held)))
+            sent += _process(email, lease, connection, held)
     finally:
         connection.close()
     return sent
@@ -55,25 +58,92 @@ def _claim(limit: int) -> list[tuple[OutboundEmail, dt.datetime]]:
     return claimed
 
 
-def _process(email: OutboundEmail, lease: dt.datetime, connection) -> int:
+def _process(
+    email: OutboundEmail, lease: dt.datetime, connection, held: dict[int, tuple[OutboundEmail, dt.datetime]]
+) -> int:
+    """Send ``email``, or skip it or put it back for later; returns 1 if a message went. ``held``:
+    the rest of this pass's claimed emails, from which those going in its message are taken."""
+    others = _claim_others(email, held) if prepare.is_series_link_news(email) else []
     try:
-        outcome = prepare.prepare(email)
+        if others:
+            outcome, theirs = prepare.together(email, [other for other, _ in others])
+        else:
+            outcome, theirs = prepare.prepare(email), {}
     except Exception as exc:  # a broken row must not stop the loop: it retries, then fails
+        for other, their_lease in others:
+            _mine(other, their_lease).update(lease_until=None)
         _retry_or_fail(email, lease, f"Rendering failed: {exc}", traceback=True)
         return 0
-    if isinstance(outcome, prepare.Skip):
-        _finish(email, lease, state=EmailState.SKIPPED, last_error=outcome.reason)
-        return 0
-    if isinstance(outcome, prepare.Defer):
-        _mine(email, lease).update(not_before=outcome.until, lease_until=None)
+    riders = []
+    for other, their_lease in others:
+        theirs_now = theirs[other.pk]
+        if isinstance(theirs_now, prepare.Ready):
+            riders.append((other, their_lease, theirs_now))
+        else:
+            _settle(other, their_lease, theirs_now)
+    if not isinstance(outcome, prepare.Ready):
+        _settle(email, lease, outcome)
         return 0
     try:
         connection.open()  # once per pass: later messages reuse the open SMTP connection
         connection.send_messages([_message(outcome, email)])
     except Exception as exc:  # SMTP and socket errors alike are worth another try
         connection.close()
-        _retry_or_fail(email, lease, f"{type(exc).__name__}: {exc}")
+        error = f"{type(exc).__name__}: {exc}"
+        _retry_or_fail(email, lease, error)
+        for other, their_lease, _ in riders:  # they went in that message: they retry with it
+            _retry_or_fail(other, their_lease, error)
         return 0
+    _sent(email, lease, outcome)
+    for other, their_lease, ready in riders:
+        _sent(other, their_lease, ready)
+    return 1
+
+
+def _claim_others(
+    email: OutboundEmail, held: dict[int, tuple[OutboundEmail, dt.datetime]]
+) -> list[tuple[OutboundEmail, dt.datetime]]:
+    """The same person's other link news for the series of ``email``'s session, due yet or not:
+    taken from ``held`` (this pass's) or claimed as ``_claim`` claims (those another worker holds
+    are left to it). They go in one message with ``email`` (``prepare.together``)."""
+    series_id = Session.objects.filter(pk=email.session_id or 0).values_list("series_id", flat=True).first()
+    if series_id is None:
+        return []
+    now = timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    same_person = Q(client_id=email.client_id) if email.client_id else Q(member_id=email.member_id)
+    candidates = (
+        OutboundEmail.objects.filter(
+            same_person,
+            session__series_id=series_id,
+            kind="updated",
+            state=EmailState.PENDING,
+            context__event="link_ready",
+        )
+        .exclude(pk=email.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    claimed = []
+    for pk in candidates:
+        if pk in held:
+            claimed.append(held.pop(pk))
+            continue
+        lease = now + dt.timedelta(seconds=settings.WORKER_LEASE_SECONDS, microseconds=random.randrange(1000))
+        if OutboundEmail.objects.filter(free, pk=pk, state=EmailState.PENDING).update(lease_until=lease):
+            claimed.append((OutboundEmail.objects.get(pk=pk), lease))
+    return claimed
+
+
+def _settle(email: OutboundEmail, lease: dt.datetime, outcome: "prepare.Skip | prepare.Defer") -> None:
+    """A claimed email that is not sent now: skipped for good, or back in the queue until later."""
+    if isinstance(outcome, prepare.Skip):
+        _finish(email, lease, state=EmailState.SKIPPED, last_error=outcome.reason)
+    else:
+        _mine(email, lease).update(not_before=outcome.until, lease_until=None)
+
+
+def _sent(email: OutboundEmail, lease: dt.datetime, ready: "prepare.Ready") -> None:
     _finish(
         email,
         lease,
@@ -81,13 +151,12 @@ def _process(email: OutboundEmail, lease: dt.datetime, connection) -> int:
         sent_at=timezone.now(),
         attempts=email.attempts + 1,
         last_error="",
-        subject=outcome.subject[:300],
-        body_text=outcome.text,
-        body_html=outcome.html,
-        ics=outcome.ics,
-        context=outcome.context if outcome.context is not None else email.context,
+        subject=ready.subject[:300],
+        body_text=ready.text,
+        body_html=ready.html,
+        ics=ready.ics,
+        context=ready.context if ready.context is not None else email.context,
     )
-    return 1
 
 
 ORG_HEADER = "X-SessionDesk-Organization"

@@ -173,11 +173,10 @@ def booking_invite(request: HttpRequest, token: str) -> HttpResponse:
     manage_link = links.manage_url(session, client)
     if found.visitor_tz is not None:
         manage_link = settings.SITE_URL + reverse("manage_booking", args=[token])
-    entry = ics.Entry(session, join_url=meeting.join_url, manage_url=manage_link)
+    entry = ics.Entry(session, join_url=meeting.join_url, manage_url=manage_link, sequence=sent)
     body = ics.invite(
         [entry],
         method="PUBLISH",
-        sequence=sent,
         attendee_email=client.email,
         attendee_name=client.email if found.visitor_tz is not None else client.name,
     )
