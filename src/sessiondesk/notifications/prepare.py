@@ -153,8 +153,8 @@ def together(email: OutboundEmail, others: list[OutboundEmail]) -> tuple[Ready |
 
     Those with news go in ``email``'s message, one invite entry a session, and their outcome is a
     ``Ready`` holding only what they showed (their own ``shown``, as if each had gone alone). Those
-    with nothing to tell are skipped; any other (news of another kind for them, or ``email`` not
-    going now) goes back to the queue as due now, to go on its own."""
+    with nothing to tell are skipped; one that must wait keeps its wait; any other (news of another
+    kind for them, or ``email`` not going now) goes back to the queue as due now, to go on its own."""
     own = _news(email)
     outcomes: dict[int, Ready | Skip | Defer] = {}
     riders: list[tuple[_Decided, content.Rendered]] = []
@@ -164,8 +164,8 @@ def together(email: OutboundEmail, others: list[OutboundEmail]) -> tuple[Ready |
             outcomes[other.pk] = news
         elif isinstance(news, tuple) and isinstance(own, tuple) and own[0].kind == news[0].kind == "updated":
             riders.append(news)
-        else:
-            outcomes[other.pk] = Defer(timezone.now())
+        else:  # its own wait, or due again now to go on its own
+            outcomes[other.pk] = news if isinstance(news, Defer) else Defer(timezone.now())
     if not isinstance(own, tuple):
         return own, outcomes
     if not riders:
