@@ -4,11 +4,15 @@ On a fresh instance per backend (the same organisation as ``booking_latency.py``
 loads the app as ``sessiondesk serve`` does (``sessiondesk.wsgi``: everything imported, long-lived
 objects frozen out of the garbage collector's sight), then books through Django's request handler
 with a test client that enforces CSRF: ``--bookings`` API bookings (``POST /api/v1/sessions/``,
-token auth) and as many public ones (the booking form, a new client each), after a warm-up.
+token auth) and as many public ones (the booking form, a new client each, sent urlencoded as a
+browser sends it), after a warm-up.
 CPU is the process's CPU time (``time.process_time``) around each request; queries are counted on
 one booking of each kind. Prints one JSON object last: per backend, ``api_cpu_ms``,
-``public_cpu_ms`` (medians), their means, the queries, and ``cpu_ms_per_booking``, the mean of
-the two kinds (``booking_latency.py`` alternates them).
+``public_cpu_ms`` (medians), their means, the queries, ``cpu_ms_per_booking``, the mean of
+the two kinds (``booking_latency.py`` alternates them), and ``calibration_s``: the CPU seconds of
+``for i in range(10_000_000): total += i`` in the same process just before, the machine's speed
+(from 0.5 to over 1.3 s on the same kind of machine, on different days), so that figures from
+different days can be set side by side.
 
 ``booking_latency.py`` runs the same measurement on its own instance, in the same run.
 
@@ -23,6 +27,7 @@ from _common import analyze, database, django_run, migrate
 
 MEASURE = """
 import datetime as dt, os, statistics, time
+from urllib.parse import urlencode
 from sessiondesk.wsgi import application  # noqa: F401  (loads the app, then gc.freeze(), as served)
 from django.db import connection
 from django.test import Client
@@ -31,6 +36,7 @@ seed = {seed}
 N, BOOKINGS, WARM = {clients}, {bookings}, {warm}
 base = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days={first_day})
 token = {{"HTTP_AUTHORIZATION": "Bearer " + seed["token"]}}
+FORM = "application/x-www-form-urlencoded"
 
 def slot(k):  # 20 a day, one an hour, as booking_latency.py books
     return base + dt.timedelta(days=k // 20, hours=k % 20)
@@ -47,7 +53,9 @@ def public(client, k):
     start = slot(k).strftime("%Y-%m-%dT%H:%M:%SZ")
     form = {{"start": start, "tz": "UTC", "name": f"Client {{k}}", "email": f"inprocess-{{k}}@bench.test",
              "csrfmiddlewaretoken": client.cookies["csrftoken"].value}}
-    response = client.post(path, form, HTTP_REFERER="http://testserver" + path)
+    # As a browser sends the booking form (and booking_latency.py's clients): urlencoded, not the
+    # multipart that Django's test client sends by default, whose parsing costs a tenth as much again.
+    response = client.post(path, urlencode(form), content_type=FORM, HTTP_REFERER="http://testserver" + path)
     assert response.status_code == 303, (response.status_code, response.content.decode()[-3000:])
 
 def measure(book, client):
@@ -62,6 +70,13 @@ def measure(book, client):
         book(client, WARM + BOOKINGS)
     return cpu, len(captured.captured_queries), system * 1000 / BOOKINGS
 
+def calibration():  # the machine's speed: the CPU seconds of the loop docs/performance.md quotes
+    began, total = time.process_time(), 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.process_time() - began, 2)
+
+calibrated = calibration()
 api_client = Client(enforce_csrf_checks=True)
 public_client = Client(enforce_csrf_checks=True)
 public_client.get(f"/book/bench/cal-{{N}}/")
@@ -78,6 +93,7 @@ out = {{
     "public_queries": public_queries,
     "public_system_cpu_ms_mean": round(public_system, 2),
     "bookings_each": BOOKINGS,
+    "calibration_s": calibrated,
 }}
 out["cpu_ms_per_booking"] = round((out["api_cpu_ms_mean"] + out["public_cpu_ms_mean"]) / 2, 2)
 print(json.dumps(out))

@@ -360,6 +360,7 @@ def costs(run: dict, before: dict, after: dict) -> dict:
     return database | {
         "cpu_ms_per_booking": server_ms,
         "cpu_ms_per_booking_before_after": [before["cpu_ms_per_booking"], after["cpu_ms_per_booking"]],
+        "calibration_s_before_after": [before["calibration_s"], after["calibration_s"]],
         "api_cpu_ms": in_process["api_cpu_ms"],
         "public_cpu_ms": in_process["public_cpu_ms"],
         "served_cpu_ms_per_booking": round(run["server_cpu_s"] * 1000 / bookings, 2),
