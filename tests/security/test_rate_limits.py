@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from sessiondesk.lib.env import ConfigError, env_rate
@@ -15,8 +16,10 @@ from sessiondesk.scheduling import actions
 from sessiondesk.scheduling.models import Client, Session
 from sessiondesk.security import ratelimit
 from sessiondesk.security.models import RateCounter
+from sessiondesk.worker.jobs import JOBS
 from tests.conftest import PASSWORD
 from tests.scheduling.public_support import booking_data, day_in, details_url, make_calendar, slots_on
+from tests.support.worker import run_worker_pass
 
 
 def from_address(address: str) -> HttpClient:
@@ -218,6 +221,39 @@ def test_a_window_ends_and_counting_starts_again(db):
     answers = [ratelimit.hit("t", "x", rate, start + dt.timedelta(seconds=s)) for s in (0, 10, 20, 59, 60)]
     assert answers == [None, None, 40, 1, None]
     assert RateCounter.objects.get().count == 1
+
+
+def counters_started(*hours_ago: float) -> None:
+    now = timezone.now()
+    for n, hours in enumerate(hours_ago):
+        RateCounter.objects.create(key=f"k{n}", window_start=now - dt.timedelta(hours=hours), count=3)
+
+
+def test_the_worker_forgets_counters_whose_window_started_over_a_day_ago(db, monkeypatch):
+    counters_started(49, 30, 25, 24.5, 23.5, 1, 0)
+    monkeypatch.setattr(ratelimit, "BATCH", 2)
+    assert run_worker_pass("rate-limit-retention") == 4  # its job: hourly, in batches
+    assert sorted(RateCounter.objects.values_list("key", flat=True)) == ["k4", "k5", "k6"]
+    assert run_worker_pass("rate-limit-retention") == 0
+    assert JOBS["rate-limit-retention"].every == 3600
+
+
+def test_it_deletes_at_most_its_limit_of_batches(db, monkeypatch):
+    counters_started(30, 29, 28, 27, 26)
+    monkeypatch.setattr(ratelimit, "BATCH", 2)
+    assert ratelimit.forget_stale(limit=2) == 4
+    assert ratelimit.forget_stale(limit=2) == 1
+    assert RateCounter.objects.count() == 0
+
+
+def test_opening_a_window_writes_only_its_own_counter(db):
+    """A visitor's first booking counts itself in the booking's transaction: one statement, and no
+    deleting of other visitors' counters there (the worker does that)."""
+    counters_started(30)
+    with CaptureQueriesContext(connection) as captured:
+        assert ratelimit.hit("booking", "10.0.0.9", ratelimit.Rate(5, 3600)) is None
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT"]
+    assert RateCounter.objects.count() == 2
 
 
 def test_a_rate_of_zero_requests_is_off(db):

@@ -22,8 +22,9 @@ from django.utils import timezone
 from sessiondesk.lib.rows import unique_row
 from sessiondesk.security.models import RateCounter
 
-# Rows of windows that ended this long ago are deleted now and then.
+# Rows of windows that started this long ago are deleted by the worker (``forget_stale``).
 STALE = dt.timedelta(days=1)
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,22 @@ def _count(key: str, rate: Rate, now: dt.datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [key, started, ended, ended])
         (count,) = cursor.fetchone()
-    if count == 1:  # a new window: now and then forget the windows that ended long ago
-        RateCounter.objects.filter(window_start__lt=now - STALE).delete()
     return int(count)
+
+
+def forget_stale(limit: int) -> int:
+    """Delete up to ``limit`` batches of counters whose window started more than ``STALE`` ago (the
+    worker's ``rate-limit-retention`` job, hourly); returns how many were deleted. Left to the
+    worker, so that a request opening a window (a visitor's first booking, inside its transaction)
+    writes only its own counter."""
+    cutoff = timezone.now() - STALE
+    deleted = 0
+    for _ in range(limit):
+        ids = list(RateCounter.objects.filter(window_start__lt=cutoff).values_list("pk", flat=True)[:BATCH])
+        if not ids:
+            break
+        deleted += RateCounter.objects.filter(pk__in=ids).delete()[0]
+    return deleted
 
 
 def record(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> None:

@@ -95,6 +95,7 @@ TABLE = (
     # Housekeeping: logs past their retention (docs/security.md, "What is kept and for how long").
     Job("call-log-retention", "sessiondesk.meetings.retention.run", limit=4, every=3600),
     Job("zoom-event-retention", "sessiondesk.integrations.zoom.webhooks.retention.run", limit=4, every=3600),
+    Job("rate-limit-retention", "sessiondesk.security.ratelimit.forget_stale", limit=10, every=3600),
 )
 
 JOBS: dict[str, Job] = {job.name: job for job in TABLE}
