@@ -214,7 +214,12 @@ def render(
             if occurrences
             else ""
         ),
-        "occurrences": [{"when": format_when(s.start, tz_name), "join_url": urls[s.pk]} for s in occurrences],
+        # A series' confirmation gives the first session's link on its Join line only; a list of
+        # links sent together gives each, the first too, so none is missing from the list.
+        "occurrences": [
+            {"when": format_when(s.start, tz_name), "join_url": urls[s.pk] if together or n else ""}
+            for n, s in enumerate(occurrences)
+        ],
         "org": session.org,
     }
     return Rendered(
