@@ -9,7 +9,7 @@ from functools import cache, reduce
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Field, ForeignKey, Model
+from django.db.models import Field, ForeignKey, Model, QuerySet
 from django.db.models.signals import post_save, pre_save
 
 
@@ -251,3 +251,16 @@ def _reader(vendor: str, model: type[Model]) -> tuple[list[str], Callable[[Seque
         return values
 
     return [field.attname for field in fields], convert
+
+
+def delete_in_batches(rows: QuerySet, limit: int, batch: int) -> int:
+    """Delete ``rows``, ``batch`` at a time and at most ``limit`` batches: a housekeeping job's pass,
+    where no one statement holds many rows' locks or the write lock for long. Returns how many
+    were deleted."""
+    deleted = 0
+    for _ in range(limit):
+        ids = list(rows.values_list("pk", flat=True)[:batch])
+        if not ids:
+            break
+        deleted += rows.model._default_manager.filter(pk__in=ids).delete()[0]
+    return deleted

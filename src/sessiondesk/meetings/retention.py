@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from sessiondesk.lib.rows import delete_in_batches
 from sessiondesk.meetings.models import CallAttempt
 
 BATCH = 500
@@ -13,10 +14,4 @@ BATCH = 500
 def run(limit: int) -> int:
     """Delete up to ``limit`` batches of call-log rows older than the retention; returns rows deleted."""
     cutoff = timezone.now() - dt.timedelta(days=settings.CALL_LOG_RETENTION_DAYS)
-    deleted = 0
-    for _ in range(limit):
-        ids = list(CallAttempt.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:BATCH])
-        if not ids:
-            break
-        deleted += CallAttempt.objects.filter(pk__in=ids).delete()[0]
-    return deleted
+    return delete_in_batches(CallAttempt.objects.filter(created_at__lt=cutoff), limit, BATCH)

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonRespons
 from django.shortcuts import render
 from django.utils import timezone
 
-from sessiondesk.lib.rows import unique_row
+from sessiondesk.lib.rows import delete_in_batches, unique_row
 from sessiondesk.security.models import RateCounter
 
 # Rows of windows that started this long ago are deleted by the worker (``forget_stale``).
@@ -100,14 +100,8 @@ def forget_stale(limit: int) -> int:
     worker's ``rate-limit-retention`` job, hourly); returns how many were deleted. Left to the
     worker, so that a request opening a window (a visitor's first booking, inside its transaction)
     writes only its own counter."""
-    cutoff = timezone.now() - STALE
-    deleted = 0
-    for _ in range(limit):
-        ids = list(RateCounter.objects.filter(window_start__lt=cutoff).values_list("pk", flat=True)[:BATCH])
-        if not ids:
-            break
-        deleted += RateCounter.objects.filter(pk__in=ids).delete()[0]
-    return deleted
+    stale = RateCounter.objects.filter(window_start__lt=timezone.now() - STALE)
+    return delete_in_batches(stale, limit, BATCH)
 
 
 def record(scope: str, ident: str, rate: Rate, now: dt.datetime | None = None) -> None:

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from sessiondesk.integrations.zoom.models import WebhookEvent
+from sessiondesk.lib.rows import delete_in_batches
 
 BATCH = 500
 
@@ -14,10 +15,4 @@ BATCH = 500
 def run(limit: int) -> int:
     cutoff = timezone.now() - dt.timedelta(days=settings.ZOOM_EVENT_RETENTION_DAYS)
     old = WebhookEvent.objects.filter(received_at__lt=cutoff, processed_at__isnull=False)
-    deleted = 0
-    for _ in range(limit):
-        ids = list(old.values_list("pk", flat=True)[:BATCH])
-        if not ids:
-            break
-        deleted += WebhookEvent.objects.filter(pk__in=ids).delete()[0]
-    return deleted
+    return delete_in_batches(old, limit, BATCH)
