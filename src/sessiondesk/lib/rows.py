@@ -256,11 +256,13 @@ def _reader(vendor: str, model: type[Model]) -> tuple[list[str], Callable[[Seque
 def delete_in_batches(rows: QuerySet, limit: int, batch: int) -> int:
     """Delete ``rows``, ``batch`` at a time and at most ``limit`` batches: a housekeeping job's pass,
     where no one statement holds many rows' locks or the write lock for long. Returns how many
-    were deleted."""
+    were deleted. Each ``DELETE`` names the ids read and ``rows``' condition again, so a row that
+    stopped matching in between (a rate-limit counter whose window a request has just started
+    again) is kept."""
     deleted = 0
     for _ in range(limit):
         ids = list(rows.values_list("pk", flat=True)[:batch])
         if not ids:
             break
-        deleted += rows.model._default_manager.filter(pk__in=ids).delete()[0]
+        deleted += rows.filter(pk__in=ids).delete()[0]
     return deleted
