@@ -207,13 +207,7 @@ def render(
         "location": session.location if not url else "",
         "manage_url": links.manage_url(session, client) if client else "",
         "portal_url": links.portal_url(client) if client else "",
-        "repeat": (
-            "Each of these sessions has its own join link:"
-            if together
-            else _repeat_description(session)
-            if occurrences
-            else ""
-        ),
+        "repeat": _list_heading(session, occurrences, together),
         # A series' confirmation gives the first session's link on its Join line only; a list of
         # links sent together gives each, the first too, so none is missing from the list.
         "occurrences": [
@@ -238,6 +232,13 @@ def render(
             "status": session.status,
         },
     )
+
+
+def _list_heading(session: Session, occurrences: list[Session], together: list[Session] | None) -> str:
+    """The line above the list of sessions, if the email has one."""
+    if together:
+        return "Each of these sessions has its own join link:"
+    return _repeat_description(session) if occurrences else ""
 
 
 def _occurrences(session: Session) -> list[Session]:
