@@ -21,16 +21,28 @@ SUBJECT_PREFIX = {
 }
 
 
+# What strftime's %a and %b give in the C locale, the one a Python process runs in. Read from tables:
+# strftime on an aware time costs several times the rest of formatting it, and every booking formats a
+# few for its emails (docs/performance.md, seventeenth round).
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_when(moment: dt.datetime, tz_name: str) -> str:
     """'Tue 3 Dec, 4:00 PM (EST)' in the given time zone."""
     local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
-    hour = local.hour % 12 or 12
-    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {local:%p} ({local:%Z})"
+    return (
+        f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]}, {_clock(local)} ({local.tzname()})"
+    )
 
 
 def format_time(moment: dt.datetime, tz_name: str) -> str:
-    local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
-    return f"{local.hour % 12 or 12}:{local:%M} {local:%p}"
+    """'4:00 PM' in the given time zone."""
+    return _clock(moment.astimezone(zoneinfo.ZoneInfo(tz_name)))
+
+
+def _clock(local: dt.datetime) -> str:
+    return f"{local.hour % 12 or 12}:{local.minute:02d} {'PM' if local.hour >= 12 else 'AM'}"
 
 
 def join_urls(sessions: list[Session], client: Client | None = None) -> dict[int, str]:

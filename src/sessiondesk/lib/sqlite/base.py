@@ -39,6 +39,7 @@ Files an earlier version left readable by others are tightened on connecting.
 
 import contextlib
 import fcntl
+import functools
 import logging
 import os
 import sqlite3
@@ -116,6 +117,21 @@ class _Cursor(base.SQLiteCursorWrapper):
             return super().executemany(query, param_list)
         with self.queue.queued():
             return super().executemany(query, param_list)
+
+    def convert_query(self, query: str, *, param_names: Any = None) -> str:
+        if param_names is not None:
+            return super().convert_query(query, param_names=param_names)
+        return _qmark(query)
+
+
+@functools.lru_cache(maxsize=1024)
+def _qmark(query: str) -> str:
+    """A statement's ``%s`` placeholders as SQLite's ``?``, worked out once per statement text: Django
+    runs its regular expression over the whole statement on every execution, a few per cent of a
+    booking's CPU (docs/performance.md, seventeenth round). The same few hundred statements run
+    again and again; one whose text holds its values, or a list of ids of its own length, may
+    push out an older one, which is then worked out again."""
+    return base.FORMAT_QMARK_REGEX.sub("?", query).replace("%%", "%")
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
