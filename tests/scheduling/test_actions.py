@@ -1,6 +1,7 @@
 import dataclasses
 import datetime as dt
 import re
+import zoneinfo
 
 import pytest
 
@@ -29,6 +30,13 @@ def test_it_schedules_a_session_with_its_attendees_and_audit(org, staff, draft, 
     assert session.provider == Provider.NONE
     entry = AuditEntry.objects.get(action="session.scheduled")
     assert (entry.actor, entry.object_id) == (staff, str(session.pk))
+
+
+def test_the_audit_entry_names_the_session_and_its_start_in_utc(org, staff, draft):
+    start = dt.datetime(2031, 3, 4, 9, 30, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
+    session = schedule(org, dataclasses.replace(draft, start=start, end=start + dt.timedelta(hours=1)), staff)
+    entry = AuditEntry.objects.get(action="session.scheduled")
+    assert entry.object_repr == str(session) == "Algebra (2031-03-04 14:30 UTC)"
 
 
 def test_it_queues_the_booking_emails_in_the_same_transaction(org, staff, draft):
