@@ -100,15 +100,20 @@ def _postgresql(env: dict[str, str]) -> Iterator[dict[str, str]]:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def django_run(env: dict[str, str], code: str) -> dict:
-    """Run ``code`` in a configured Django process; it prints one JSON object last."""
+def django_run(env: dict[str, str], code: str, under: tuple[str, ...] = ()) -> dict:
+    """Run ``code`` in a configured Django process, started through the command ``under`` if given
+    (a profiler); it prints one JSON object last, returned with the process's stderr as ``"stderr"``
+    when ``under`` is given."""
     prelude = "import django, json; django.setup()\n"
     done = subprocess.run(
-        [PYTHON, "-c", prelude + code], env=env, capture_output=True, text=True, check=False
+        [*under, PYTHON, "-c", prelude + code], env=env, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
         raise SystemExit(f"setup failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if under:
+        result["stderr"] = done.stderr
+    return result
 
 
 def wait_for(url: str, what: str, seconds: float = 30, log: IO[str] | None = None) -> None:

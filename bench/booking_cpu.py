@@ -25,7 +25,9 @@ import sys
 
 from _common import analyze, database, django_run, migrate
 
-MEASURE = """
+# The two kinds of booking, as this script and booking_instructions.py make them, in a process that
+# has loaded the app as served (format fields: seed, clients, first_day).
+BOOKINGS = """
 import datetime as dt, os, statistics, time
 from urllib.parse import urlencode
 from sessiondesk.wsgi import application  # noqa: F401  (loads the app, then gc.freeze(), as served)
@@ -33,7 +35,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 seed = {seed}
-N, BOOKINGS, WARM = {clients}, {bookings}, {warm}
+N = {clients}
 base = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days={first_day})
 token = {{"HTTP_AUTHORIZATION": "Bearer " + seed["token"]}}
 FORM = "application/x-www-form-urlencoded"
@@ -57,6 +59,12 @@ def public(client, k):
     # multipart that Django's test client sends by default, whose parsing costs a tenth as much again.
     response = client.post(path, urlencode(form), content_type=FORM, HTTP_REFERER="http://testserver" + path)
     assert response.status_code == 303, (response.status_code, response.content.decode()[-3000:])
+"""
+
+MEASURE = (
+    BOOKINGS
+    + """
+BOOKINGS, WARM = {bookings}, {warm}
 
 def measure(book, client):
     cpu, system = [], 0.0
@@ -98,6 +106,7 @@ out = {{
 out["cpu_ms_per_booking"] = round((out["api_cpu_ms_mean"] + out["public_cpu_ms_mean"]) / 2, 2)
 print(json.dumps(out))
 """
+)
 
 
 def measure(env: dict[str, str], seed: dict, clients: int, bookings: int, first_day: int = 200) -> dict:
