@@ -8,9 +8,19 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache, reduce
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, ForeignKey, Model, QuerySet
 from django.db.models.signals import post_save, pre_save
+
+
+def this_connection() -> BaseDatabaseWrapper:
+    """This thread's connection itself, for a function that reads it more than once. Each read
+    through Django's ``connection`` proxy finds the connection again in asgiref's thread-local
+    storage, and the fields' ``get_db_prep_save`` read ``connection.ops`` for every value: a
+    booking's rows read it hundreds of times (docs/performance.md, seventeenth round). Not for
+    what is cached across threads (``_reader``): that keeps the proxy."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
 def columns(model: type[Model]) -> str:
@@ -23,8 +33,9 @@ def columns(model: type[Model]) -> str:
 def instances[M: Model](model: type[M], rows: Iterable[Sequence[Any]]) -> list[M]:
     """``rows`` (each holding ``columns(model)``) as instances of ``model``: each value through the
     database's converters (SQLite returns times and dates as text), then ``Model.from_db``."""
-    names, convert = _reader(connection.vendor, model)
-    return [model.from_db(connection.alias, names, convert(row)) for row in rows]  # type: ignore[misc]
+    db = this_connection()
+    names, convert = _reader(db.vendor, model)
+    return [model.from_db(db.alias, names, convert(row)) for row in rows]  # type: ignore[misc]
 
 
 def select_related(model: type[Model], *paths: str) -> str:
@@ -51,13 +62,14 @@ def related_instances[M: Model](
     attached as ``select_related`` attaches them (``token.member.org`` then reads nothing)."""
     steps = _steps(model, tuple(paths))
     kinds: list[type[Model]] = [model, *(target for _, _, target in steps)]
-    readers = [(kind, *_reader(connection.vendor, kind)) for kind in kinds]
+    db = this_connection()
+    readers = [(kind, *_reader(db.vendor, kind)) for kind in kinds]
     found = []
     for row in rows:
         objects: list[Model] = []
         at = 0
         for kind, names, convert in readers:
-            objects.append(kind.from_db(connection.alias, names, convert(row[at : at + len(names)])))
+            objects.append(kind.from_db(db.alias, names, convert(row[at : at + len(names)])))
             at += len(names)
         for index, (holder, key, _) in enumerate(steps, start=1):
             key.set_cached_value(objects[holder], objects[index])
@@ -107,20 +119,21 @@ def insert(objects: Sequence[Model], *, unless: Sequence[str] = ()) -> int:
         raise ValueError(f"{model.__name__} does more when saved: save it through the ORM.")
     fields = _insert_fields(model)
     inserted = 0
-    size = connection.ops.bulk_batch_size(fields, objects) or len(objects)
+    db = this_connection()
+    size = db.ops.bulk_batch_size(fields, objects) or len(objects)
     for first in range(0, len(objects), size):
         batch = objects[first : first + size]
         params = []
         for obj in batch:
             obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-            params += [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(connection.vendor, model, len(batch), tuple(unless)), params)
+            params += [field.get_db_prep_save(field.pre_save(obj, add=True), db) for field in fields]
+        with db.cursor() as cursor:
+            cursor.execute(_insert_sql(db.vendor, model, len(batch), tuple(unless)), params)
             ids = cursor.fetchall()
         for obj, (pk,) in zip(batch, ids, strict=False):
             obj.pk = pk
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = db.alias
         inserted += len(ids)
     return inserted
 
@@ -150,12 +163,11 @@ def update(model: type[Model], where: Mapping[str, Any], **values: Any) -> int:
     names and database vendor: each value through its field's ``get_db_prep_save``, as ``update``
     writes it; ``where`` as for ``matching``. Returns how many rows it changed. Like ``update``, it
     calls no ``save()``, sends no signal and leaves ``auto_now`` fields as they are."""
-    sql, sets = _update_shape(connection.vendor, model, tuple(values), tuple(where))
-    params = [
-        field.get_db_prep_save(value, connection) for field, value in zip(sets, values.values(), strict=True)
-    ]
+    db = this_connection()
+    sql, sets = _update_shape(db.vendor, model, tuple(values), tuple(where))
+    params = [field.get_db_prep_save(value, db) for field, value in zip(sets, values.values(), strict=True)]
     params += _where_params(model, where)
-    with transaction.mark_for_rollback_on_error(), connection.cursor() as cursor:
+    with transaction.mark_for_rollback_on_error(), db.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
 
@@ -179,8 +191,9 @@ def matching[M: Model](model: type[M], where: Mapping[str, Any]) -> list[M]:
     and database vendor. ``where``: equalities of fields, by name or attname, each with a value
     (``{"org_id": 3, "email": "a@example.test"}``), the values prepared as the ORM prepares them.
     For lookups made on every call of a hot path (a booking's session type, a meeting's policy)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_matching_sql(connection.vendor, model, tuple(where)), _where_params(model, where))
+    db = this_connection()
+    with db.cursor() as cursor:
+        cursor.execute(_matching_sql(db.vendor, model, tuple(where)), _where_params(model, where))
         return instances(model, cursor.fetchall())
 
 
@@ -205,11 +218,8 @@ def _where_sql(vendor: str, model: type[Model], keys: tuple[str, ...]) -> str:
 def _where_params(model: type[Model], where: Mapping[str, Any]) -> list[Any]:
     if any(value is None for value in where.values()):
         raise ValueError("where= holds equalities with a value: None would need IS NULL.")
-    fields = _fields(model, tuple(where))
-    return [
-        field.get_db_prep_value(value, connection)
-        for field, value in zip(fields, where.values(), strict=True)
-    ]
+    fields, db = _fields(model, tuple(where)), this_connection()
+    return [field.get_db_prep_value(value, db) for field, value in zip(fields, where.values(), strict=True)]
 
 
 @cache
