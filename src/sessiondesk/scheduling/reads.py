@@ -8,14 +8,14 @@ per shape and database vendor; the values are bound as parameters.
 """
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from functools import cache, reduce
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from django.db import connection
 
 from sessiondesk.accounts.models import Member
-from sessiondesk.lib.rows import columns, instances, matching, related_instances, select_related
+from sessiondesk.lib.rows import columns, instances, matching, related_instances, select_related, value_reader
 from sessiondesk.scheduling.models import (
     AvailabilityRule,
     Calendar,
@@ -109,7 +109,7 @@ def busy_rows(
             _busy_sql(connection.vendor, len(member_ids)), [*hosted, *member_ids, *co_hosted, *member_ids]
         )
         rows = cursor.fetchall()
-    when = _reader(connection.vendor)
+    when = value_reader(Session, "start")  # aware, UTC, as the ORM returns a session's times
     return [(int(pk), int(member), when(opens), when(closes)) for pk, member, opens, closes in rows]
 
 
@@ -133,14 +133,6 @@ def _busy_sql(vendor: str, members: int) -> str:
         f"WHERE {_overlapping(session, False)} AND {co_hosts}.{quote('member_id')} IN ({members_in})"
     )
     return f"{hosted} UNION ALL {co_hosted}"
-
-
-@cache
-def _reader(vendor: str) -> Callable[[Any], dt.datetime]:
-    """Turns a session time as the database returns it into what the ORM would return (aware, UTC)."""
-    column = Session._meta.get_field("start").get_col(Session._meta.db_table)
-    converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-    return lambda value: reduce(lambda v, convert: convert(v, column, connection), converters, value)
 
 
 def calendar_members(calendar_id: int) -> list[Member]:
