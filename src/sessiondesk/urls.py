@@ -8,6 +8,9 @@ from sessiondesk.integrations.zoom.pages import guide as zoom_guide
 api.add_router("/zoom/users", zoom_directory_api.router)
 
 urlpatterns = [
+    # First: Django tries the patterns in order, and an API call would otherwise be checked against
+    # every page's pattern (about 90) before its own.
+    path("api/v1/", include("sessiondesk.api.urls")),
     path("", include("sessiondesk.accounts.urls")),
     path("", include("sessiondesk.scheduling.urls")),
     path("", include("sessiondesk.notifications.urls")),
@@ -18,7 +21,6 @@ urlpatterns = [
     path("integrations/zoom/", include("sessiondesk.integrations.zoom.urls")),
     # The public Zoom guide (no sign-in): the Zoom app listing's Documentation URL.
     path("help/zoom/", zoom_guide.zoom_guide, name="zoom_guide"),
-    path("api/v1/", include("sessiondesk.api.urls")),
     # Probes and metrics for operators (docs/deploy.md).
     path("", include("sessiondesk.ops.urls")),
 ]
