@@ -8,11 +8,12 @@ from sessiondesk.integrations.zoom.pages import guide as zoom_guide
 api.add_router("/zoom/users", zoom_directory_api.router)
 
 urlpatterns = [
-    # First: Django tries the patterns in order, and an API call would otherwise be checked against
-    # every page's pattern (about 90) before its own.
+    # Django tries the patterns in order. The API first: an API call would otherwise be checked
+    # against every page's pattern (about 90) before its own. Then the sessions, calendars and public
+    # booking pages, the ones most used, before the members' and settings pages.
     path("api/v1/", include("sessiondesk.api.urls")),
-    path("", include("sessiondesk.accounts.urls")),
     path("", include("sessiondesk.scheduling.urls")),
+    path("", include("sessiondesk.accounts.urls")),
     path("", include("sessiondesk.notifications.urls")),
     path("", include("sessiondesk.meetings.urls")),
     path("", include("sessiondesk.transfer.urls")),
