@@ -238,6 +238,13 @@ def test_the_worker_forgets_counters_whose_window_started_over_a_day_ago(db, mon
     assert JOBS["rate-limit-retention"].every == 3600
 
 
+def test_a_counter_is_kept_while_a_window_longer_than_a_day_may_still_run(db, settings):
+    settings.RATE_LIMIT_BOOKING = (30, 3 * 86400)  # thirty bookings in three days
+    counters_started(4 * 24, 2 * 24, 1)
+    assert ratelimit.forget_stale(limit=4) == 1
+    assert sorted(RateCounter.objects.values_list("key", flat=True)) == ["k1", "k2"]
+
+
 def test_it_deletes_at_most_its_limit_of_batches(db, monkeypatch):
     counters_started(30, 29, 28, 27, 26)
     monkeypatch.setattr(ratelimit, "BATCH", 2)

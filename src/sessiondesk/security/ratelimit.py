@@ -22,7 +22,8 @@ from django.utils import timezone
 from sessiondesk.lib.rows import delete_in_batches, unique_row
 from sessiondesk.security.models import RateCounter
 
-# Rows of windows that started this long ago are deleted by the worker (``forget_stale``).
+# Rows of windows that started this long ago are deleted by the worker (``forget_stale``), or longer
+# ago when a configured window is longer.
 STALE = dt.timedelta(days=1)
 BATCH = 1000
 
@@ -96,11 +97,15 @@ def _count(key: str, rate: Rate, now: dt.datetime) -> int:
 
 
 def forget_stale(limit: int) -> int:
-    """Delete up to ``limit`` batches of counters whose window started more than ``STALE`` ago (the
-    worker's ``rate-limit-retention`` job, hourly); returns how many were deleted. Left to the
-    worker, so that a request opening a window (a visitor's first booking, inside its transaction)
-    writes only its own counter."""
-    stale = RateCounter.objects.filter(window_start__lt=timezone.now() - STALE)
+    """Delete up to ``limit`` batches of counters whose window started more than ``STALE`` ago, or
+    than the longest configured window if longer (the worker's ``rate-limit-retention`` job, hourly);
+    returns how many were deleted. Left to the worker, so that a request opening a window (a
+    visitor's first booking, inside its transaction) writes only its own counter."""
+    longest = max(
+        (setting(name).seconds for name in dir(settings) if name.startswith("RATE_LIMIT_")), default=0
+    )
+    kept = max(STALE, dt.timedelta(seconds=longest))
+    stale = RateCounter.objects.filter(window_start__lt=timezone.now() - kept)
     return delete_in_batches(stale, limit, BATCH)
 
 
