@@ -34,6 +34,11 @@ def link_arrives(session, url: str = ZOOM_URL) -> None:
     meeting_link_ready(session)
 
 
+def gathered() -> None:
+    """Pretend the wait of link news (for other links arriving with it) is over."""
+    OutboundEmail.objects.filter(state=EmailState.PENDING).update(not_before=timezone.now())
+
+
 def wait_over() -> None:
     """Pretend the emails were queued longer ago than the wait for the link."""
     OutboundEmail.objects.update(
@@ -85,12 +90,19 @@ def test_after_the_wait_it_goes_without_the_link_and_an_update_follows(consultan
     assert "the join link follows in a separate email" in first.body
     assert "URL" not in event_of(first)
 
+    before = timezone.now()
     link_arrives(session)
     pending = OutboundEmail.objects.filter(state=EmailState.PENDING).order_by("to")
     assert list(pending.values_list("kind", "to")) == [
         ("updated", "carla@acme.test"),
         ("updated", "stu@example.test"),
     ]
+    # It waits for other links arriving with it (a host connecting Zoom), to go with them.
+    assert all(
+        row.not_before >= before + dt.timedelta(seconds=settings.EMAIL_LINK_WAIT_SECONDS) for row in pending
+    )
+    assert run_worker_until_idle("emails") == 0
+    gathered()
     assert run_worker_until_idle("emails") == 2
     (_, update) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert update.subject == "Updated: Lesson with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)"
@@ -105,6 +117,7 @@ def test_telling_twice_that_the_link_is_ready_sends_one_update(consultant, stude
     wait_over()
     run_worker_until_idle("emails")
     link_arrives(session)
+    gathered()
     run_worker_until_idle("emails")
     meeting_link_ready(session)
     assert OutboundEmail.objects.filter(kind="updated").count() == 2
@@ -116,6 +129,7 @@ def test_a_new_join_link_is_sent_on(consultant, student, lesson):
     link_arrives(session)
     run_worker_until_idle("emails")
     link_arrives(session, "https://zoom.example.test/j/111")
+    gathered()
     assert run_worker_until_idle("emails") == 2
     (_, update) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
     assert "Join:  https://zoom.example.test/j/111" in update.body

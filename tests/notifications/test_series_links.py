@@ -1,9 +1,11 @@
-"""Join links of a series that arrive together reach each person in one email, not one per session.
+"""Join links that arrive together reach each person in one email, not one per session.
 
-A series booked before its host connected Zoom is confirmed without links; once the host connects,
-the worker makes the meetings of the coming occurrences within seconds of each other. Each link
-still gets its own row (so each session's history says what its attendees were shown), but a
-person's rows for one series wait ``EMAIL_LINK_WAIT_SECONDS`` and go as one email.
+A series booked before its host connected Zoom is confirmed without links; once the host connects
+(or replaces their Zoom account), the worker makes the meetings of the coming sessions within
+seconds of each other: a series' occurrences, and every single session they host. Each link still
+gets its own row (so each session's history says what its attendees were shown), but a person's rows
+wait ``EMAIL_LINK_WAIT_SECONDS`` and go as one email: those of one series, or of sessions with the
+same host, title and people.
 """
 
 import datetime as dt
@@ -18,12 +20,12 @@ from sessiondesk.notifications.actions import meeting_link_ready
 from sessiondesk.notifications.models import EmailState, OutboundEmail
 from sessiondesk.notifications.sender import send_due
 from sessiondesk.scheduling.actions import cancel_session
-from sessiondesk.scheduling.models import Provider
+from sessiondesk.scheduling.models import Client, Provider
 from sessiondesk.scheduling.recurrence import Repeat
 from tests.conftest import login
 from tests.integrations.zoom.conftest import connect_through_pages
 from tests.integrations.zoom.meeting_fixtures import unpaced  # noqa: F401 (pacing off)
-from tests.notifications.helpers import book, free_port, ics_of, smtp_mailers, subject_of, text_of
+from tests.notifications.helpers import START, book, free_port, ics_of, smtp_mailers, subject_of, text_of
 from tests.support.worker import run_worker_until_idle
 
 
@@ -238,3 +240,76 @@ def test_a_link_planned_for_weeks_ahead_holds_no_email(client, zoom, smtp, consu
     body = text_of(confirmed).replace("\r\n", "\n")
     assert f"Join:  {content.join_url(first, student)}\n" in body
     assert f"  - {content.format_when(start + dt.timedelta(weeks=5), 'Asia/Tokyo')}\n" in body  # no link yet
+
+
+def singles_told(consultant, lesson, bookings):
+    """Single sessions on Zoom, one a week from START, each (clients, title), confirmed without links."""
+    sessions = [
+        book(
+            consultant,
+            clients,
+            lesson,
+            provider=Provider.ZOOM,
+            title=title,
+            start=START + dt.timedelta(weeks=n),
+        )
+        for n, (clients, title) in enumerate(bookings)
+    ]
+    OutboundEmail.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert run_worker_until_idle("emails") == sum(len(clients) + 1 for clients, _ in bookings)
+    mail.outbox.clear()
+    return sessions
+
+
+def test_single_sessions_of_one_host_whose_links_arrive_together_go_as_one_email(consultant, student, lesson):
+    sessions = singles_told(consultant, lesson, [([student], "Lesson")] * 3)
+    assert {s.series_id for s in sessions} == {None}
+    before = timezone.now()
+    for n, session in enumerate(sessions):
+        link_arrives(session, n)
+    rows = OutboundEmail.objects.filter(state=EmailState.PENDING)
+    assert rows.count() == 6
+    assert all(row.not_before > before for row in rows)
+    assert send_due() == 0  # still gathering
+
+    gathered()
+    assert run_worker_until_idle("emails") == 2
+    (email,) = to("stu@example.test")
+    assert (
+        email.subject
+        == "Updated: Lesson with Carla Consultant, join links for 3 sessions from Wed 4 Dec, 6:00 AM (JST)"
+    )
+    for n, day in enumerate(["Wed 4 Dec", "Wed 11 Dec", "Wed 18 Dec"]):
+        assert f"  - {day}, 6:00 AM (JST)  {url(n)}" in email.body
+    assert [str(e["UID"]) for e in events(email)] == [f"session-{s.pk}@localhost" for s in sessions]
+    assert [str(e["URL"]) for e in events(email)] == [url(n) for n in range(3)]
+    (carla,) = to("carla@acme.test")
+    assert carla.subject.startswith("Updated: Lesson with Stu Student, join links for 3 sessions from ")
+    assert {row.state for row in OutboundEmail.objects.filter(kind="updated")} == {EmailState.SENT}
+
+
+def test_link_news_of_sessions_with_other_people_or_titles_goes_on_its_own(consultant, student, lesson):
+    sam = Client.objects.create(
+        org=consultant.org, name="Sam Pupil", email="sam@example.test", timezone="UTC"
+    )
+    sessions = singles_told(
+        consultant, lesson, [([student], "Lesson"), ([sam], "Lesson"), ([student], "Essay review")]
+    )
+    for n, session in enumerate(sessions):
+        link_arrives(session, n)
+    gathered()
+    assert run_worker_until_idle("emails") == 6
+    assert sorted(m.subject for m in to("stu@example.test")) == [
+        "Updated: Essay review with Carla Consultant on Wed 18 Dec, 6:00 AM (JST)",
+        "Updated: Lesson with Carla Consultant on Wed 4 Dec, 6:00 AM (JST)",
+    ]
+    (to_sam,) = to("sam@example.test")
+    assert to_sam.subject == "Updated: Lesson with Carla Consultant on Tue 10 Dec, 9:00 PM (UTC)"
+    assert [str(e["URL"]) for e in events(to_sam)] == [url(1)]
+    carla = to("carla@acme.test")
+    assert len(carla) == 3
+    assert not any("join links for" in m.subject for m in carla)
+    rows = OutboundEmail.objects.filter(kind="updated")
+    assert rows.count() == 6  # a row a session and a person
+    assert {row.state for row in rows} == {EmailState.SENT}
+    assert [row.context.get("sent_with") for row in rows] == [None] * 6

@@ -93,8 +93,8 @@ def meeting_link_ready(session: Session) -> None:
     - emails still waiting for the link are released to go now, and will carry it;
     - each attendee whose last email went out without this join URL gets one "updated" email;
     - nothing is queued for a cancelled session or for people who already have the link;
-    - for a session of a series, that email waits ``EMAIL_LINK_WAIT_SECONDS`` and goes with the
-      same person's news of the series' other sessions, as one email.
+    - that email waits ``EMAIL_LINK_WAIT_SECONDS`` and goes with the same person's link news of
+      the same series, or of other sessions with the same host and title, as one email.
     """
     session = reads.session_for_emails(session.pk)
     if session.is_cancelled:
@@ -125,11 +125,11 @@ def meeting_link_ready(session: Session) -> None:
             continue  # their own link is still being made: the email follows when it is
         if prepare.shown_join_url(told, session.pk) != join_url:
             fresh.append(_session_email(session, "updated", recipient, {"event": "link_ready"}))
-    if session.series_id:
-        # The links of a series' sessions come within seconds of each other (a host connecting Zoom):
-        # each person's go together, in one email (``prepare.together``), once this wait is over.
-        for email in fresh:
-            email.not_before = now + prepare.link_wait()
+    # Links come within seconds of each other when a host connects or replaces Zoom, for all the
+    # sessions of a series and for every single session they host: each person's go together, in
+    # one email (``prepare.together``), once this wait is over.
+    for email in fresh:
+        email.not_before = now + prepare.link_wait()
     insert(fresh)
 
 

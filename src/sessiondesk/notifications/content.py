@@ -189,8 +189,8 @@ def render(
     together: list[Session] | None = None,
 ) -> Rendered:
     """Render for ``recipient``; a series' "booked" email covers its scheduled occurrences.
-    ``together``: the sessions of a series (``session`` first) whose join links this "updated" email
-    gives at once."""
+    ``together``: the sessions (``session`` first; a series' or the same host's, with the same title
+    and people) whose join links this "updated" email gives at once."""
     tz_name = recipient.timezone
     # The attendees and hosts are read for the headline, the subject and the "With" line: once.
     prefetch_related_objects([session], "clients", "co_hosts__user")

@@ -141,20 +141,23 @@ def _ready(decided: _Decided, rendered: content.Rendered, parts: list[_Decided])
     )
 
 
-def is_series_link_news(email: OutboundEmail) -> bool:
-    """A "the join link is ready" email about a session of a series: sent together with the same
-    person's others for that series (``together``)."""
+def is_link_news(email: OutboundEmail) -> bool:
+    """A "the join link is ready" email about a session: sent together with the same person's
+    others for the same series, or for sessions with the same host and title (``together``)."""
     return email.kind == "updated" and email.context.get("event") == "link_ready" and bool(email.session_id)
 
 
 def together(email: OutboundEmail, others: list[OutboundEmail]) -> tuple[Ready | Skip | Defer, dict]:
     """``email`` sent with ``others``: the same person's link news for other sessions of the same
-    series, claimed with it. Returns ``email``'s outcome and each of ``others``' by id.
+    series, or with the same host and title, claimed with it. Returns ``email``'s outcome and each
+    of ``others``' by id.
 
-    Those with news go in ``email``'s message, one invite entry a session, and their outcome is a
-    ``Ready`` holding only what they showed (their own ``shown``, as if each had gone alone). Those
-    with nothing to tell are skipped; one that must wait keeps its wait; any other (news of another
-    kind for them, or ``email`` not going now) goes back to the queue as due now, to go on its own."""
+    Those with news of a session with the same title and the same people as ``email``'s (the email
+    names them once, in its subject and headline) go in ``email``'s message, one invite entry a
+    session, and their outcome is a ``Ready`` holding only what they showed (their own ``shown``, as
+    if each had gone alone). Those with nothing to tell are skipped; one that must wait keeps its
+    wait; any other (news of another kind for them, of a session with other people, or ``email``
+    not going now) goes back to the queue as due now, to go on its own or with its own kind."""
     own = _news(email)
     outcomes: dict[int, Ready | Skip | Defer] = {}
     riders: list[tuple[_Decided, content.Rendered]] = []
@@ -162,7 +165,7 @@ def together(email: OutboundEmail, others: list[OutboundEmail]) -> tuple[Ready |
         news = _news(other)
         if isinstance(news, Skip):
             outcomes[other.pk] = news
-        elif isinstance(news, tuple) and isinstance(own, tuple) and own[0].kind == news[0].kind == "updated":
+        elif isinstance(news, tuple) and isinstance(own, tuple) and _alike(own, news):
             riders.append(news)
         else:  # its own wait, or due again now to go on its own
             outcomes[other.pk] = news if isinstance(news, Defer) else Defer(timezone.now())
@@ -186,6 +189,17 @@ def together(email: OutboundEmail, others: list[OutboundEmail]) -> tuple[Ready |
     ready = _ready(own[0], combined, [d for d, _ in parts])
     ready.context = {**email.context, "shown": own[1].shown, "rendered_as": "updated"}
     return ready, outcomes
+
+
+def _alike(own: tuple[_Decided, content.Rendered], other: tuple[_Decided, content.Rendered]) -> bool:
+    """Whether ``other``'s link news can go in ``own``'s email: both "updated", about sessions of
+    the same title and with the same people."""
+    shown, theirs = own[1].shown, other[1].shown
+    return (
+        own[0].kind == other[0].kind == "updated"
+        and shown["title"] == theirs["title"]
+        and shown["with"] == theirs["with"]
+    )
 
 
 def history_for(session_id: int, series_id: int | None, email: OutboundEmail) -> list[OutboundEmail]:

@@ -63,7 +63,7 @@ def _process(
 ) -> int:
     """Send ``email``, or skip it or put it back for later; returns 1 if a message went. ``held``:
     the rest of this pass's claimed emails, from which those going in its message are taken."""
-    others = _claim_others(email, held) if prepare.is_series_link_news(email) else []
+    others = _claim_others(email, held) if prepare.is_link_news(email) else []
     try:
         if others:
             outcome, theirs = prepare.together(email, [other for other, _ in others])
@@ -103,19 +103,25 @@ def _process(
 def _claim_others(
     email: OutboundEmail, held: dict[int, tuple[OutboundEmail, dt.datetime]]
 ) -> list[tuple[OutboundEmail, dt.datetime]]:
-    """The same person's other link news for the series of ``email``'s session, due yet or not:
-    taken from ``held`` (this pass's) or claimed as ``_claim`` claims (those another worker holds
-    are left to it). They go in one message with ``email`` (``prepare.together``)."""
-    series_id = Session.objects.filter(pk=email.session_id or 0).values_list("series_id", flat=True).first()
-    if series_id is None:
+    """The same person's other link news for the series of ``email``'s session or for sessions with
+    its host and title, due yet or not: taken from ``held`` (this pass's) or claimed as ``_claim``
+    claims (those another worker holds are left to it). They go in one message with ``email``
+    (``prepare.together``), those about the same people."""
+    about = (
+        Session.objects.filter(pk=email.session_id or 0).values("series_id", "consultant_id", "title").first()
+    )
+    if about is None:
         return []
+    siblings = Q(session__consultant_id=about["consultant_id"], session__title=about["title"])
+    if about["series_id"] is not None:
+        siblings |= Q(session__series_id=about["series_id"])
     now = timezone.now()
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     same_person = Q(client_id=email.client_id) if email.client_id else Q(member_id=email.member_id)
     candidates = (
         OutboundEmail.objects.filter(
             same_person,
-            session__series_id=series_id,
+            siblings,
             kind="updated",
             state=EmailState.PENDING,
             context__event="link_ready",
