@@ -1,3 +1,4 @@
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -16,6 +17,10 @@ def test_it_shows_the_consent_page_with_users_and_scopes(
     assert "tutor@acme.test" in response.text
     assert "meeting:write:meeting" in response.text
     assert ">Allow<" in response.text and ">Decline<" in response.text
+    # A click on a user's email or role picks that user, as one on the name does.
+    (choice,) = re.findall(r'id="(user-\d+)" value="tutor@acme.test"', response.text)
+    assert f'<label for="{choice}">tutor@acme.test</label>' in response.text
+    assert response.text.count(f'<label for="{choice}">') == 2
 
 
 def test_it_redirects_with_the_code_and_echoes_state(client: httpx.Client, seeded: dict[str, Any]) -> None:

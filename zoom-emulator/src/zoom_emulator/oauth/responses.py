@@ -56,10 +56,12 @@ def consent(ctx: Ctx, app: App, args: dict[str, str], error: str) -> Response:
     users = sorted(
         (u for u in ctx.state.users.values() if u.status == "active"), key=lambda u: (u.account_id, u.email)
     )
+    # Each cell of a row is a label of its choice: a click on the email or the role picks it too.
     choices = "".join(
-        f'<tr><td><label><input type=radio name=user value="{escape(u.email)}"> {escape(u.name)}</label></td>'
-        f"<td>{escape(u.email)}</td><td>{escape(role_name(ctx, u))}</td></tr>"
-        for u in users
+        f'<tr><td><label><input type=radio name=user id="user-{n}" value="{escape(u.email)}"> {escape(u.name)}</label></td>'
+        f'<td><label for="user-{n}">{escape(u.email)}</label></td>'
+        f'<td><label for="user-{n}">{escape(role_name(ctx, u))}</label></td></tr>'
+        for n, u in enumerate(users)
     )
     scopes = "".join(f"<li><code>{escape(s)}</code></li>" for s in app.scopes)
     kept = {k: args[k] for k in AUTHORIZE_FIELDS if args.get(k)}
