@@ -17,7 +17,7 @@ from sessiondesk.scheduling.actions import (
 )
 from sessiondesk.scheduling.models import CalendarKind, Client, Provider
 from sessiondesk.scheduling.recurrence import Repeat
-from tests.notifications.helpers import START, book
+from tests.notifications.helpers import JOIN_URL, START, book
 from tests.scheduling.public_support import at, day_in, make_calendar
 from tests.support.worker import run_worker_until_idle
 
@@ -83,8 +83,12 @@ def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student,
         "Confirmed: Lesson with Carla Consultant, every 2 weeks from Wed 4 Dec, 6:00 AM (JST)"
     )
     assert "Repeats every 2 weeks, 3 sessions in all." in email.body
-    assert "  - Wed 4 Dec, 6:00 AM (JST)\n  - Wed 18 Dec, 6:00 AM (JST)" in email.body
-    assert "  - Wed 1 Jan, 6:00 AM (JST)" in email.body
+    # Each session with its link in the list, the first too (its link is also on the Join line).
+    assert (
+        f"  - Wed 4 Dec, 6:00 AM (JST)  {JOIN_URL}\n"
+        f"  - Wed 18 Dec, 6:00 AM (JST)  {JOIN_URL}\n"
+        f"  - Wed 1 Jan, 6:00 AM (JST)  {JOIN_URL}\n"
+    ) in email.body
     events = invite_events(email)
     assert [e.decoded("DTSTART") for e in events] == [
         START,

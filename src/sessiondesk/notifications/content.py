@@ -220,12 +220,9 @@ def render(
         "manage_url": links.manage_url(session, client) if client else "",
         "portal_url": links.portal_url(client) if client else "",
         "repeat": _list_heading(session, occurrences, together),
-        # A series' confirmation gives the first session's link on its Join line only; a list of
-        # links sent together gives each, the first too, so none is missing from the list.
-        "occurrences": [
-            {"when": format_when(s.start, tz_name), "join_url": urls[s.pk] if together or n else ""}
-            for n, s in enumerate(occurrences)
-        ],
+        # Every session of the list with its own link, the first too (also on the Join line), so a
+        # reader looking for a session's link in the list finds it there.
+        "occurrences": [{"when": format_when(s.start, tz_name), "join_url": urls[s.pk]} for s in occurrences],
         "org": session.org,
     }
     return Rendered(
