@@ -148,6 +148,11 @@ def test_it_lists_free_slots_in_the_asked_time_zone(call_as, staff, consultant, 
     )
     assert [s["start"][11:] for s in data["slots"]] == ["09:00:00-05:00", "10:00:00-05:00", "11:00:00-05:00"]
     assert data["slots"][0]["members"] == [{"id": consultant.pk, "name": "Carla Consultant"}]
+    # Compact JSON: no space after a comma or a colon (a tenth of a week of round-robin slots).
+    assert response.content.startswith(
+        b'{"calendar":{"id":%d,"name":"Carla\'s lessons"},' % carla_calendar.pk
+    )
+    assert b", " not in response.content and b": " not in response.content
 
 
 def test_slots_leave_out_busy_times(call_as, consultant, carla_calendar):
