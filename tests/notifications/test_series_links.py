@@ -9,6 +9,7 @@ same host, title and people.
 """
 
 import datetime as dt
+import re
 
 from django.core import mail
 from django.utils import timezone
@@ -25,7 +26,16 @@ from sessiondesk.scheduling.recurrence import Repeat
 from tests.conftest import login
 from tests.integrations.zoom.conftest import connect_through_pages
 from tests.integrations.zoom.meeting_fixtures import unpaced  # noqa: F401 (pacing off)
-from tests.notifications.helpers import START, book, free_port, ics_of, smtp_mailers, subject_of, text_of
+from tests.notifications.helpers import (
+    START,
+    book,
+    free_port,
+    ics_of,
+    manage_token_in,
+    smtp_mailers,
+    subject_of,
+    text_of,
+)
 from tests.support.worker import run_worker_until_idle
 
 
@@ -281,6 +291,9 @@ def test_single_sessions_of_one_host_whose_links_arrive_together_go_as_one_email
     )
     for n, day in enumerate(["Wed 4 Dec", "Wed 11 Dec", "Wed 18 Dec"]):
         assert f"  - {day}, 6:00 AM (JST)  {url(n)}" in email.body
+    # Each session can be changed from its own line, as from its own email before.
+    manage = re.findall(r"\n    Reschedule or cancel: (\S+)\n", email.body)
+    assert [manage_token_in(link) for link in manage] == [{"s": s.pk, "c": student.pk} for s in sessions]
     assert [str(e["UID"]) for e in events(email)] == [f"session-{s.pk}@localhost" for s in sessions]
     assert [str(e["URL"]) for e in events(email)] == [url(n) for n in range(3)]
     (carla,) = to("carla@acme.test")

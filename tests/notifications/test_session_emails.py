@@ -1,6 +1,7 @@
 """Which session emails go to whom, and what send time decides (rendered in each person's zone)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -15,9 +16,9 @@ from sessiondesk.scheduling.actions import (
     reschedule_session,
     update_session,
 )
-from sessiondesk.scheduling.models import CalendarKind, Client, Provider
+from sessiondesk.scheduling.models import CalendarKind, Client, Provider, Session
 from sessiondesk.scheduling.recurrence import Repeat
-from tests.notifications.helpers import JOIN_URL, START, book
+from tests.notifications.helpers import JOIN_URL, START, book, manage_token_in
 from tests.scheduling.public_support import at, day_in, make_calendar
 from tests.support.worker import run_worker_until_idle
 
@@ -83,12 +84,24 @@ def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student,
         "Confirmed: Lesson with Carla Consultant, every 2 weeks from Wed 4 Dec, 6:00 AM (JST)"
     )
     assert "Repeats every 2 weeks, 3 sessions in all." in email.body
-    # Each session with its link in the list, the first too (its link is also on the Join line).
-    assert (
-        f"  - Wed 4 Dec, 6:00 AM (JST)  {JOIN_URL}\n"
-        f"  - Wed 18 Dec, 6:00 AM (JST)  {JOIN_URL}\n"
-        f"  - Wed 1 Jan, 6:00 AM (JST)  {JOIN_URL}\n"
-    ) in email.body
+    # Each session with its links in the list, the first too (its join link is also on the Join
+    # line): the client changes each session from its own line, not from one link for all.
+    listed = re.findall(r"  - (.+)  (\S+)\n    Reschedule or cancel: (\S+)\n", email.body)
+    assert [(when, join) for when, join, _ in listed] == [
+        ("Wed 4 Dec, 6:00 AM (JST)", JOIN_URL),
+        ("Wed 18 Dec, 6:00 AM (JST)", JOIN_URL),
+        ("Wed 1 Jan, 6:00 AM (JST)", JOIN_URL),
+    ]
+    series = list(Session.objects.filter(series__isnull=False).order_by("start"))
+    assert [manage_token_in(manage) for _, _, manage in listed] == [
+        {"s": s.pk, "c": student.pk} for s in series
+    ]
+    assert "Need to reschedule or cancel?" not in email.body
+    html = email.alternatives[0].content
+    assert html.count(">reschedule or cancel</a>") == 3
+    assert "Reschedule or cancel this session" not in html
+    (to_host,) = sent_to("carla@acme.test")
+    assert "Reschedule or cancel" not in to_host.body
     events = invite_events(email)
     assert [e.decoded("DTSTART") for e in events] == [
         START,

@@ -220,9 +220,16 @@ def render(
         "manage_url": links.manage_url(session, client) if client else "",
         "portal_url": links.portal_url(client) if client else "",
         "repeat": _list_heading(session, occurrences, together),
-        # Every session of the list with its own link, the first too (also on the Join line), so a
-        # reader looking for a session's link in the list finds it there.
-        "occurrences": [{"when": format_when(s.start, tz_name), "join_url": urls[s.pk]} for s in occurrences],
+        # Every session of the list with its own links, the first too (also on the Join line), so a
+        # reader looking for a session's link in the list finds it there; a client can change each.
+        "occurrences": [
+            {
+                "when": format_when(s.start, tz_name),
+                "join_url": urls[s.pk],
+                "manage_url": links.manage_url(s, client) if client and kind != "cancelled" else "",
+            }
+            for s in occurrences
+        ],
         "org": session.org,
     }
     return Rendered(
