@@ -152,7 +152,10 @@ def test_a_blocked_link_does_not_hold_the_email(consultant, student, lesson):
     )
     assert send_due() == 2
     (to_student,) = [m for m in mail.outbox if m.to == ["stu@example.test"]]
-    assert "Join:" not in to_student.body
+    # Online, said without promising a link that waits for someone to act.
+    assert "Join:  online; the join link is not ready yet\n" in to_student.body
+    assert "follows" not in to_student.body
+    assert "Online; the join link is not ready yet." in to_student.alternatives[0].content
 
 
 def test_a_link_made_on_the_retry_after_a_zoom_timeout_is_in_the_confirmation(

@@ -212,7 +212,9 @@ def test_a_series_booked_before_zoom_was_connected_gets_one_email_of_links(
     gathered()
     assert run_worker_until_idle("emails") == 2
     (confirmed, update) = smtp.to("stu@example.test")
-    assert "Join:" not in text_of(confirmed)  # nobody could host it then: no link was promised
+    # Nobody could host it then: online, with no promise of a link.
+    assert "Join:  online; the join link is not ready yet" in text_of(confirmed).splitlines()
+    assert "follows" not in text_of(confirmed)
     assert subject_of(update).startswith(
         "Updated: Lesson with Carla Consultant, join links for 5 sessions from "
     )

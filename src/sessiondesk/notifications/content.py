@@ -216,6 +216,8 @@ def render(
         "previous_when": format_when(dt.datetime.fromisoformat(previous), tz_name) if previous else "",
         "join_url": url,
         "link_coming": not url and link_expected([session], client),
+        # Online, but nobody can make its link yet (its host has no Zoom): said, without a promise.
+        "link_missing": not url and _wants_link(session),
         "location": session.location if not url else "",
         "manage_url": links.manage_url(session, client) if client else "",
         "portal_url": links.portal_url(client) if client else "",
