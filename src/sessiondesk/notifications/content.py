@@ -200,6 +200,12 @@ def render(
     url = urls[session.pk]
     previous = context.get("previous_start")
     other_party = _other_party(People.of(session), recipient)
+    coming = not url and link_expected([session], client)
+
+    def change_link(s: Session) -> str:
+        """A client changes a session from its own link: the session's, or each of the list's."""
+        return links.manage_url(s, client) if client is not None and kind != "cancelled" else ""
+
     ctx = {
         "kind": kind,
         "event": "links_ready" if together else context.get("event", kind),
@@ -215,11 +221,12 @@ def render(
         "tz_name": tz_name,
         "previous_when": format_when(dt.datetime.fromisoformat(previous), tz_name) if previous else "",
         "join_url": url,
-        "link_coming": not url and link_expected([session], client),
-        # Online, but nobody can make its link yet (its host has no Zoom): said, without a promise.
-        "link_missing": not url and _wants_link(session),
+        "link_coming": coming,
+        # Online, but nobody can make its link now (its host has no Zoom, or making it failed): said,
+        # without a promise.
+        "link_missing": not url and not coming and _wants_link(session),
         "location": session.location if not url else "",
-        "manage_url": links.manage_url(session, client) if client else "",
+        "manage_url": "" if occurrences else change_link(session),
         "portal_url": links.portal_url(client) if client else "",
         "repeat": _list_heading(session, occurrences, together),
         # Every session of the list with its own links, the first too (also on the Join line), so a
@@ -228,7 +235,7 @@ def render(
             {
                 "when": format_when(s.start, tz_name),
                 "join_url": urls[s.pk],
-                "manage_url": links.manage_url(s, client) if client and kind != "cancelled" else "",
+                "manage_url": change_link(s),
             }
             for s in occurrences
         ],
