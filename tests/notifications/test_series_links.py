@@ -93,7 +93,7 @@ def test_links_arriving_together_go_as_one_email_a_person(consultant, student, l
         == "Updated: Lesson with Carla Consultant, join links for 4 sessions from Wed 4 Dec, 6:00 AM (JST)"
     )
     assert "The join links for your Lesson with Carla Consultant are ready." in email.body
-    assert f"Join:  {url(0)}" in email.body
+    assert f"First: Wed 4 Dec, 6:00 AM (JST) until 7:00 AM\nJoin:  {url(0)}\n" in email.body
     for n, day in enumerate(["Wed 4 Dec", "Wed 11 Dec", "Wed 18 Dec", "Wed 25 Dec"]):
         assert f"  - {day}, 6:00 AM (JST)  {url(n)}" in email.body
     html = email.alternatives[0].content

@@ -84,6 +84,9 @@ def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student,
         "Confirmed: Lesson with Carla Consultant, every 2 weeks from Wed 4 Dec, 6:00 AM (JST)"
     )
     assert "Repeats every 2 weeks, 3 sessions in all." in email.body
+    # The lines above the list are the first session's, and say so.
+    assert "First: Wed 4 Dec, 6:00 AM (JST) until 7:00 AM\n" in email.body
+    assert "When:" not in email.body
     # Each session with its links in the list, the first too (its join link is also on the Join
     # line): the client changes each session from its own line, not from one link for all.
     listed = re.findall(r"  - (.+)  (\S+)\n    Reschedule or cancel: (\S+)\n", email.body)
@@ -100,6 +103,8 @@ def test_a_series_email_says_it_repeats_and_lists_the_dates(consultant, student,
     html = email.alternatives[0].content
     assert html.count(">reschedule or cancel</a>") == 3
     assert "Reschedule or cancel this session" not in html
+    assert ">First</td>" in html and ">When</td>" not in html
+    assert ">Join the first session</a>" in html and "Join the session<" not in html
     (to_host,) = sent_to("carla@acme.test")
     assert "Reschedule or cancel" not in to_host.body
     events = invite_events(email)
@@ -203,6 +208,8 @@ def test_an_in_person_session_shows_where(consultant, student, lesson):
     run_worker_until_idle("emails")
     (email,) = sent_to("stu@example.test")
     assert "Where: Room 4, 12 High Street" in email.body
+    assert "When:  Wed 4 Dec, 6:00 AM (JST) until 7:00 AM\n" in email.body
+    assert "First:" not in email.body
     assert "Join:" not in email.body
     (event,) = invite_events(email)
     assert str(event["LOCATION"]) == "Room 4, 12 High Street"
