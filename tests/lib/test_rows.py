@@ -13,7 +13,8 @@ from sessiondesk.accounts.models import ApiToken, AuditEntry
 from sessiondesk.accounts.tokens import create_token
 from sessiondesk.integrations.zoom.models import ConnectionKind, MeetingPolicy, ZoomConnection, ZoomTokenSet
 from sessiondesk.lib import rows
-from sessiondesk.lib.related import add_to_new
+from sessiondesk.accounts import audit
+from sessiondesk.lib.related import add_to_new, prepare_add_to_new
 from sessiondesk.lib.rows import insert, related_instances, select_related, unique_row
 from sessiondesk.meetings.models import LinkState, MeetingLink
 from sessiondesk.notifications.models import OutboundEmail
@@ -157,6 +158,49 @@ def test_it_adds_to_a_new_row_as_add_does(org, consultant, consultant2, lesson, 
     assert len(captured.captured_queries) == 2
     assert sorted(session.clients.values_list("pk", flat=True)) == sorted([student.pk, other.pk])
     assert list(session.co_hosts.all()) == [consultant2]
+
+
+def test_rows_prepared_before_their_session_is_saved_are_written_as_insert_writes_them(
+    org, consultant, consultant2, lesson, staff
+):
+    session = Session(
+        org=org, title="Algebra", session_type=lesson, consultant=consultant, start=START, end=END
+    )
+    visitor = Client(
+        org=org, name="Nina New", email="nina@example.test"
+    )  # saved later, as a public booking's
+    with CaptureQueriesContext(connection) as captured:
+        own = rows.prepare([session])
+        attendees = prepare_add_to_new(session, "clients", [visitor, visitor])
+        co_hosts = prepare_add_to_new(session, "co_hosts", [consultant2, consultant2])
+        email = OutboundEmail(
+            org=org, session=session, kind="booked", to=visitor.email, client=visitor, context={"n": 1}
+        )
+        mails = rows.prepare([email])
+        entry = audit.prepare(org, staff, "session.scheduled", session, occurrences=1)
+    assert captured.captured_queries == []  # made ahead: nothing read or written
+    assert prepare_add_to_new(session, "co_hosts", []) is None
+    with pytest.raises(ValueError, match="OutboundEmail.session is still not saved"):
+        rows.write(mails)  # the email waits for its session's id
+    assert OutboundEmail.objects.count() == 0
+
+    visitor.save()
+    with CaptureQueriesContext(connection) as captured:
+        for prepared in (own, attendees, co_hosts, mails, entry):
+            assert prepared is not None and rows.write(prepared) == 1
+    assert len(captured.captured_queries) == 5
+    saved = Session.objects.get(pk=session.pk)
+    assert fields(saved) == fields(session)
+    assert list(saved.clients.all()) == [visitor] and list(saved.co_hosts.all()) == [consultant2]
+    assert fields(OutboundEmail.objects.get(pk=email.pk)) == fields(email)
+    assert (email.session_id, email.client_id) == (session.pk, visitor.pk)
+    logged = AuditEntry.objects.get(action="session.scheduled")
+    assert (logged.object_type, logged.object_id, logged.object_repr) == (
+        "session",
+        str(session.pk),
+        str(session),
+    )
+    assert (logged.actor_id, logged.detail) == (staff.pk, {"occurrences": 1})
 
 
 def values(instance: Model) -> dict[str, object]:

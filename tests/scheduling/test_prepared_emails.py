@@ -1,5 +1,6 @@
-"""A booking of one session words its emails before its transaction, so the transaction (and on
-SQLite the one write lock every booking waits for) only writes them. What is queued is what the
+"""A booking of one session words its emails before its transaction, and makes its rows ready to
+write (each value converted for the database), so the transaction (and on SQLite the one write lock
+every booking waits for) only writes them. What is queued is what the
 session, once saved, says: the same recipients, subjects and contexts. A series, a round-robin page
 and a returning client's booking word them inside, as before."""
 
@@ -8,6 +9,7 @@ import dataclasses
 import pytest
 from django.db import connection
 
+from sessiondesk.accounts.models import AuditEntry
 from sessiondesk.notifications import content
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling import actions
@@ -144,3 +146,66 @@ def _when(session: Session, person) -> str:  # type: ignore[no-untyped-def]
 
 def _zone(session: Session, person) -> str:  # type: ignore[no-untyped-def]
     return _when(session, person).rsplit("(", 1)[1].rstrip(")")
+
+
+@pytest.fixture
+def converted(monkeypatch) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+    """Each value of a booking's rows converted for the database ("Model.field"), and whether inside
+    a transaction."""
+    seen: list[tuple[str, bool]] = []
+    through = [Session._meta.get_field(name).remote_field.through for name in ("clients", "co_hosts")]  # type: ignore[union-attr]
+    for model in (Session, OutboundEmail, AuditEntry, *through):
+        for field in model._meta.concrete_fields:
+            if field.primary_key:
+                continue  # never inserted; a foreign key converts its value through it
+            real = field.get_db_prep_save
+
+            def watched(*args, real=real, name=f"{model.__name__}.{field.name}", **kwargs):  # type: ignore[no-untyped-def]
+                seen.append((name, connection.in_atomic_block))
+                return real(*args, **kwargs)
+
+            monkeypatch.setattr(field, "get_db_prep_save", watched)
+    return seen
+
+
+def inside(seen: list[tuple[str, bool]]) -> set[str]:
+    return {name for name, in_transaction in seen if in_transaction}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_booking_converts_only_the_new_ids_inside_its_transaction(
+    org, staff, draft, consultant2, lesson, consultant, converted
+):
+    with_co_host = dataclasses.replace(draft, co_hosts=[consultant2])
+    session = actions.schedule_session(org, with_co_host, actor=staff)
+    assert len(converted) > 40  # every value of the session, its attendees, emails and audit entry
+    # The session's own id, waited for by every other row; nothing else.
+    assert inside(converted) == {
+        "SessionClient.session",
+        "SessionCoHost.session",
+        "OutboundEmail.session",
+        "AuditEntry.object_id",
+    }
+    assert AuditEntry.objects.get(action="session.scheduled").object_id == str(session.pk)
+    assert sorted(OutboundEmail.objects.values_list("session_id", flat=True)) == [session.pk] * 3
+
+    converted.clear()
+    calendar = make_calendar(org, lesson, [consultant])
+    booked = book_as_nia(calendar)
+    # A new client is saved in the transaction too: the rows naming them wait for their id.
+    assert inside(converted) == {
+        "SessionClient.session",
+        "SessionClient.client",
+        "OutboundEmail.session",
+        "OutboundEmail.client",
+        "AuditEntry.object_id",
+    }
+    nia = Client.objects.get(email="nia@example.test")
+    assert list(booked.clients.all()) == [nia]
+    assert OutboundEmail.objects.get(session=booked, client__isnull=False).client_id == nia.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_series_converts_its_rows_inside_its_transaction(org, staff, draft, converted):
+    actions.schedule_session(org, draft, actor=staff, repeat=Repeat(every_weeks=1, count=2))
+    assert {name for name, _ in converted if name.startswith("Session.")} <= inside(converted)

@@ -5,6 +5,7 @@ through the ORM costs ten times what running it does.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache, reduce
 from typing import Any
 
@@ -114,9 +115,7 @@ def insert(objects: Sequence[Model], *, unless: Sequence[str] = ()) -> int:
         return 0
     if unless and len(objects) > 1:
         raise ValueError("Insert one object at a time with unless=: the ids read back would not say whose.")
-    model = type(objects[0])
-    if model.save is not Model.save or pre_save.has_listeners(model) or post_save.has_listeners(model):
-        raise ValueError(f"{model.__name__} does more when saved: save it through the ORM.")
+    model = _insertable(objects)
     fields = _insert_fields(model)
     inserted = 0
     db = this_connection()
@@ -127,15 +126,93 @@ def insert(objects: Sequence[Model], *, unless: Sequence[str] = ()) -> int:
         for obj in batch:
             obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
             params += [field.get_db_prep_save(field.pre_save(obj, add=True), db) for field in fields]
-        with db.cursor() as cursor:
-            cursor.execute(_insert_sql(db.vendor, model, len(batch), tuple(unless)), params)
-            ids = cursor.fetchall()
-        for obj, (pk,) in zip(batch, ids, strict=False):
-            obj.pk = pk
-            obj._state.adding = False
-            obj._state.db = db.alias
-        inserted += len(ids)
+        inserted += _run_insert(db, _insert_sql(db.vendor, model, len(batch), tuple(unless)), params, batch)
     return inserted
+
+
+@dataclass
+class Prepared:
+    """Rows made ready before the transaction that writes them (``prepare``); ``write`` inserts them."""
+
+    objects: list[Model]
+    sql: str
+    params: list[Any]
+    # (index in params, the object, its field, how to make the value; None: a foreign key's id)
+    later: list[tuple[int, Model, Field, Callable[[Model], Any] | None]]
+
+
+def prepare(
+    objects: Sequence[Model], *, later: Mapping[str, Callable[[Model], Any]] | None = None
+) -> Prepared:
+    """``insert``'s work on ``objects`` done now, so that the transaction that writes them (``write``)
+    only runs the statement: a lock it holds is held that much less (docs/performance.md,
+    nineteenth round). Each value goes through ``pre_save`` (an ``auto_now`` time is this moment's)
+    and ``get_db_prep_save`` now, except the id of a related object not saved yet (a new session's,
+    for its attendees, emails and audit entry) and the fields named in ``later`` (a value made from
+    such an id, by the function given), which ``write`` fills in. One statement: as many objects as
+    the database takes in one."""
+    if not objects:
+        raise ValueError("Nothing to prepare.")
+    model = _insertable(objects)
+    fields = _insert_fields(model)
+    db = this_connection()
+    if len(objects) > (db.ops.bulk_batch_size(fields, objects) or len(objects)):
+        raise ValueError(f"Too many {model.__name__} rows for one statement: insert them.")
+    later = later or {}
+    params: list[Any] = []
+    slots: list[tuple[int, Model, Field, Callable[[Model], Any] | None]] = []
+    for obj in objects:
+        for field in fields:
+            if field.name in later:
+                slots.append((len(params), obj, field, later[field.name]))
+                params.append(None)
+                continue
+            if field.many_to_one:
+                related = field.get_cached_value(obj, None)  # type: ignore[attr-defined]
+                if related is not None and related.pk is None:
+                    slots.append((len(params), obj, field, None))
+                    params.append(None)
+                    continue
+                if related is not None and getattr(obj, field.attname) is None:
+                    setattr(obj, field.attname, related.pk)  # as _prepare_related_fields_for_save does
+            params.append(field.get_db_prep_save(field.pre_save(obj, add=True), db))
+    return Prepared(list(objects), _insert_sql(db.vendor, model, len(objects), ()), params, slots)
+
+
+def write(prepared: Prepared) -> int:
+    """Insert rows ``prepare`` made ready, once the related objects they wait for are saved; sets
+    their ids and marks them saved, as ``insert``. Returns how many were inserted."""
+    db = this_connection()
+    params = list(prepared.params)
+    for index, obj, field, make in prepared.later:
+        if make is None:
+            related = field.get_cached_value(obj)  # type: ignore[attr-defined]
+            if related.pk is None:
+                raise ValueError(f"{type(obj).__name__}.{field.name} is still not saved.")
+            value = related.pk
+        else:
+            value = make(obj)
+        setattr(obj, field.attname, value)
+        params[index] = field.get_db_prep_save(value, db)
+    return _run_insert(db, prepared.sql, params, prepared.objects)
+
+
+def _insertable(objects: Sequence[Model]) -> type[Model]:
+    model = type(objects[0])
+    if model.save is not Model.save or pre_save.has_listeners(model) or post_save.has_listeners(model):
+        raise ValueError(f"{model.__name__} does more when saved: save it through the ORM.")
+    return model
+
+
+def _run_insert(db: BaseDatabaseWrapper, sql: str, params: list[Any], batch: Sequence[Model]) -> int:
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = cursor.fetchall()
+    for obj, (pk,) in zip(batch, ids, strict=False):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = db.alias
+    return len(ids)
 
 
 @cache

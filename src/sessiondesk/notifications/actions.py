@@ -70,18 +70,13 @@ def session_event(session: Session, kind: str, *, previous_start: dt.datetime | 
 def booked_emails(session: Session, clients: list[Client], co_hosts: list[Member]) -> list[OutboundEmail]:
     """The emails ``session_event(session, "booked")`` queues for a single session (no series), worded
     before the session is saved, with the clients and co-hosts it is about to be saved with: the
-    booking's transaction then only writes them (``queue``), and holds its locks that much less."""
+    booking's transaction then only writes them (``lib.rows.prepare``), and holds its locks that much less."""
     if session.series_id or session.series is not None:
         raise ValueError("A series' booking email covers its occurrences: use session_event once saved.")
     people = content.People.booked(session.consultant, co_hosts, clients)
     recipients: list[Recipient] = [*clients, session.consultant]
     recipients += [m for m in co_hosts if m.pk != session.consultant.pk]
     return [_session_email(session, "booked", r, {"event": "booked"}, people) for r in recipients]
-
-
-def queue(emails: list[OutboundEmail]) -> None:
-    """Write emails made by ``booked_emails``, once their session (and any new client) is saved."""
-    insert(emails)
 
 
 def meeting_link_ready(session: Session) -> None:

@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization
-from sessiondesk.lib.related import add_to_new, remember
-from sessiondesk.lib.rows import insert
+from sessiondesk.lib.related import add_to_new, prepare_add_to_new, remember
+from sessiondesk.lib.rows import Prepared, insert, prepare, write
 from sessiondesk.meetings import desired, providers
 from sessiondesk.notifications import actions as notify
-from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling import reads, validation
 from sessiondesk.scheduling.availability import slot_check
 from sessiondesk.scheduling.errors import HostMissing, InvalidBooking, SlotTaken
@@ -197,7 +196,10 @@ class _Prepared:
 
     draft: SessionDraft
     session: Session
-    emails: list[OutboundEmail]
+    # Their rows too, each value converted for the database (``lib.rows.prepare``): the session and
+    # its attendees, written first; then its emails and audit entry.
+    rows: list[Prepared]
+    then: list[Prepared]
 
 
 def _new_session(
@@ -235,7 +237,42 @@ def _prepare(
     org: Organization, draft: SessionDraft, provider: str, *, actor: Member | None, via: str
 ) -> _Prepared:
     session = _new_session(org, draft, provider, actor=actor, via=via, start=draft.start)
-    return _Prepared(draft, session, notify.booked_emails(session, draft.clients, draft.co_hosts))
+    attendees = [
+        prepare_add_to_new(session, "clients", draft.clients),
+        prepare_add_to_new(session, "co_hosts", draft.co_hosts),
+    ]
+    return _Prepared(
+        draft,
+        session,
+        rows=[prepare([session]), *(rows for rows in attendees if rows is not None)],
+        then=[
+            prepare(notify.booked_emails(session, draft.clients, draft.co_hosts)),
+            audit.prepare(
+                org,
+                actor,
+                "session.scheduled",
+                session,
+                actor_label="" if actor else "public booking",
+                occurrences=1,
+            ),
+        ],
+    )
+
+
+def _write_prepared(prepared: _Prepared, *, checked: bool) -> Session:
+    """``_insert`` for a session made before the transaction: the clash check (unless ``checked``),
+    then its rows written as they were made."""
+    draft, session = prepared.draft, prepared.session
+    if not checked:
+        _ensure_free([draft.consultant, *draft.co_hosts], session.start, session.end, exclude=[])
+    for rows in prepared.rows:
+        write(rows)
+    _remember(session, "clients", draft.clients)
+    _remember(session, "co_hosts", draft.co_hosts)
+    desired.session_created(session)
+    for rows in prepared.then:
+        write(rows)
+    return session
 
 
 def _insert(
@@ -257,6 +294,8 @@ def _insert(
     """
     if prepared is not None and (prepared.draft is not draft or repeat):
         raise ValueError("A prepared session is written for its own draft, and only for one occurrence.")
+    if prepared is not None:
+        return _write_prepared(prepared, checked=checked)
     starts = _starts(draft, repeat)
     duration = draft.end - draft.start
     everyone = [draft.consultant, *draft.co_hosts]
@@ -269,12 +308,8 @@ def _insert(
     for index, start in enumerate(starts):
         if not (checked and len(starts) == 1):
             _ensure_free(everyone, start, start + duration, exclude=[])
-        session = (
-            prepared.session
-            if prepared is not None
-            else _new_session(
-                org, draft, provider, actor=actor, via=via, start=start, series=series, index=index
-            )
+        session = _new_session(
+            org, draft, provider, actor=actor, via=via, start=start, series=series, index=index
         )
         insert([session])  # every booking writes one: SQL built once
         # A new session has no attendees yet: add them without reading the (empty) current set.
@@ -285,10 +320,7 @@ def _insert(
         desired.session_created(session)
         sessions.append(session)
     first = sessions[0]
-    if prepared is not None:
-        notify.queue(prepared.emails)
-    else:
-        notify.session_event(first, "booked")
+    notify.session_event(first, "booked")
     audit.record(
         org,
         actor,
