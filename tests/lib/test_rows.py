@@ -9,11 +9,11 @@ from django.db.models.signals import m2m_changed, post_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import ApiToken, AuditEntry
 from sessiondesk.accounts.tokens import create_token
 from sessiondesk.integrations.zoom.models import ConnectionKind, MeetingPolicy, ZoomConnection, ZoomTokenSet
 from sessiondesk.lib import rows
-from sessiondesk.accounts import audit
 from sessiondesk.lib.related import add_to_new, prepare_add_to_new
 from sessiondesk.lib.rows import insert, related_instances, select_related, unique_row
 from sessiondesk.meetings.models import LinkState, MeetingLink
@@ -180,7 +180,7 @@ def test_rows_prepared_before_their_session_is_saved_are_written_as_insert_write
         entry = audit.prepare(org, staff, "session.scheduled", session, occurrences=1)
     assert captured.captured_queries == []  # made ahead: nothing read or written
     assert prepare_add_to_new(session, "co_hosts", []) is None
-    with pytest.raises(ValueError, match="OutboundEmail.session is still not saved"):
+    with pytest.raises(ValueError, match=r"OutboundEmail\.session is still not saved"):
         rows.write(mails)  # the email waits for its session's id
     assert OutboundEmail.objects.count() == 0
 
