@@ -267,9 +267,7 @@ def _write_prepared(prepared: _Prepared, *, checked: bool) -> Session:
         _ensure_free([draft.consultant, *draft.co_hosts], session.start, session.end, exclude=[])
     for rows in prepared.rows:
         write(rows)
-    _remember(session, "clients", draft.clients)
-    _remember(session, "co_hosts", draft.co_hosts)
-    desired.session_created(session)
+    _written(session, draft)
     for rows in prepared.then:
         write(rows)
     return session
@@ -315,9 +313,7 @@ def _insert(
         # A new session has no attendees yet: add them without reading the (empty) current set.
         add_to_new(session, "clients", draft.clients)
         add_to_new(session, "co_hosts", draft.co_hosts)
-        _remember(session, "clients", draft.clients)
-        _remember(session, "co_hosts", draft.co_hosts)
-        desired.session_created(session)
+        _written(session, draft)
         sessions.append(session)
     first = sessions[0]
     notify.session_event(first, "booked")
@@ -330,6 +326,14 @@ def _insert(
         occurrences=len(sessions),
     )
     return first
+
+
+def _written(session: Session, draft: SessionDraft) -> None:
+    """For a session this transaction has just written with ``draft``'s people: its attendees
+    remembered on it, and its meeting wanted (``desired.session_created``)."""
+    _remember(session, "clients", draft.clients)
+    _remember(session, "co_hosts", draft.co_hosts)
+    desired.session_created(session)
 
 
 def _remember(session: Session, relation: str, objects: list[Any]) -> None:
