@@ -5,11 +5,14 @@ its process id, so they can set gunicorn's own limits; the last ones go through 
 """
 
 import contextlib
+import datetime as dt
 import http.client
+import ipaddress
 import os
 import select
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,6 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from sessiondesk.ops.management.commands.serve import worker_class
 from tests.ops.served import serve
@@ -146,6 +153,92 @@ def test_many_clients_at_once_are_all_served() -> None:
             thread.join(60)
     assert failures == []
     assert len(answered) == 240
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 signed by its own key, and the key, written to ``folder``."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert, key_file = folder / "cert.pem", folder / "key.pem"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert, key_file
+
+
+def test_over_tls_a_connection_is_kept_alive_and_requests_sent_together_are_answered(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """gunicorn's own TLS (``--certfile``, ``--keyfile``, as ``GUNICORN_CMD_ARGS`` may give ``serve``)
+    through the worker: the decrypted requests are read as plain ones, whether they come in one TLS
+    record or in one each, and also when TLS holds the next one decrypted."""
+    cert, key = _self_signed(tmp_path)
+    trusted = ssl.create_default_context(cafile=str(cert))
+    with gunicorn("--certfile", str(cert), "--keyfile", str(key)) as (port, _):
+        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=trusted)
+        try:
+            seen = []
+            for n in range(4):
+                connection.request("GET", f"/{n}")
+                assert connection.sock is not None
+                local = connection.sock.getsockname()
+                response = connection.getresponse()
+                seen.append((response.status, response.read().decode().split()[1], local))
+        finally:
+            connection.close()
+        together = []
+        for one_record in (True, False):
+            requests = [f"GET /{one_record}/{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for n in range(3)]
+            with (
+                socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+                trusted.wrap_socket(raw, server_hostname="127.0.0.1") as sock,
+            ):
+                if one_record:
+                    sock.sendall(b"".join(requests))
+                else:
+                    for request in requests:
+                        sock.sendall(request)
+                together.append([body.split()[1].decode() for body in _read_answers(sock, 3)])
+        # A request that fills the parser's read (8 KB) exactly, the next one behind it in the same TLS
+        # record: that one is decrypted and held by TLS, so the socket never becomes readable for it.
+        padding = b"GET /full HTTP/1.1\r\nHost: x\r\nX-Padding: \r\n\r\n"
+        full = padding.replace(b"X-Padding: ", b"X-Padding: " + b"p" * (8192 - len(padding)))
+        with (
+            socket.create_connection(("127.0.0.1", port), timeout=10) as raw,
+            trusted.wrap_socket(raw, server_hostname="127.0.0.1") as sock,
+        ):
+            sock.sendall(full + b"GET /behind HTTP/1.1\r\nHost: x\r\n\r\n")
+            began = time.monotonic()
+            behind = [body.split()[1].decode() for body in _read_answers(sock, 2)]
+            behind_seconds = time.monotonic() - began
+        # Plain HTTP on the TLS port is refused, not served.
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as plain:
+            plain.sendall(b"GET /plain HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = b""
+            while chunk := plain.recv(65536):
+                answer += chunk
+    assert [(status, path) for status, path, _ in seen] == [(200, f"/{n}") for n in range(4)]
+    assert len({local for _, _, local in seen}) == 1  # one connection throughout
+    assert together == [[f"/True/{n}" for n in range(3)], [f"/False/{n}" for n in range(3)]]
+    assert b"/plain" not in answer
+    assert len(full) == 8192
+    assert behind == ["/full", "/behind"]
+    assert behind_seconds < 1.0  # not after the keep-alive's 2 s, when the connection is closed
 
 
 def test_connections_that_send_nothing_hold_no_thread() -> None:

@@ -48,6 +48,18 @@ class _Conn(gthread.TConn):
         self.expired = False
 
 
+def _read_ahead(conn: _Conn) -> bool:
+    """Whether the start of the next request has already left the socket, where its becoming readable
+    would never announce it: read into the parser's buffer with the last request (a body drain reads
+    ahead), or, over TLS, decrypted and held by the TLS layer (a record carrying the end of one
+    request and the next beyond the parser's 8 KB read; gunicorn's ``gthread`` waits for more until
+    the connection times out)."""
+    if conn.parser.unreader.buf.getvalue():
+        return True
+    pending = getattr(conn.sock, "pending", None)
+    return pending is not None and pending() > 0
+
+
 class Worker(gthread.ThreadWorker):
     def init_process(self) -> None:
         self._epoll = select.epoll()
@@ -197,8 +209,8 @@ class Worker(gthread.ThreadWorker):
             return
         conn.data_ready = True
         keep = self.handle(conn)
-        while keep is True and conn.parser.unreader.buf.getvalue():
-            keep = self.handle(conn)  # a body drain read ahead into the next request
+        while keep is True and _read_ahead(conn):
+            keep = self.handle(conn)
         if keep is not True:
             self._close(conn, graceful=True)
             return
