@@ -101,22 +101,28 @@ def test_serve_uses_it_where_the_system_has_epoll() -> None:
     assert worker_class("gthread") == "gthread"
 
 
+def _request_after_request(connection: http.client.HTTPConnection, count: int) -> list[tuple[int, str, str]]:
+    """``count`` requests in turn on ``connection``: each answer's status, the path it echoes, and
+    its ``Connection`` header; asserts that one connection carried them all."""
+    seen, locals_ = [], set()
+    try:
+        for n in range(count):
+            connection.request("GET", f"/{n}")
+            assert connection.sock is not None
+            locals_.add(connection.sock.getsockname())
+            response = connection.getresponse()
+            body = response.read().decode()
+            seen.append((response.status, body.split()[1], response.getheader("Connection", "").lower()))
+    finally:
+        connection.close()
+    assert len(locals_) == 1  # one connection throughout
+    return seen
+
+
 def test_a_kept_alive_connection_serves_request_after_request() -> None:
     with gunicorn() as (port, _):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        try:
-            seen = []
-            for n in range(5):
-                connection.request("GET", f"/{n}")
-                assert connection.sock is not None
-                local = connection.sock.getsockname()
-                response = connection.getresponse()
-                seen.append((response.status, response.read().decode().split()[1], local))
-                assert response.getheader("Connection", "").lower() != "close"
-        finally:
-            connection.close()
-    assert [(status, path) for status, path, _ in seen] == [(200, f"/{n}") for n in range(5)]
-    assert len({local for _, _, local in seen}) == 1  # one connection throughout
+        seen = _request_after_request(http.client.HTTPConnection("127.0.0.1", port, timeout=10), 5)
+    assert seen == [(200, f"/{n}", "keep-alive") for n in range(5)]
 
 
 def test_requests_sent_together_on_one_connection_are_all_answered_in_order() -> None:
@@ -191,16 +197,7 @@ def test_over_tls_a_connection_is_kept_alive_and_requests_sent_together_are_answ
     trusted = ssl.create_default_context(cafile=str(cert))
     with gunicorn("--certfile", str(cert), "--keyfile", str(key)) as (port, _):
         connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=10, context=trusted)
-        try:
-            seen = []
-            for n in range(4):
-                connection.request("GET", f"/{n}")
-                assert connection.sock is not None
-                local = connection.sock.getsockname()
-                response = connection.getresponse()
-                seen.append((response.status, response.read().decode().split()[1], local))
-        finally:
-            connection.close()
+        seen = _request_after_request(connection, 4)
         together = []
         for one_record in (True, False):
             requests = [f"GET /{one_record}/{n} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for n in range(3)]
@@ -232,8 +229,7 @@ def test_over_tls_a_connection_is_kept_alive_and_requests_sent_together_are_answ
             answer = b""
             while chunk := plain.recv(65536):
                 answer += chunk
-    assert [(status, path) for status, path, _ in seen] == [(200, f"/{n}") for n in range(4)]
-    assert len({local for _, _, local in seen}) == 1  # one connection throughout
+    assert seen == [(200, f"/{n}", "keep-alive") for n in range(4)]
     assert together == [[f"/True/{n}" for n in range(3)], [f"/False/{n}" for n in range(3)]]
     assert b"/plain" not in answer
     assert len(full) == 8192
