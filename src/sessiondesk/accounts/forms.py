@@ -23,8 +23,9 @@ class TimezoneField(ZoneField):
 
 
 class LoginForm(AuthenticationForm):
+    # "username": the account's name to password managers (the email is how an account is named here).
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
     error_messages = {
         **AuthenticationForm.error_messages,
