@@ -4,10 +4,12 @@ import zoneinfo
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sessiondesk.accounts.models import AuditEntry
-from sessiondesk.meetings.models import LinkState, MeetingLink
+from sessiondesk.meetings.models import LinkState, MeetingLink, WaitReason
 from sessiondesk.notifications.models import OutboundEmail
 from sessiondesk.scheduling import actions, links
 from sessiondesk.scheduling.models import CalendarKind, Client, Provider, Session, SessionStatus
@@ -100,7 +102,7 @@ def test_the_pending_meeting_asks_again_until_the_join_link_is_there(client, boo
     assert pending.status_code == 200
     body = pending.content.decode()
     assert "Your meeting link will appear here shortly" in body
-    assert body.count(poll) == 1
+    assert body.count(f'hx-get="{meeting_url}?asked=1" hx-trigger="every 2s" hx-swap="outerHTML"') == 1
 
     MeetingLink.objects.filter(pk=link.pk).update(
         state=LinkState.ACTIVE,
@@ -114,6 +116,61 @@ def test_the_pending_meeting_asks_again_until_the_join_link_is_there(client, boo
     assert "Passcode: <strong>428193</strong>" in ready
     assert "hx-get" not in ready  # the link is there: no more asking
     assert "zak=secret" not in ready and "appear here shortly" not in ready
+
+
+def test_a_meeting_still_being_made_after_a_minute_is_asked_for_less_often(client, booking, student):
+    booking.provider = Provider.ZOOM
+    booking.save()
+    MeetingLink.objects.create(session=booking, provider=Provider.ZOOM, state=LinkState.PENDING)
+    meeting_url = reverse("booking_meeting", args=[links.booking_token(booking, student)])
+
+    quick = client.get(f"{meeting_url}?asked=28").content.decode()
+    slow = client.get(f"{meeting_url}?asked=29").content.decode()
+    slower = client.get(f"{meeting_url}?asked=400").content.decode()
+
+    assert f'hx-get="{meeting_url}?asked=29" hx-trigger="every 2s"' in quick
+    assert "appear here shortly" in quick and "longer than usual" not in quick
+    assert f'hx-get="{meeting_url}?asked=30" hx-trigger="every 30s"' in slow
+    assert "Your meeting link is taking longer than usual" in slow and "shortly" not in slow
+    assert f'hx-get="{meeting_url}?asked=401" hx-trigger="every 30s"' in slower
+
+
+@pytest.mark.parametrize("asked", ["-1", "two", "1.5", "١", "9999999"])
+def test_a_malformed_ask_count_is_refused_with_400(client, booking, student, asked):
+    booking.provider = Provider.ZOOM
+    booking.save()
+    MeetingLink.objects.create(session=booking, provider=Provider.ZOOM, state=LinkState.PENDING)
+    meeting_url = reverse("booking_meeting", args=[links.booking_token(booking, student)])
+
+    response = client.get(meeting_url, {"asked": asked})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "&#x27;asked&#x27; must be a whole number." in body
+    assert "hx-get" not in body
+
+
+@pytest.mark.parametrize(
+    "state, waiting_for",
+    [(LinkState.BLOCKED, ""), (LinkState.WAITING, WaitReason.LIMIT), (LinkState.WAITING, WaitReason.HORIZON)],
+)
+def test_a_meeting_made_later_is_promised_by_email_and_not_asked_for(
+    client, booking, student, state, waiting_for
+):
+    """A link that waits for a person, a limit or its creation date is not minutes away: the page says
+    it comes by email and does not keep asking."""
+    booking.provider = Provider.ZOOM
+    booking.save()
+    MeetingLink.objects.create(session=booking, provider=Provider.ZOOM, state=state, waiting_for=waiting_for)
+    meeting_url = reverse("booking_meeting", args=[links.booking_token(booking, student)])
+
+    page = client.get(manage(booking, student)).content.decode()
+    part = client.get(f"{meeting_url}?asked=3").content.decode()
+
+    for body in (page, part):
+        assert "Your meeting link isn't ready yet. We'll email it to you as soon as it is." in body
+        assert 'data-meeting-state="later"' in body
+        assert "hx-get" not in body and "shortly" not in body
 
 
 def test_the_meeting_part_of_a_cancelled_booking_is_empty(client, booking, student):
@@ -388,3 +445,16 @@ def test_every_host_of_a_collective_session_is_named_on_the_clients_pages(
     assert {name: page.status_code for name, page in pages.items()} == dict.fromkeys(pages, 200)
     for name, page in pages.items():
         assert "Carla Consultant and Dev Consultant" in page.content.decode(), name
+
+
+def test_the_meeting_part_reads_the_session_s_links_once(client, booking, student):
+    booking.provider = Provider.ZOOM
+    booking.save()
+    MeetingLink.objects.create(session=booking, provider=Provider.ZOOM, state=LinkState.PENDING)
+    meeting_url = reverse("booking_meeting", args=[links.booking_token(booking, student)])
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(meeting_url).status_code == 200
+
+    link_reads = [q["sql"] for q in captured.captured_queries if 'FROM "meetings_meetinglink"' in q["sql"]]
+    assert len(link_reads) == 1

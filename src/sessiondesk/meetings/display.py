@@ -70,6 +70,13 @@ def current_link(session: Session) -> MeetingLink | None:
     return next((link for link in session.meeting_links.all() if link.provider == session.provider), None)
 
 
+def link_comes_later(session: Session) -> bool:
+    """Whether the session's meeting is not being made now: its link waits for a person to act
+    (blocked), for a limit or for its creation date (waiting). Attendees get it by email once made."""
+    link = current_link(session)
+    return link is not None and link.state in (LinkState.BLOCKED, LinkState.WAITING)
+
+
 def join_details(session: Session, client: Client | None = None) -> JoinDetails | None:
     """The join link for attendees once it exists, or None (no meeting, or not created yet). For a
     ``client`` with their own link, that link; None while it is being made."""

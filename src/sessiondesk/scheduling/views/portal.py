@@ -103,6 +103,7 @@ def _context(request: HttpRequest, booking: Booking, token: str) -> dict:
         "timezones": timezone_choices(),
         "meeting": client_meeting(session, client),
         "meeting_url": reverse("booking_meeting", args=[token]),
+        "ask_every": QUICK_SECONDS,
         "token": token,
         "visitor": visitor,
         "can_change": _can_change(session),
@@ -134,14 +135,31 @@ def booking_confirmed(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "scheduling/public/confirmed.html", loaded[2])
 
 
+# While a meeting's link is being made (seconds, normally), its part of the page asks again every
+# QUICK_SECONDS; after QUICK_ASKS asks, every SLOW_SECONDS, saying it takes longer: a page left open
+# while the worker is down asks twice a minute, not thirty times.
+QUICK_ASKS, QUICK_SECONDS, SLOW_SECONDS = 30, 2, 30
+
+
 @require_GET
 def booking_meeting(request: HttpRequest, token: str) -> HttpResponse:
     """The booking's meeting part alone: the confirmation and booking pages ask for it again while the
-    link is being made, and stop once it is there."""
+    link is being made (``asked``: how often so far), and stop once it is there or comes later."""
     found = _booking(token)
     if found is None:
         return link_not_found(request)
-    context = {"meeting": client_meeting(found.session, found.client), "meeting_url": request.path}
+    asked = request.GET.get("asked", "0")
+    if not (asked.isascii() and asked.isdigit() and len(asked) <= 6):
+        return problem(
+            request, "Something in that link is not right", "'asked' must be a whole number.", status=400
+        )
+    asked_now = int(asked) + 1
+    context = {
+        "meeting": client_meeting(found.session, found.client),
+        "meeting_url": f"{request.path}?{urlencode({'asked': asked_now})}",
+        "ask_every": QUICK_SECONDS if asked_now < QUICK_ASKS else SLOW_SECONDS,
+        "taking_long": asked_now >= QUICK_ASKS,
+    }
     return render(request, "scheduling/public/_meeting.html", context)
 
 

@@ -11,6 +11,7 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -171,7 +172,9 @@ def offered_when_free(calendar: Calendar, start: dt.datetime, required: list[Mem
 class ClientMeeting:
     """What a client sees about joining: a link (never the host's start URL), a wait, or a place."""
 
-    kind: str  # "join", "pending", "in_person", "none"
+    # "join"; "pending": being made now; "later": made later (it waits for a person, a limit or its
+    # creation date) and emailed then; "in_person"; "none".
+    kind: str
     join_url: str = ""
     passcode: str = ""
     location: str = ""
@@ -185,9 +188,11 @@ def client_meeting(session: Session, client: Client | None = None) -> ClientMeet
         return ClientMeeting("in_person", location=session.location)
     if wanted_provider(session) is None:
         return ClientMeeting("none")
+    # One read of the session's links for both questions below (none where the caller prefetched them).
+    prefetch_related_objects([session], "meeting_links")
     details = display.join_details(session, client)
     if details is None:
-        return ClientMeeting("pending")
+        return ClientMeeting("later" if display.link_comes_later(session) else "pending")
     return ClientMeeting("join", join_url=details.join_url, passcode=details.passcode)
 
 
