@@ -1,4 +1,4 @@
-"""Staff pages on a phone (390 px) and the owner's menu on a laptop (1,280 px), in Chromium: nothing
+"""Staff pages on a phone (390 px) and the owner's menu on laptops (1,024 to 1,280 px), in Chromium: nothing
 scrolls sideways, even with a 200-character unbroken client name and member name on the page; the
 menu folds behind "Menu" and opens, with scripts and without."""
 
@@ -225,3 +225,31 @@ def test_the_owners_menu_is_one_row_on_a_laptop(live_server, new_page, shot, own
     assert page.get_by_role("link", name="Members").is_visible() is True
     page.mouse.click(1000, 600)  # a click elsewhere closes it
     assert page.get_by_role("link", name="Members").is_visible() is False
+
+
+def test_the_owners_menu_stays_one_row_on_a_small_laptop_and_folds_below_it(  # type: ignore[no-untyped-def]
+    live_server, new_page, shot, owner, settings
+):
+    """Down to 1,024 px the eight links keep to one row (the name shown without the role); narrower,
+    where they would take two rows (a tablet, a narrow window), the menu folds as on a phone."""
+    settings.DEV_MAILBOX = True
+    page = new_page(width=1024, height=800)
+    log_in(page, live_server.url, owner.email)
+    items = page.locator(".mainnav > a, .mainnav > .navgroup > summary")
+
+    rows = {}
+    for width in (1199, 1100, 1024):
+        page.set_viewport_size({"width": width, "height": 800})
+        boxes = [items.nth(n).bounding_box() for n in range(items.count())]
+        rows[width] = len({round(box["y"]) for box in boxes if box})
+        assert page.locator(".whoami-name").inner_text() == "Olivia Owner"
+    shot(page, "small-laptop-menu")
+    assert rows == {1199: 1, 1100: 1, 1024: 1}
+    assert items.count() == 8
+    page.set_viewport_size({"width": 1200, "height": 800})
+    assert page.locator(".whoami-name").inner_text() == "Olivia Owner · Owner"
+
+    page.set_viewport_size({"width": 1023, "height": 800})
+    assert page.get_by_role("link", name="Settings").is_visible() is False
+    page.get_by_text("Menu", exact=True).click()
+    assert page.get_by_role("link", name="Settings").is_visible() is True
