@@ -71,3 +71,30 @@ def test_it_takes_a_file_from_upload_to_the_result(live_server, new_page, shot, 
         consultant,
         45,
     )
+
+
+def test_a_missing_choice_is_caught_before_the_upload_and_the_file_kept(  # type: ignore[no-untyped-def]
+    live_server, new_page, owner, tmp_path
+):
+    """Without "The file holds", the browser refuses the form before sending it, so the file already
+    chosen stays chosen (a round trip to the server would lose it)."""
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email\nAnn Archer,ann@example.test\n", encoding="utf-8")
+    page = new_page()
+    log_in(page, live_server.url, owner.email)
+    page.goto(f"{live_server.url}/import/")
+    page.get_by_label("CSV file").set_input_files(str(path))
+    uploads = []
+    page.on("request", lambda request: uploads.append(request.url) if request.method == "POST" else None)
+
+    page.get_by_role("button", name="Upload and map the columns").click()
+    page.wait_for_timeout(500)
+
+    assert uploads == []
+    assert page.url == f"{live_server.url}/import/"
+    assert page.locator("#import-kind").evaluate("select => select.validity.valueMissing") is True
+    assert page.get_by_label("CSV file").evaluate("input => input.files[0].name") == "people.csv"
+    page.get_by_label("The file holds").select_option("clients")
+    page.get_by_role("button", name="Upload and map the columns").click()
+    page.wait_for_url(re.compile(r"/import/\d+/$"))
+    assert ImportRun.objects.get().filename == "people.csv"
