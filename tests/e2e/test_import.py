@@ -98,3 +98,26 @@ def test_a_missing_choice_is_caught_before_the_upload_and_the_file_kept(  # type
     page.get_by_role("button", name="Upload and map the columns").click()
     page.wait_for_url(re.compile(r"/import/\d+/$"))
     assert ImportRun.objects.get().filename == "people.csv"
+
+
+def test_the_preview_keeps_an_ordinary_address_on_one_line(live_server, new_page, owner, tmp_path):  # type: ignore[no-untyped-def]
+    """The row's label (here an email) beside a long reason: the table once squeezed the label's
+    column until "cara@example.test" broke mid-word."""
+    path = tmp_path / "people.csv"
+    path.write_text("Name,Email,Time zone\nCara Diaz,cara.diaz@example.test,Mars/Base\n", encoding="utf-8")
+    page = new_page()
+    log_in(page, live_server.url, owner.email)
+    page.goto(f"{live_server.url}/import/")
+    page.get_by_label("The file holds").select_option("clients")
+    page.get_by_label("CSV file").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and map the columns").click()
+    page.wait_for_url(re.compile(r"/import/\d+/$"))
+    page.get_by_role("button", name="Preview the import").click()
+    page.wait_for_url(re.compile(r"/import/\d+/preview/$"))
+
+    label = page.locator(".import-rejected tbody td:nth-child(2)")
+    assert label.inner_text() == "cara.diaz@example.test"
+    lines = label.evaluate(
+        "cell => { const r = document.createRange(); r.selectNodeContents(cell); return r.getClientRects().length; }"
+    )
+    assert lines == 1
