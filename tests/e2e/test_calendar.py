@@ -443,3 +443,43 @@ def test_a_phone_opens_the_calendar_on_one_day(live_server, new_page, consultant
     page.goto(f"{live_server.url}/calendar/")
     expect(page.locator("#calendar .fc-timeGridWeek-view")).to_have_count(1)
     assert "view=" not in page.url
+
+
+def test_the_key_above_the_calendar_matches_the_sessions_coloured_edges(live_server, new_page, consultant):  # type: ignore[no-untyped-def]
+    """A session whose Zoom meeting nobody can host yet (Carla has not connected Zoom) shows a red
+    edge; the key above the calendar names that colour "needs attention", and the others likewise."""
+    day = a_wednesday()
+    draft = SessionDraft(
+        title="Needs a host",
+        start=at(day, 10),
+        end=at(day, 11),
+        session_type=SessionType.objects.get(org=consultant.org, name="Lesson"),
+        consultant=consultant,
+        is_online=True,
+        provider=Provider.ZOOM,
+    )
+    actions.schedule_session(consultant.org, draft, actor=consultant, host_later=True)
+    book(consultant, day, 13, "In the room", is_online=False)
+    run_worker_until_idle()
+    assert MeetingLink.objects.get().state == "blocked"
+    page = new_page()
+    log_in(page, live_server.url, consultant.email)
+    open_week(page, live_server.url, day)
+
+    event = page.locator(".fc-event", has_text="Needs a host")
+    assert "sd-meeting-failed" in (event.get_attribute("class") or "")
+    edge = event.evaluate("e => getComputedStyle(e).borderLeftColor")
+    key = page.locator(".cal-key")
+    assert "needs attention" in key.inner_text()
+    marks = {
+        kind: page.locator(f".cal-key-mark.sd-meeting-{kind}").evaluate(
+            "e => getComputedStyle(e).backgroundColor"
+        )
+        for kind in ("ready", "creating", "failed")
+    }
+    assert marks["failed"] == edge
+    assert len(set(marks.values())) == 3  # three colours, one a state
+    in_person = page.locator(".fc-event", has_text="In the room").evaluate(
+        "e => getComputedStyle(e).borderLeftColor"
+    )
+    assert in_person not in marks.values()  # no meeting, no coloured edge
