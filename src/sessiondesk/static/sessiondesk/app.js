@@ -32,5 +32,25 @@ document.addEventListener("click", (event) => {
     }
   };
   document.addEventListener("DOMContentLoaded", () => labelCells(document));
+
+  // A session form's "Where" (_meeting_fields.html): only the fields that apply, and never one with
+  // an error. Online: the platform, and the link only for "Custom link"; in person: the place.
+  const showWhere = (fieldset) => {
+    const where = fieldset.querySelector("input[name=where]:checked");
+    const online = !where || where.value === "online";
+    const provider = fieldset.querySelector("select[name=provider]");
+    const show = (name, shown) => {
+      const field = fieldset.querySelector(`.field-${name}`);
+      if (field) field.hidden = !shown && !field.classList.contains("has-error");
+    };
+    show("provider", online);
+    show("custom_meeting_url", online && provider !== null && provider.value === "custom");
+    show("location", !online);
+  };
+  document.addEventListener("change", (event) => {
+    const fieldset = event.target.closest("[data-where]");
+    if (fieldset) showWhere(fieldset);
+  });
+  document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("[data-where]").forEach(showWhere));
   document.addEventListener("htmx:afterSettle", () => labelCells(document));
 })();
