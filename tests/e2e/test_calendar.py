@@ -473,7 +473,7 @@ def test_the_key_above_the_calendar_matches_the_sessions_coloured_edges(live_ser
     assert "needs attention" in key.inner_text()
     marks = {
         kind: page.locator(f".cal-key-mark.sd-meeting-{kind}").evaluate(
-            "e => getComputedStyle(e).backgroundColor"
+            "e => getComputedStyle(e).borderLeftColor"  # a mark is an edge alone
         )
         for kind in ("ready", "creating", "failed")
     }
