@@ -253,3 +253,44 @@ def test_the_owners_menu_stays_one_row_on_a_small_laptop_and_folds_below_it(  # 
     assert page.get_by_role("link", name="Settings").is_visible() is False
     page.get_by_text("Menu", exact=True).click()
     assert page.get_by_role("link", name="Settings").is_visible() is True
+
+
+# The selected option's text against the select's room for it (its width less its padding and
+# Chromium's arrow), measured in the select's own font.
+SELECT_ROOM = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const text = select.options[select.selectedIndex].text;
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+  return {text, needs: context.measureText(text).width, room};
+}"""
+
+
+def test_the_settings_time_zones_show_their_whole_label_on_laptops(  # type: ignore[no-untyped-def]
+    live_server, new_page, shot, owner, org
+):
+    """The profile's and the organisation's time zone selects show the zone, its clock and its offset
+    uncut from 1,024 to 1,440 px (three cards side by side left them about 230 px; two cards
+    from about 1,060 px, one below)."""
+    org.timezone = "America/Argentina/Buenos_Aires"
+    org.save(update_fields=["timezone"])
+    page = new_page(width=1280, height=900)
+    log_in(page, live_server.url, owner.email)
+    page.goto(f"{live_server.url}/settings/")
+    selects = page.locator("select[data-zone-select]")
+    assert selects.count() == 2
+
+    cut = {}
+    for width in (1440, 1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        for n in range(2):
+            seen = selects.nth(n).evaluate(SELECT_ROOM)
+            if seen["needs"] > seen["room"]:
+                cut[(width, seen["text"])] = round(seen["room"])
+    shot(page, "settings-time-zones")
+    assert [selects.nth(n).evaluate(SELECT_ROOM)["text"].split(" · ")[0] for n in range(2)] == [
+        "America/New York",
+        "America/Argentina/Buenos Aires",
+    ]
+    assert cut == {}
