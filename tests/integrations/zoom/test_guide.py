@@ -91,6 +91,14 @@ def test_anyone_can_read_it_in_the_instance_name_without_signing_in(client: Http
     assert html.count('href="mailto:help@acme.test"') == 2  # under "Your data" and "Support"
 
 
+def test_it_gives_its_public_address_for_the_app_listing(client: HttpClient, settings, db) -> None:  # type: ignore[no-untyped-def]
+    """SITE_URL's, not the host it was read at (the test client's testserver)."""
+    settings.SITE_URL = "https://desk.example.test"
+    html = client.get("/help/zoom/").content.decode()
+    assert "Documentation URL: <code>https://desk.example.test/help/zoom/</code>" in html
+    assert "testserver" not in html
+
+
 def test_a_signed_in_visitor_sees_their_organisation_policy(client: HttpClient, owner: Member) -> None:
     MeetingPolicy.objects.create(org=owner.org, waiting_room=False, auto_recording="cloud")
     anonymous = client.get("/help/zoom/").content.decode()
@@ -104,11 +112,15 @@ def test_a_signed_in_visitor_sees_their_organisation_policy(client: HttpClient, 
     assert "<dt>Automatic recording</dt><dd>In the Zoom cloud</dd>" in mine
 
 
-def test_it_is_linked_from_the_zoom_card_and_integration_health(client: HttpClient, owner: Member) -> None:
+def test_it_is_linked_from_the_zoom_card_and_integration_health(  # type: ignore[no-untyped-def]
+    client: HttpClient, owner: Member, settings
+) -> None:
+    settings.SITE_URL = "https://desk.example.test"
     login(client, owner)
     assert 'href="/help/zoom/"' in client.get("/settings/").content.decode()
     health = client.get("/integrations/zoom/health/").content.decode()
-    assert '<a href="http://testserver/help/zoom/"><code>http://testserver/help/zoom/</code></a>' in health
+    guide = "https://desk.example.test/help/zoom/"
+    assert f'<a href="{guide}"><code>{guide}</code></a>' in health
 
 
 def test_the_scope_table_is_what_each_flow_checks(guide: str) -> None:

@@ -81,13 +81,18 @@ def test_it_lists_every_connection_with_status_scopes_and_remedy(
 def test_it_shows_the_urls_to_register_in_the_zoom_marketplace(
     client: HttpClient, admin: Member, settings: Any
 ) -> None:
+    """The public addresses, from SITE_URL, whatever address the admin reads the page at (here the
+    test client's own host, testserver)."""
+    settings.SITE_URL = "https://desk.example.test"
     settings.ZOOM_REDIRECT_URL = "https://desk.example.test/integrations/zoom/callback/"
     login(client, admin)
 
     html = client.get(URL).content.decode()
 
     assert "<code>https://desk.example.test/integrations/zoom/callback/</code>" in html
-    assert "<code>http://testserver/integrations/zoom/webhook/</code>" in html
+    assert "<code>https://desk.example.test/integrations/zoom/webhook/</code>" in html
+    assert "<code>https://desk.example.test/help/zoom/</code>" in html
+    assert "testserver" not in html
 
 
 def test_it_shows_a_helpful_empty_state(client: HttpClient, admin: Member) -> None:

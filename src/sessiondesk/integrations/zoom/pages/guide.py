@@ -67,7 +67,7 @@ def zoom_guide(request: HttpRequest) -> HttpResponse:
         "optional_rows": scope_rows(optional=True),
         "policy": policy,
         "policy_is_own": own,
-        "guide_url": request.build_absolute_uri(reverse("zoom_guide")),
+        "guide_url": settings.SITE_URL + reverse("zoom_guide"),
         "support_email": settings.SUPPORT_EMAIL,
         "horizon_days": settings.MEETING_HORIZON_DAYS,
         "call_log_days": settings.CALL_LOG_RETENTION_DAYS,

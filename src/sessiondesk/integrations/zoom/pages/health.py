@@ -33,11 +33,13 @@ def connections(org: Organization) -> QuerySet[ZoomConnection]:
     )
 
 
-def marketplace_urls(request: HttpRequest) -> dict[str, str]:
+def marketplace_urls() -> dict[str, str]:
+    """The addresses Zoom's app must be given: public ones, from ``SITE_URL`` as the redirect URL is,
+    whatever address the admin reads the page at."""
     return {
         "redirect_url": settings.ZOOM_REDIRECT_URL,
-        "webhook_url": request.build_absolute_uri(reverse("zoom_webhook")),
-        "guide_url": request.build_absolute_uri(reverse("zoom_guide")),
+        "webhook_url": settings.SITE_URL + reverse("zoom_webhook"),
+        "guide_url": settings.SITE_URL + reverse("zoom_guide"),
     }
 
 
@@ -67,6 +69,6 @@ def health_page(request: HttpRequest) -> HttpResponse:
         "sessions_chart": figures.sessions_per_week(org, now),
         "calls_chart": figures.zoom_calls_per_day(org, now),
         "call_days": figures.CALL_DAYS,
-        **marketplace_urls(request),
+        **marketplace_urls(),
     }
     return render(request, "zoom/health.html", context)
