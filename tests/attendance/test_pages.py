@@ -2,6 +2,7 @@
 and the reports page and CSV."""
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,7 +10,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from sessiondesk.accounts.models import AuditEntry, Member
-from sessiondesk.attendance.models import Attendee, Outcome, ReportState, SessionAttendance
+from sessiondesk.attendance.models import AttendancePolicy, Attendee, Outcome, ReportState, SessionAttendance
 from sessiondesk.integrations.zoom.attendance import report
 from sessiondesk.notifications.models import OutboundEmail
 from tests.attendance.fixtures import Held
@@ -144,8 +145,16 @@ def test_an_admin_sets_the_grace_period_and_the_no_show_email(
 ) -> None:
     url = reverse("attendance_policy")
     assert login(HttpClient(), staff).post(url, {"grace_minutes": "5"}).status_code == 403
+    page = login(client, owner).get(reverse("attendance_reports")).content.decode()
+    # A short number field the browser bounds too, the email choice a checkbox beside its words.
+    assert re.search(r'<input type="number" name="grace_minutes" value="10" min="0" max="240"', page)
+    assert re.search(
+        r'<label class="check"><input type="checkbox" name="email_staff_on_no_show"[^>]*> Email', page
+    )
     bad = login(client, owner).post(url, {"grace_minutes": "999"})
     assert bad.status_code == 400 and b"At most 240 minutes." in bad.content
+    assert b'value="999"' in bad.content  # the value stays, beside its error
+    assert AttendancePolicy.objects.filter(org=owner.org, grace_minutes=999).exists() is False
     assert (
         login(client, owner).post(url, {"grace_minutes": "5", "email_staff_on_no_show": "on"}).status_code
         == 302

@@ -100,6 +100,7 @@ class PolicyForm(forms.ModelForm):
             "grace_minutes": "Grace period (minutes after the start)",
             "email_staff_on_no_show": "Email staff when a session ends in a no-show",
         }
+        widgets = {"grace_minutes": forms.NumberInput(attrs={"min": 0, "max": 240, "class": "input-minutes"})}
 
     def clean_grace_minutes(self) -> int:
         value: int = self.cleaned_data["grace_minutes"]
