@@ -1,5 +1,5 @@
-"""The session form's "Where" in Chromium: only the fields that apply show, and all of them without
-scripts."""
+"""The session form's "Where" and the session type form's default meeting in Chromium: only the fields
+that apply show, and all of them without scripts."""
 
 import pytest
 
@@ -63,3 +63,26 @@ def test_without_scripts_every_field_shows(live_server, new_page, owner):  # typ
     log_in(page, live_server.url, owner.email)
     page.goto(f"{live_server.url}/sessions/new/")
     assert _shown(page) == dict.fromkeys(FIELDS, True)
+
+
+def test_a_session_types_default_meeting_shows_only_while_it_is_online(  # type: ignore[no-untyped-def]
+    live_server, new_page, owner, lesson
+):
+    page = new_page()
+    log_in(page, live_server.url, owner.email)
+    page.goto(f"{live_server.url}/session-types/{lesson.pk}/edit/")
+    online, meeting = page.get_by_label("Online session"), page.get_by_label("Default meeting")
+    shown = [meeting.is_visible()]
+    online.uncheck()
+    shown.append(meeting.is_visible())
+    online.check()
+    shown.append(meeting.is_visible())
+    online.uncheck()
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url(f"{live_server.url}/session-types/")
+
+    assert shown == [True, False, True]
+    lesson.refresh_from_db()
+    assert (lesson.is_online, lesson.default_provider) == (False, "none")
+    page.goto(f"{live_server.url}/session-types/{lesson.pk}/edit/")
+    assert page.get_by_label("Default meeting").is_visible() is False

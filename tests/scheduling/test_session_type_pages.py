@@ -97,6 +97,27 @@ def test_it_edits_a_type(client, admin, lesson):
     assert AuditEntry.objects.get(action="session_type.updated").detail == {"fields": ["duration_minutes"]}
 
 
+def test_an_in_person_type_is_saved_with_no_meeting_whatever_the_meeting_field_says(client, admin, lesson):
+    """Unticking "Online session" is enough: the default meeting it leaves behind (Zoom here, or a
+    custom link, refused for an online type) is not a reason to refuse the form."""
+    lesson.default_provider = Provider.ZOOM
+    lesson.save(update_fields=["default_provider"])
+    login(client, admin)
+    for provider in ("zoom", "custom"):
+        response = client.post(
+            reverse("session_type_edit", args=[lesson.pk]),
+            {"name": "Lesson", "duration_minutes": 60, "default_provider": provider},
+        )
+        assert response.status_code == 302
+        lesson.refresh_from_db()
+        assert (lesson.is_online, lesson.default_provider) == (False, Provider.NONE)
+    entries = AuditEntry.objects.filter(action="session_type.updated").order_by("pk")
+    assert [entry.detail for entry in entries] == [
+        {"fields": ["default_provider", "is_online"]},
+        {"fields": []},
+    ]
+
+
 def test_another_organisation_gets_404(client, outsider, lesson):
     login(client, outsider)
     assert client.get(reverse("session_type_edit", args=[lesson.pk])).status_code == 404

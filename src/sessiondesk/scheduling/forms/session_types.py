@@ -15,7 +15,7 @@ class SessionTypeForm(forms.ModelForm):
             "default_provider": "Default meeting",
         }
         help_texts = {
-            "is_online": "Unticked: in person, no online meeting.",
+            "is_online": "Unticked: in person, with no online meeting.",
             "default_provider": "Used for sessions booked on public pages and preselected on new sessions.",
         }
 
@@ -43,10 +43,23 @@ class SessionTypeForm(forms.ModelForm):
             raise forms.ValidationError("A session lasts between 5 minutes and 12 hours.")
         return minutes
 
+    @property
+    def changed_data(self) -> list[str]:  # type: ignore[override]
+        """What differs once saved: the default meeting as ``clean`` left it (none for an in-person
+        type, whatever the form sent), the other fields as sent."""
+        changed = list(super().changed_data)
+        if "default_provider" not in getattr(self, "cleaned_data", {}):
+            return changed
+        changed = [name for name in changed if name != "default_provider"]
+        if self.cleaned_data["default_provider"] != self.initial.get("default_provider"):
+            changed.append("default_provider")
+        return changed
+
     def clean(self) -> dict:
         data = super().clean() or {}
-        if data.get("is_online") is False and data.get("default_provider") not in (None, Provider.NONE):
-            self.add_error("default_provider", "An in-person session type has no online meeting.")
+        if data.get("is_online") is False:
+            # In person has no meeting, whatever the (then hidden) meeting field still says.
+            data["default_provider"] = Provider.NONE
         if data.get("default_provider") == Provider.CUSTOM:
             self.add_error(
                 "default_provider",

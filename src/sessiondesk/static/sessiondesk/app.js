@@ -47,10 +47,22 @@ document.addEventListener("click", (event) => {
     show("custom_meeting_url", online && provider !== null && provider.value === "custom");
     show("location", !online);
   };
+  // A field that applies only while a checkbox of its form is ticked (data-shown-if="<its name>"),
+  // e.g. a session type's default meeting while "Online session" is; a field with an error stays.
+  const showIfTicked = (field) => {
+    const form = field.closest("form");
+    const box = form && form.querySelector(`input[name="${field.dataset.shownIf}"]`);
+    if (box) field.hidden = !box.checked && !field.classList.contains("has-error");
+  };
   document.addEventListener("change", (event) => {
     const fieldset = event.target.closest("[data-where]");
     if (fieldset) showWhere(fieldset);
+    const form = event.target.closest("form");
+    if (form) form.querySelectorAll("[data-shown-if]").forEach(showIfTicked);
   });
-  document.addEventListener("DOMContentLoaded", () => document.querySelectorAll("[data-where]").forEach(showWhere));
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-where]").forEach(showWhere);
+    document.querySelectorAll("[data-shown-if]").forEach(showIfTicked);
+  });
   document.addEventListener("htmx:afterSettle", () => labelCells(document));
 })();
