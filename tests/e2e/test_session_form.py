@@ -86,3 +86,31 @@ def test_a_session_types_default_meeting_shows_only_while_it_is_online(  # type:
     assert (lesson.is_online, lesson.default_provider) == (False, "none")
     page.goto(f"{live_server.url}/session-types/{lesson.pk}/edit/")
     assert page.get_by_label("Default meeting").is_visible() is False
+
+
+def test_the_meeting_link_in_meeting_preferences_shows_only_for_custom_link(  # type: ignore[no-untyped-def]
+    live_server, new_page, consultant
+):
+    page = new_page()
+    log_in(page, live_server.url, consultant.email)
+    page.goto(f"{live_server.url}/settings/")
+    link = page.get_by_label("Your meeting link")
+    shown = [link.is_visible()]
+    page.get_by_label("Custom link").check()
+    shown.append(link.is_visible())
+    page.get_by_role(
+        "button", name="Save preferences"
+    ).click()  # no link given: refused, shown with its error
+    page.wait_for_load_state()
+    shown.append(page.get_by_label("Your meeting link").is_visible())
+    error = page.locator(".field-custom_url .errorlist").inner_text()
+    page.get_by_label("Your meeting link").fill("https://meet.example.test/carla")
+    page.get_by_role("button", name="Save preferences").click()
+    page.wait_for_load_state()
+    shown.append(page.get_by_label("Your meeting link").is_visible())
+    page.get_by_label("Zoom", exact=True).check()
+    shown.append(page.get_by_label("Your meeting link").is_visible())
+
+    assert shown == [False, True, True, True, False]
+    assert error == "Enter the meeting link to use with “Custom link”."
+    assert page.get_by_label("Your meeting link").input_value() == "https://meet.example.test/carla"

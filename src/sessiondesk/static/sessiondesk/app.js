@@ -47,12 +47,17 @@ document.addEventListener("click", (event) => {
     show("custom_meeting_url", online && provider !== null && provider.value === "custom");
     show("location", !online);
   };
-  // A field that applies only while a checkbox of its form is ticked (data-shown-if="<its name>"),
-  // e.g. a session type's default meeting while "Online session" is; a field with an error stays.
+  // A field that applies only while a checkbox of its form is ticked (data-shown-if="<its name>"), or
+  // one of its radio buttons chosen ("<name>=<value>"): a session type's default meeting while
+  // "Online session" is ticked, the meeting link while "Custom link" is chosen. A field with an
+  // error stays. Hidden, it is still sent: a value kept for later is not lost.
   const showIfTicked = (field) => {
     const form = field.closest("form");
-    const box = form && form.querySelector(`input[name="${field.dataset.shownIf}"]`);
-    if (box) field.hidden = !box.checked && !field.classList.contains("has-error");
+    const [name, value] = field.dataset.shownIf.split("=");
+    const inputs = form ? [...form.querySelectorAll(`input[name="${name}"]`)] : [];
+    if (!inputs.length) return;
+    const on = inputs.some((input) => input.checked && (value === undefined || input.value === value));
+    field.hidden = !on && !field.classList.contains("has-error");
   };
   document.addEventListener("change", (event) => {
     const fieldset = event.target.closest("[data-where]");
