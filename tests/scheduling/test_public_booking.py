@@ -243,6 +243,37 @@ def test_the_confirmation_page_shows_the_meeting_link_when_known(client, org, le
     assert "https://meet.example.test/carla" in body
 
 
+def test_a_calendars_own_link_is_the_meeting_of_what_is_booked_there(client, org, lesson, consultant):
+    """The calendar's link (a personal room) before the session type's meeting (Zoom here); a
+    calendar without one keeps the type's, and an in-person type has no meeting whatever the link."""
+    lesson.default_provider = Provider.ZOOM
+    lesson.save()
+    room = make_calendar(org, lesson, [consultant], custom_meeting_url="https://meet.example.test/carla")
+    plain = make_calendar(org, lesson, [consultant], slug="plain")
+    body = client.post(details_url(room), booking_data(first_slot(room)), follow=True).content.decode()
+    client.post(details_url(plain), booking_data(first_slot(plain), email="ann@example.test"), follow=True)
+    in_room, in_plain = Session.objects.get(calendar=room), Session.objects.get(calendar=plain)
+
+    assert (in_room.provider, in_room.custom_meeting_url) == (
+        Provider.CUSTOM,
+        "https://meet.example.test/carla",
+    )
+    assert "https://meet.example.test/carla" in body
+    assert (in_plain.provider, in_plain.custom_meeting_url) == (Provider.ZOOM, "")
+    assert [link.provider for link in MeetingLink.objects.order_by("pk")] == [Provider.CUSTOM, Provider.ZOOM]
+
+    lesson.is_online, lesson.default_provider = False, Provider.NONE
+    lesson.save()
+    later = slots_on(room, day_in(3))[-1]
+    client.post(details_url(room), booking_data(later, email="bo@example.test"), follow=True)
+    in_person = Session.objects.get(calendar=room, start=later)
+    assert (in_person.is_online, in_person.provider, in_person.custom_meeting_url) == (
+        False,
+        Provider.NONE,
+        "",
+    )
+
+
 def test_the_confirmation_page_says_the_link_is_coming_while_a_provider_works(
     client, org, lesson, consultant
 ):

@@ -592,6 +592,8 @@ def _public_draft(
         co_hosts=list(co_hosts),
         clients=[client],
         is_online=session_type.is_online,
+        # The calendar's own link (a personal room), when it has one, before the type's meeting.
+        provider=Provider.CUSTOM if calendar.custom_meeting_url else None,
         custom_meeting_url=calendar.custom_meeting_url,
         calendar=calendar,
         agenda=notes,

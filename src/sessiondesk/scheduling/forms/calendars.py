@@ -68,7 +68,8 @@ class CalendarForm(forms.ModelForm):
             "buffer_after_minutes": "Free time kept after each booking.",
             "min_notice_minutes": "How long before a start time bookings close (240 = 4 hours).",
             "slot_interval_minutes": "How often start times are offered, e.g. 30 for 9:00, 9:30, 10:00.",
-            "custom_meeting_url": "Used when the session type's meeting is a custom link (a personal room).",
+            "custom_meeting_url": "Optional: every online session booked here meets at this link (a personal room, "
+            "say) instead of the session type's meeting.",
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
