@@ -77,6 +77,10 @@ class AcceptInvitationForm(SetPasswordMixin, forms.Form):
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
+        if not self.is_bound:
+            # The newcomer's own zone, as their browser tells it (picker.js); the organisation's
+            # without scripts, or once they have chosen.
+            self.fields["timezone"].widget.attrs["data-zone-detect"] = ""
 
     def clean(self) -> dict[str, Any] | None:
         self.validate_passwords("new_password1", "new_password2")

@@ -219,11 +219,25 @@
     });
   }
 
+  function browserZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
   // Time zone selects (lib/zones.py): a search box above the list narrows it as you type, and picks
-  // the first match when the chosen zone no longer matches.
+  // the first match when the chosen zone no longer matches. One marked data-zone-detect (a form
+  // shown for the first time to someone new) starts at the browser's zone when the list has it.
   function setUpZones(root) {
     root.querySelectorAll("select[data-zone-select]:not([data-zone-ready])").forEach((select) => {
       select.setAttribute("data-zone-ready", "");
+      if (select.hasAttribute("data-zone-detect")) {
+        const zone = browserZone();
+        const option = Array.from(select.options).find((candidate) => candidate.value === zone);
+        if (option) option.selected = true;
+      }
       const search = document.createElement("input");
       search.type = "search";
       search.className = "tz-search";
