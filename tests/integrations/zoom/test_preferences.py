@@ -34,6 +34,26 @@ def test_it_saves_the_platform_choice(client: HttpClient, consultant, zoom) -> N
     assert (preference.platform, preference.custom_url) == ("custom", "https://meet.example.com/carla")
 
 
+def test_a_new_session_starts_with_the_preferred_platform_and_its_link(
+    client: HttpClient, consultant, zoom
+) -> None:
+    """The link kept with "Custom link" is the new session's, as the card says ("Used for every
+    online session when you choose Custom link")."""
+    login(client, consultant)
+    client.post(
+        "/integrations/zoom/preferences/",
+        {"platform": "custom", "custom_url": "https://meet.example.com/carla"},
+    )
+    custom = client.get("/sessions/new/").content.decode()
+    client.post("/integrations/zoom/preferences/", {"platform": "zoom", "custom_url": ""})
+    zoom_again = client.get("/sessions/new/").content.decode()
+
+    assert '<option value="custom" selected>' in custom
+    assert 'name="custom_meeting_url" value="https://meet.example.com/carla"' in custom
+    assert '<option value="zoom" selected>' in zoom_again
+    assert "https://meet.example.com/carla" not in zoom_again
+
+
 def test_a_custom_link_needs_a_url(client: HttpClient, consultant, zoom) -> None:
     login(client, consultant)
     response = client.post("/integrations/zoom/preferences/", {"platform": "custom", "custom_url": ""})

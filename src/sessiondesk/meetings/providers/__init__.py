@@ -22,6 +22,7 @@ __all__ = [
     "ProviderError",
     "commit_intent",
     "default_for",
+    "default_link_for",
     "get",
     "hosting_gap",
     "offered",
@@ -80,6 +81,16 @@ def default_for(member: Member) -> str:
             chosen = get(choice)
             return choice if chosen is not None and chosen.offered(member.org) else Provider.NONE
     return Provider.NONE
+
+
+def default_link_for(member: Member) -> str:
+    """The link a member's new "Custom link" sessions start with: the one their preference keeps, or ""."""
+    for name in PROVIDERS:
+        provider = get(name)
+        link = provider.default_link_for(member) if provider is not None else ""
+        if link:
+            return link
+    return ""
 
 
 def hosting_gap(name: str, actor: Member, consultant: Member) -> HostingGap | None:

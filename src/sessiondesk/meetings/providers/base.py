@@ -119,6 +119,11 @@ class MeetingProvider:
         members' preferences; None otherwise."""
         return None
 
+    def default_link_for(self, member: Member) -> str:
+        """The link ``member`` keeps for their "Custom link" sessions, when this provider keeps
+        members' preferences; "" otherwise."""
+        return ""
+
     def hosting_gap(self, actor: Member, consultant: Member) -> HostingGap | None:
         """None when ``consultant``'s meeting can be hosted; otherwise what is missing, told to ``actor``."""
         return None

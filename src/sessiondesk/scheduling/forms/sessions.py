@@ -202,6 +202,7 @@ class SessionForm(BookingFormMixin, HoursMixin, MeetingFieldsMixin):
         if member.hosts_sessions:
             self.fields["consultant"].initial = member.pk
         self.fields["provider"].initial = providers.default_for(member)
+        self.fields["custom_meeting_url"].initial = providers.default_link_for(member)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

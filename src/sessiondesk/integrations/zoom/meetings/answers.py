@@ -40,6 +40,9 @@ class ZoomAnswers(MeetingProvider):
     def default_for(self, member: Member) -> str | None:
         return actions.platform_of(member).platform
 
+    def default_link_for(self, member: Member) -> str:
+        return actions.platform_of(member).custom_url
+
     def hosting_gap(self, actor: Member, consultant: Member) -> HostingGap | None:
         live = ZoomConnection.objects.filter(org=consultant.org, status=ConnectionStatus.ACTIVE)
         if live.filter(kind=ConnectionKind.ORGANIZATION).exists():
