@@ -39,6 +39,17 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_reason(client, owner) -> No
     assert ImportRun.objects.count() == 0
 
 
+def test_a_file_with_a_cell_too_long_to_read_is_refused_with_its_line(client, owner) -> None:  # type: ignore[no-untyped-def]
+    login(client, owner)
+    long_header = _upload(client, data=b"x" * 200_000 + b",Email\nAnn,ann@x.test\n")
+    long_cell = _upload(client, data=b'Name,Email\nAnn,ann@x.test\n"' + b"y" * 200_000 + b'",bo@x.test\n')
+    assert (long_header.status_code, long_cell.status_code) == (400, 400)
+    limit = "a cell longer than 131,072 characters: is this a table of clients, members or sessions?"
+    assert f"Line 1 has {limit}" in long_header.content.decode()
+    assert f"Line 3 has {limit}" in long_cell.content.decode()
+    assert ImportRun.objects.count() == 0
+
+
 def test_it_goes_from_upload_to_result(client, owner, org) -> None:  # type: ignore[no-untyped-def]
     login(client, owner)
     response = _upload(client)

@@ -10,9 +10,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, StringConstraints
 
+from sessiondesk.lib.digits import MAX_ID
 from sessiondesk.scheduling.models import CalendarKind, Provider, SessionStatus
-
-MAX_ID = 2**63 - 1
 
 
 def _no_nul(value: str) -> str:

@@ -16,7 +16,7 @@ from django import forms
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import MAX_ID, is_digits, is_id
 
 SEARCH_BUTTON = "picker"  # the name of every picker's "Find" button; a form sent by it is not saved
 
@@ -29,6 +29,20 @@ class Option:
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "detail": self.detail}
+
+
+class ManyRows(forms.ModelMultipleChoiceField):
+    """A choice of many rows by id, refusing an id no row can have (beyond ``MAX_ID``) as it refuses
+    one that is not a number, before it reaches the database (where SQLite would fail on it)."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            raw = str(pk)
+            if is_digits(raw) and int(raw) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
 
 
 class Picker(forms.Widget):
@@ -81,7 +95,7 @@ class Picker(forms.Widget):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        ids = [int(v) for v in self.format_value(value) if is_digits(v)]
+        ids = [int(v) for v in self.format_value(value) if is_id(v)]
         chosen = self.chosen(ids) if ids else []
         chosen_ids = {option.id for option in chosen}
         found, more = self.find(self.search_text) if self.search_text else ([], False)

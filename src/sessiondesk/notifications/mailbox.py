@@ -2,13 +2,13 @@
 
 from django.core.mail.backends.base import BaseEmailBackend
 
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import is_id
 from sessiondesk.notifications.models import MailboxMessage
 from sessiondesk.notifications.sender import ORG_HEADER, SESSION_HEADER
 
 
 def _id(value: str) -> int | None:
-    return int(value) if is_digits(value) else None
+    return int(value) if is_id(value) else None
 
 
 class MailboxBackend(BaseEmailBackend):

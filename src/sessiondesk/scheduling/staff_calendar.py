@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from sessiondesk.accounts.models import Member
 from sessiondesk.attendance.display import calendar_fields
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import is_id
 from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import availability
 from sessiondesk.scheduling.errors import InvalidBooking
@@ -94,7 +94,7 @@ def parse_ids(raw: Iterable[str]) -> list[int]:
             part = part.strip()
             if not part:
                 continue
-            if not is_digits(part):
+            if not is_id(part):
                 raise InvalidBooking("Consultants are given by their numbers.", "consultants")
             if int(part) not in ids:
                 ids.append(int(part))

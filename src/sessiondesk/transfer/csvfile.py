@@ -29,10 +29,22 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _not_csv(error: csv.Error, line: int) -> TransferError:
+    if "field larger than field limit" in str(error):
+        return TransferError(
+            f"Line {line} has a cell longer than {csv.field_size_limit():,} characters: "
+            "is this a table of clients, members or sessions?"
+        )
+    return TransferError(f"Line {line} is not valid CSV: {error}.")
+
+
 def delimiter(text: str) -> str:
     """``;`` or ``,``, whichever splits the header line into more columns (quotes honoured)."""
     first = text.split("\n", 1)[0]
-    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";")}
+    try:
+        counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";")}
+    except csv.Error as error:
+        raise _not_csv(error, 1) from None
     return ";" if counts[";"] > counts[","] else ","
 
 
@@ -44,7 +56,7 @@ def read(data: bytes) -> Table:
     try:
         headers = [h.strip() for h in next(reader)]
     except csv.Error as error:
-        raise TransferError(f"The file is not valid CSV: {error}.") from None
+        raise _not_csv(error, reader.line_num) from None
     if not any(headers):
         raise TransferError("The first line must name the columns.")
     rows: list[tuple[int, dict[str, str]]] = []
@@ -56,5 +68,5 @@ def read(data: bytes) -> Table:
                 raise TransferError(f"The file has more than {MAX_ROWS:,} rows; split it in parts.")
             rows.append((reader.line_num, {h: c.strip() for h, c in zip(headers, cells, strict=False) if h}))
     except csv.Error as error:
-        raise TransferError(f"Line {reader.line_num} is not valid CSV: {error}.") from None
+        raise _not_csv(error, reader.line_num) from None
     return Table(headers, rows)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from sessiondesk.accounts import decorators
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.accounts.views.helpers import current_member
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import is_digits, is_id
 from sessiondesk.scheduling.forms.sessions import SessionFilterForm
 from sessiondesk.scheduling.pickers import search_clients as search
 from sessiondesk.scheduling.views.sessions import _filtered as filtered_sessions
@@ -70,8 +70,8 @@ def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     action, actor_id = request.GET.get("action", ""), request.GET.get("member", "")
     if action:
         entries = entries.filter(action=action)
-    if is_digits(actor_id):
-        entries = entries.filter(actor_id=int(actor_id))
+    if is_digits(actor_id):  # a number no member can have matches nothing, as an unknown one
+        entries = entries.filter(actor_id=int(actor_id)) if is_id(actor_id) else entries.none()
     header, rows = exports.audit_rows(entries, member.timezone)
     return exports.stream_csv(_stamp("audit-log"), header, rows)
 

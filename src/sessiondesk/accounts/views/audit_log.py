@@ -7,7 +7,7 @@ from sessiondesk.accounts.decorators import admin_required
 from sessiondesk.accounts.models import AuditEntry, Member
 from sessiondesk.accounts.views.helpers import current_member
 from sessiondesk.lib import keyset
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import is_digits, is_id
 from sessiondesk.lib.picker import Picker
 
 PAGE_SIZE = 50
@@ -24,8 +24,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     actor_id = request.GET.get("member", "")
     if action:
         entries = entries.filter(action=action)
-    if is_digits(actor_id):
-        entries = entries.filter(actor_id=int(actor_id))
+    if is_digits(actor_id):  # a number no member can have matches nothing, as an unknown one
+        entries = entries.filter(actor_id=int(actor_id)) if is_id(actor_id) else entries.none()
     page, status = keyset.page_for(request, entries, ENTRY_ORDER, size=PAGE_SIZE)
     for entry in page.items:
         entry.sentence = audit_sentences.sentence(entry, viewer.timezone)  # type: ignore[attr-defined]

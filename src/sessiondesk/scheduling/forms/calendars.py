@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from sessiondesk.accounts import audit
 from sessiondesk.accounts.models import Member, Organization, Role
 from sessiondesk.accounts.pickers import chosen_members
-from sessiondesk.lib.picker import Picker
+from sessiondesk.lib.picker import ManyRows, Picker
 from sessiondesk.scheduling import pickers
 from sessiondesk.scheduling.models import Calendar, CalendarKind, Provider, SessionType
 
@@ -22,7 +22,7 @@ LIMITS = {
 }
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(ManyRows):
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name} ({obj.get_role_display()}, {obj.timezone})"
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from sessiondesk.accounts.models import Member, Organization
 from sessiondesk.accounts.pickers import chosen_members
-from sessiondesk.lib.picker import Picker
+from sessiondesk.lib.picker import ManyRows, Picker
 from sessiondesk.meetings import providers
 from sessiondesk.scheduling import availability, pickers
 from sessiondesk.scheduling.actions import FOLLOWING, THIS, SessionChanges, SessionDraft
@@ -80,7 +80,7 @@ class SessionTypeField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.duration_minutes} min)"
 
 
-class ClientsField(forms.ModelMultipleChoiceField):
+class ClientsField(ManyRows):
     default_error_messages = {
         "invalid_choice": "That client is not one of this organisation's clients.",
         "invalid_pk_value": "That client is not one of this organisation's clients.",

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
 from sessiondesk.lib import keyset, picker
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import is_id
 from sessiondesk.meetings import first_use, providers
 from sessiondesk.meetings.display import block_for
 from sessiondesk.scheduling import actions
@@ -172,7 +172,7 @@ def _prefill(request: HttpRequest, member: Member) -> dict[str, Any]:
     except ValueError:
         pass
     raw = request.GET.get("consultant", "")
-    if is_digits(raw) and host_choices(member.org, member).filter(pk=int(raw)).exists():
+    if is_id(raw) and host_choices(member.org, member).filter(pk=int(raw)).exists():
         initial["consultant"] = int(raw)
     return initial
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sessiondesk.accounts.decorators import member_required
 from sessiondesk.accounts.models import Member
 from sessiondesk.attendance.display import calendar_fields
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import is_id
 from sessiondesk.scheduling import actions, availability, staff_calendar
 from sessiondesk.scheduling.errors import BookingError, InvalidBooking
 from sessiondesk.scheduling.models import Session
@@ -211,7 +211,7 @@ def _new_host(request: HttpRequest, member: Member, session: Session) -> Member 
         return None
     if not member.manages_org:
         raise PermissionDenied("Only owners, admins and staff can give a session to another consultant.")
-    if not is_digits(raw):
+    if not is_id(raw):
         raise InvalidBooking("The consultant is given by their number.", "consultant")
     host = Member.objects.select_related("user").filter(org=member.org, pk=int(raw)).first()
     if host is None:

@@ -18,7 +18,7 @@ from sessiondesk.integrations.zoom.directory.permissions import DirectoryRefused
 from sessiondesk.integrations.zoom.directory.views import get_user, user_page, users_page
 from sessiondesk.integrations.zoom.pages.connection import zoom_enabled
 from sessiondesk.lib import picker
-from sessiondesk.lib.digits import is_digits
+from sessiondesk.lib.digits import is_id
 
 
 def admin_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -147,7 +147,7 @@ def _group(request: HttpRequest) -> DirectoryGroup:
 
 
 def _int(raw: str | None) -> int:
-    return int(raw) if raw and is_digits(raw) else 0
+    return int(raw) if raw and is_id(raw) else 0
 
 
 @admin_post
