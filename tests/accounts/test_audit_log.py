@@ -46,7 +46,7 @@ def test_it_shows_who_did_what_in_the_viewers_time_zone(client, admin, consultan
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "When (America/New_York)" in content
+    assert "When (America/New York)" in content
     assert "Wed 1 Jul 2026, 11:30:00" in content
     assert sentences(content) == ["Adam Admin changed Carla Consultant&#x27;s role from consultant to staff."]
     assert "<dt>From</dt><dd>consultant</dd><dt>To</dt><dd>staff</dd>" in content

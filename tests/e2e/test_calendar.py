@@ -132,7 +132,7 @@ def test_dragging_a_zoom_session_to_another_day_moves_its_zoom_meeting(  # type:
     open_week(page, live_server.url, day)
     ready = page.locator(f'.fc-event[data-session-id="{lesson.pk}"][data-meeting="ready"]')
     assert "Zoom link ready" in ready.inner_text()
-    assert page.locator(".cal-zone").inner_text() == "America/New_York"
+    assert page.locator(".cal-zone").inner_text() == "America/New York"
     assert page.locator(".fc-timegrid-now-indicator-line").count() == 0  # next week: no "now" line
 
     thursday = day + dt.timedelta(days=1)

@@ -158,7 +158,7 @@ def test_headings_and_badges_keep_their_words_whole_in_narrow_columns(  # type: 
 ):
     """The page lets long words wrap anywhere (nothing scrolls sideways), which once let a narrow
     column break "Received" and "Scheduled" in the middle, and "Change", "Deactivate" and
-    "America/New_York" on the members' page."""
+    "America/New York" on the members' page."""
     settings.DEV_MAILBOX, settings.MAILERS = True, MAILBOX
     assert send_due(limit=20) == 2
     page = new_page(width=900, height=900)
@@ -171,7 +171,7 @@ def test_headings_and_badges_keep_their_words_whole_in_narrow_columns(  # type: 
     assert {name: words for name, words in broken.items() if words} == {}
     # What was checked: headings, badges, a member's role button and time zone, a calendar's kind.
     checked = {text.strip() for text in seen}
-    assert {"Received", "Scheduled", "Status", "Change", "America/New_York", "Personal"} <= checked
+    assert {"Received", "Scheduled", "Status", "Change", "America/New York", "Personal"} <= checked
 
 
 def test_the_phone_menu_opens_and_leads_to_every_page(live_server, new_page, shot, owner):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from sessiondesk.accounts.models import User
-from sessiondesk.lib.zones import COMMON, ZoneField, listed_zones, zone_choices, zone_label
+from sessiondesk.lib.zones import COMMON, ZoneField, listed_zones, zone_choices, zone_label, zone_name
 from tests.conftest import login
 
 NOON_UTC = dt.datetime(2027, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -91,3 +91,11 @@ def test_the_settings_page_offers_no_older_name_otherwise(client, consultant):
     assert html.index('<optgroup label="Common time zones">') < html.index(
         '<optgroup label="All time zones">'
     )
+
+
+def test_a_zone_is_named_as_people_read_it():
+    assert [zone_name(name) for name in ("America/New_York", "America/Argentina/Buenos_Aires", "UTC")] == [
+        "America/New York",
+        "America/Argentina/Buenos Aires",
+        "UTC",
+    ]

@@ -35,7 +35,7 @@ def test_it_shows_the_meeting_and_stops_polling_once_settled(client, zoom_sessio
     assert "https://meet.test/j/1000" in body
     assert "Passcode:</span> abc123" in body
     assert "Meeting host:</span> Carla" in body
-    assert "(America/New_York)" in body
+    assert "(America/New York)" in body
     assert "hx-trigger" not in body
 
 

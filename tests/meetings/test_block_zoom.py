@@ -50,7 +50,7 @@ def test_the_host_opens_zoom_with_the_start_url(client, zoom_session, consultant
     assert f">{JOIN}</a>" in body
     assert "Zoom host:</span> Carla" in body
     assert "Passcode:</span> abc123" in body
-    assert "Scheduled:</span>" in body and "(America/New_York)" in body
+    assert "Scheduled:</span>" in body and "(America/New York)" in body
     assert 'data-meeting-state="ready"' in body
     assert "hx-trigger" not in body
 
@@ -122,7 +122,7 @@ def test_it_notes_what_was_done_inside_zoom(client, zoom_session, consultant) ->
     assert "The meeting was deleted inside Zoom on " in notes[0]
     assert "SessionDesk replaces it with a new one." in notes[0]
     assert "Its title and start time changed inside Zoom on " in notes[1]
-    assert "(America/New_York); SessionDesk put it back." in notes[1]
+    assert "(America/New York); SessionDesk put it back." in notes[1]
 
 
 def test_a_session_without_inside_zoom_changes_has_no_notes(client, zoom_session, consultant) -> None:  # type: ignore[no-untyped-def]

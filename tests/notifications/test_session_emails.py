@@ -72,6 +72,9 @@ def test_a_collective_booking_names_every_host_to_the_client(org, lesson, consul
     assert str(event["DESCRIPTION"]).splitlines()[0] == f"Lesson with {hosts}"
     (carla,) = sent_to("carla@acme.test")
     assert "Nora Newcomer booked a Lesson with you." in carla.body
+    # The zone as people read it, in both parts (the identifier is America/New_York).
+    assert "Times are shown in America/New York." in carla.body
+    assert "Times are shown in America/New York." in carla.alternatives[0].content
     assert list(session.co_hosts.order_by("pk")) == [consultant2, admin]
 
 

@@ -237,7 +237,7 @@ def test_the_detail_page_shows_the_booking_url_and_the_next_slots_in_the_viewers
     assert {f"{s.start.astimezone(london):%H:%M}" for s in slots} == {"09:00"}
     for slot in slots:
         assert f"<li>{slot.start.astimezone(new_york):%H:%M}</li>" in page
-    assert "shown in your time zone, America/New_York" in page
+    assert "shown in your time zone, America/New York" in page
 
 
 def test_the_detail_page_explains_an_empty_preview(client, owner, devs):

@@ -246,7 +246,7 @@ def test_the_detail_page_shows_sessions_in_the_viewers_time_zone_and_the_portal_
     assert [s.title for s in response.context["upcoming"]] == ["Algebra"]
     assert response.context["past"] == []
     assert f"{booked.start.astimezone(dt.timezone(booked.start.utcoffset())):%H:%M}" in page
-    assert "Times are shown in your time zone, America/New_York." in page
+    assert "Times are shown in your time zone, America/New York." in page
     assert response.context["portal_url"].startswith("http")
     assert "/portal/" in response.context["portal_url"]
     assert "Copy portal link" in page

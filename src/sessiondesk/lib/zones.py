@@ -77,11 +77,17 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(name)
 
 
+def zone_name(name: str) -> str:
+    """ "America/New York": a zone's identifier as people read it (exports and the API keep the
+    identifier itself)."""
+    return name.replace("_", " ")
+
+
 def zone_label(name: str, now: dt.datetime | None = None) -> str:
     """ "Europe/Berlin · 13:00 (UTC+01:00)": the zone's clock now, so a person can tell it is theirs."""
     local = (now or dt.datetime.now(dt.UTC)).astimezone(_zone(name))
     offset = local.strftime("%z")
-    return f"{name.replace('_', ' ')} · {local:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{zone_name(name)} · {local:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def zone_choices(now: dt.datetime | None = None) -> list[tuple[str, list[tuple[str, str]]]]:

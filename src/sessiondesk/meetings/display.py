@@ -5,6 +5,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 from sessiondesk.accounts.models import Member
+from sessiondesk.lib.zones import zone_name
 from sessiondesk.meetings import providers, registrations
 from sessiondesk.meetings.desired import wanted_provider
 from sessiondesk.meetings.models import LinkState, MeetingLink
@@ -145,7 +146,7 @@ def is_host(link: MeetingLink, viewer: Member) -> bool:
 def _local(session: Session, viewer: Member | None) -> str:
     tz_name = viewer.timezone if viewer is not None else session.org.timezone
     local = session.start.astimezone(zoneinfo.ZoneInfo(tz_name))
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({tz_name})"
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({zone_name(tz_name)})"
 
 
 def card_fix(session: Session, block: MeetingBlock, viewer: Member | None) -> providers.Fix | None:

@@ -238,7 +238,7 @@ def test_the_page_names_the_viewers_time_zone_and_allows_its_styles_by_nonce(cli
     response = client.get(reverse("calendar"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'Times in your time zone, <strong class="cal-zone">America/New_York</strong>.' in html
+    assert 'Times in your time zone, <strong class="cal-zone">America/New York</strong>.' in html
     nonce = re.search(r'<style data-fullcalendar nonce="([^"]+)"></style>', html).group(1)  # type: ignore[union-attr]
     policy = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
     assert policy["style-src"] == f"'self' 'nonce-{nonce}'"

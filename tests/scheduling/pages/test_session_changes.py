@@ -156,7 +156,7 @@ def test_it_shows_the_reschedule_form_in_local_time(client, algebra, staff):
     assert 'name="date" value="2027-03-03"' in html
     assert 'name="start_time" value="16:00"' in html
     assert 'name="duration_minutes" value="60"' in html
-    assert "In your time zone, <strong>America/New_York</strong>." in html
+    assert "In your time zone, <strong>America/New York</strong>." in html
 
 
 def test_it_reschedules_from_local_time(client, algebra, staff):

@@ -39,7 +39,7 @@ def utc(session: Session) -> tuple[str, str]:
 def test_it_shows_the_form_in_the_viewers_time_zone(client, staff):
     login(client, staff)
     html = client.get(reverse("session_create")).content.decode()
-    assert "In your time zone, <strong>America/New_York</strong>." in html
+    assert "In your time zone, <strong>America/New York</strong>." in html
     assert "Lesson (60 min)" in html
     assert 'or <a href="/clients/new/">add a new client</a> (then come back here).' in html
 

@@ -7,13 +7,13 @@ from functools import cache
 from django import forms
 from django.utils import timezone
 
-from sessiondesk.lib.zones import is_known_zone
+from sessiondesk.lib.zones import is_known_zone, zone_name
 
 
 @cache
 def timezone_choices() -> list[tuple[str, str]]:
     names = sorted(n for n in zoneinfo.available_timezones() if "/" in n or n == "UTC")
-    return [(name, name.replace("_", " ")) for name in names]
+    return [(name, zone_name(name)) for name in names]
 
 
 def known_timezone(name: str) -> bool:

@@ -3,6 +3,7 @@
 import zoneinfo
 
 from sessiondesk.accounts.models import AuditEntry, Member
+from sessiondesk.lib.zones import zone_name
 from sessiondesk.scheduling.models import Session
 
 INSIDE_ZOOM = ("meeting.changed_in_zoom", "meeting.deleted_in_zoom")
@@ -20,7 +21,7 @@ def inside_zoom_notes(session: Session, viewer: Member | None, limit: int = 3) -
 
 def _note(entry: AuditEntry, tz: zoneinfo.ZoneInfo) -> str:
     when = entry.created_at.astimezone(tz)
-    on = f"{when:%a} {when.day} {when:%b, %H:%M} ({tz.key})"
+    on = f"{when:%a} {when.day} {when:%b, %H:%M} ({zone_name(tz.key)})"
     if entry.action == "meeting.deleted_in_zoom":
         if entry.detail.get("outcome") == "flagged":
             return f"The meeting was deleted inside Zoom on {on}."
