@@ -8,6 +8,7 @@ from sessiondesk.meetings.providers.base import (
     HostingGap,
     Meeting,
     MeetingProvider,
+    Preference,
     ProviderError,
     commit_intent,
 )
@@ -19,10 +20,10 @@ __all__ = [
     "HostingGap",
     "Meeting",
     "MeetingProvider",
+    "Preference",
     "ProviderError",
     "commit_intent",
     "default_for",
-    "default_link_for",
     "get",
     "hosting_gap",
     "offered",
@@ -71,26 +72,17 @@ def offered(org: Organization, keep: str = "") -> list[tuple[str, str]]:
     return choices
 
 
-def default_for(member: Member) -> str:
-    """The provider a member's new online sessions start with: their preference where a provider
-    keeps one and the preferred provider is offered; otherwise no meeting."""
+def default_for(member: Member) -> Preference:
+    """The meeting a member's new online sessions start with: their preference (with its link, for
+    "Custom link") where a provider keeps one and the preferred provider is offered; otherwise no
+    meeting."""
     for name in PROVIDERS:
         provider = get(name)
         choice = provider.default_for(member) if provider is not None else None
         if choice is not None:
-            chosen = get(choice)
-            return choice if chosen is not None and chosen.offered(member.org) else Provider.NONE
-    return Provider.NONE
-
-
-def default_link_for(member: Member) -> str:
-    """The link a member's new "Custom link" sessions start with: the one their preference keeps, or ""."""
-    for name in PROVIDERS:
-        provider = get(name)
-        link = provider.default_link_for(member) if provider is not None else ""
-        if link:
-            return link
-    return ""
+            chosen = get(choice.provider)
+            return choice if chosen is not None and chosen.offered(member.org) else Preference(Provider.NONE)
+    return Preference(Provider.NONE)
 
 
 def hosting_gap(name: str, actor: Member, consultant: Member) -> HostingGap | None:

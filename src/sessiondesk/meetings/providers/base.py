@@ -87,6 +87,15 @@ class HostingGap:
 
 
 @dataclass(frozen=True)
+class Preference:
+    """The meeting a member's new online sessions start with: a provider's name and, for "Custom
+    link", the link they keep for it."""
+
+    provider: str
+    link: str = ""
+
+
+@dataclass(frozen=True)
 class Fix:
     """Where a person can fix a meeting that waits for an account to be connected: the button's
     words and the page it opens."""
@@ -114,15 +123,10 @@ class MeetingProvider:
         """Whether people of ``org`` may choose this provider for a session."""
         return True
 
-    def default_for(self, member: Member) -> str | None:
-        """The provider ``member`` prefers for their online sessions, when this provider keeps
+    def default_for(self, member: Member) -> Preference | None:
+        """The meeting ``member`` prefers for their online sessions, when this provider keeps
         members' preferences; None otherwise."""
         return None
-
-    def default_link_for(self, member: Member) -> str:
-        """The link ``member`` keeps for their "Custom link" sessions, when this provider keeps
-        members' preferences; "" otherwise."""
-        return ""
 
     def hosting_gap(self, actor: Member, consultant: Member) -> HostingGap | None:
         """None when ``consultant``'s meeting can be hosted; otherwise what is missing, told to ``actor``."""

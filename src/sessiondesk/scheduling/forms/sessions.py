@@ -201,8 +201,9 @@ class SessionForm(BookingFormMixin, HoursMixin, MeetingFieldsMixin):
         cast(forms.ChoiceField, self.fields["provider"]).choices = providers.offered(org)
         if member.hosts_sessions:
             self.fields["consultant"].initial = member.pk
-        self.fields["provider"].initial = providers.default_for(member)
-        self.fields["custom_meeting_url"].initial = providers.default_link_for(member)
+        preference = providers.default_for(member)
+        self.fields["provider"].initial = preference.provider
+        self.fields["custom_meeting_url"].initial = preference.link
 
     def clean(self) -> dict[str, Any]:
         super().clean()

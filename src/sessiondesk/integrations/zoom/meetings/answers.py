@@ -20,7 +20,7 @@ from sessiondesk.integrations.zoom.meetings.notes import inside_zoom_notes
 from sessiondesk.integrations.zoom.models import ConnectionKind, ConnectionStatus, ZoomConnection
 from sessiondesk.integrations.zoom.pages.settings_card import settings_at
 from sessiondesk.meetings.models import MeetingLink
-from sessiondesk.meetings.providers import Fix, HostingGap, MeetingProvider
+from sessiondesk.meetings.providers import Fix, HostingGap, MeetingProvider, Preference
 from sessiondesk.ops.checks import Finding
 from sessiondesk.scheduling.models import Session
 
@@ -37,11 +37,9 @@ class ZoomAnswers(MeetingProvider):
         # any member may make, on first use) can then host.
         return zoom_app.enabled()
 
-    def default_for(self, member: Member) -> str | None:
-        return actions.platform_of(member).platform
-
-    def default_link_for(self, member: Member) -> str:
-        return actions.platform_of(member).custom_url
+    def default_for(self, member: Member) -> Preference | None:
+        preference = actions.platform_of(member)
+        return Preference(preference.platform, preference.custom_url)
 
     def hosting_gap(self, actor: Member, consultant: Member) -> HostingGap | None:
         live = ZoomConnection.objects.filter(org=consultant.org, status=ConnectionStatus.ACTIVE)
