@@ -11,9 +11,9 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from sessiondesk.accounts import decorators
-from sessiondesk.accounts.models import AuditEntry, Member
+from sessiondesk.accounts.models import Member
+from sessiondesk.accounts.views.audit_log import chosen_entries
 from sessiondesk.accounts.views.helpers import current_member
-from sessiondesk.lib.digits import is_digits, is_id
 from sessiondesk.scheduling.forms.sessions import SessionFilterForm
 from sessiondesk.scheduling.pickers import search_clients as search
 from sessiondesk.scheduling.views.sessions import _filtered as filtered_sessions
@@ -65,14 +65,7 @@ def members_csv(request: HttpRequest) -> StreamingHttpResponse:
 @admin_required
 def audit_csv(request: HttpRequest) -> StreamingHttpResponse:
     member = current_member(request)
-    entries = AuditEntry.objects.filter(org=member.org)
-    # The audit page's filters: one action, one member.
-    action, actor_id = request.GET.get("action", ""), request.GET.get("member", "")
-    if action:
-        entries = entries.filter(action=action)
-    if is_digits(actor_id):  # a number no member can have matches nothing, as an unknown one
-        entries = entries.filter(actor_id=int(actor_id)) if is_id(actor_id) else entries.none()
-    header, rows = exports.audit_rows(entries, member.timezone)
+    header, rows = exports.audit_rows(chosen_entries(member.org, request), member.timezone)
     return exports.stream_csv(_stamp("audit-log"), header, rows)
 
 

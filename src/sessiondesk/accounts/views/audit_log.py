@@ -1,10 +1,11 @@
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from sessiondesk.accounts import audit_sentences, pickers
 from sessiondesk.accounts.decorators import admin_required
-from sessiondesk.accounts.models import AuditEntry, Member
+from sessiondesk.accounts.models import AuditEntry, Member, Organization
 from sessiondesk.accounts.views.helpers import current_member
 from sessiondesk.lib import keyset
 from sessiondesk.lib.digits import is_digits, is_id
@@ -15,17 +16,24 @@ PAGE_SIZE = 50
 ENTRY_ORDER = ("-id",)
 
 
+def chosen_entries(org: Organization, request: HttpRequest) -> QuerySet[AuditEntry]:
+    """The organisation's entries the page's filters choose (the page and its CSV): one action, one
+    member (a number no member can have matches nothing, as an unknown one)."""
+    entries = AuditEntry.objects.filter(org=org)
+    action, actor_id = request.GET.get("action", ""), request.GET.get("member", "")
+    if action:
+        entries = entries.filter(action=action)
+    if is_digits(actor_id):
+        entries = entries.filter(actor_id=int(actor_id)) if is_id(actor_id) else entries.none()
+    return entries
+
+
 @admin_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     viewer = current_member(request)
-    org = viewer.org
-    entries = AuditEntry.objects.filter(org=org).select_related("actor__user")
+    entries = chosen_entries(viewer.org, request).select_related("actor__user")
     action = request.GET.get("action", "")
     actor_id = request.GET.get("member", "")
-    if action:
-        entries = entries.filter(action=action)
-    if is_digits(actor_id):  # a number no member can have matches nothing, as an unknown one
-        entries = entries.filter(actor_id=int(actor_id)) if is_id(actor_id) else entries.none()
     page, status = keyset.page_for(request, entries, ENTRY_ORDER, size=PAGE_SIZE)
     for entry in page.items:
         entry.sentence = audit_sentences.sentence(entry, viewer.timezone)  # type: ignore[attr-defined]
